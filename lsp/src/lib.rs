@@ -1,0 +1,1 @@
+//! The Crescent language server.

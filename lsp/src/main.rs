@@ -1,0 +1,2 @@
+//! The `crescent-lsp` binary.
+fn main() {}

@@ -1,0 +1,2 @@
+//! The `crescent` command-line tool.
+fn main() {}
