@@ -5,8 +5,8 @@
 //! bound, so this file and the bindings cannot drift apart.
 
 use crate::{
-    Api, Callback, Component, Field, Function, Namespace, Origin, Param, Removed, Return,
-    Sandbox, TypeDef, SCHEMA_VERSION,
+    Api, Callback, Component, Field, Function, Namespace, Origin, Param, Removed, Return, Sandbox,
+    TypeDef, SCHEMA_VERSION,
 };
 
 fn param(name: &str, ty: &str, doc: &str) -> Param {
@@ -485,7 +485,11 @@ fn callbacks() -> Vec<Callback> {
                 this(),
                 param("name", "string", "event name"),
                 param("data", "any", "payload"),
-                param("sender", "Entity?", "the sending entity, when sent by a script"),
+                param(
+                    "sender",
+                    "Entity?",
+                    "the sending entity, when sent by a script",
+                ),
             ],
         },
         Callback {
@@ -508,19 +512,40 @@ fn sandbox() -> Sandbox {
     };
     Sandbox {
         globals: strings(&[
-            "assert", "error", "ipairs", "next", "pairs", "pcall", "select", "tonumber",
-            "tostring", "type", "xpcall", "setmetatable", "getmetatable", "rawequal", "rawget",
-            "rawlen", "load", "collectgarbage", "_G", "_ENV", "_VERSION", "string", "table",
-            "math", "utf8", "coroutine", "os",
+            "assert",
+            "error",
+            "ipairs",
+            "next",
+            "pairs",
+            "pcall",
+            "select",
+            "tonumber",
+            "tostring",
+            "type",
+            "xpcall",
+            "setmetatable",
+            "getmetatable",
+            "rawequal",
+            "rawget",
+            "rawlen",
+            "load",
+            "collectgarbage",
+            "_G",
+            "_ENV",
+            "_VERSION",
+            "string",
+            "table",
+            "math",
+            "utf8",
+            "coroutine",
+            "os",
         ]),
-        partial: strings(&[
-            "os.clock",
-            "os.time",
-            "os.date",
-            "collectgarbage.count",
-        ]),
+        partial: strings(&["os.clock", "os.time", "os.date", "collectgarbage.count"]),
         removed: vec![
-            removed("io", "scripts cannot touch files; use `assets.load_text` for files under assets/"),
+            removed(
+                "io",
+                "scripts cannot touch files; use `assets.load_text` for files under assets/",
+            ),
             removed("os.execute", "scripts cannot run programs"),
             removed("os.exit", "scripts cannot stop the game"),
             removed("os.remove", "scripts cannot delete files"),
@@ -529,11 +554,23 @@ fn sandbox() -> Sandbox {
             removed("os.getenv", "scripts cannot read the environment"),
             removed("os.setlocale", "scripts cannot change the process locale"),
             removed("debug", "the debug library can break out of the sandbox"),
-            removed("package", "modules load through `require` from scripts/ only"),
-            removed("loadfile", "scripts cannot read files; use `require` or `assets`"),
-            removed("dofile", "scripts cannot read files; use `require` or `assets`"),
+            removed(
+                "package",
+                "modules load through `require` from scripts/ only",
+            ),
+            removed(
+                "loadfile",
+                "scripts cannot read files; use `require` or `assets`",
+            ),
+            removed(
+                "dofile",
+                "scripts cannot read files; use `require` or `assets`",
+            ),
             removed("string.dump", "binary chunks can crash the interpreter"),
-            removed("rawset", "rawset could write through the read-only library tables"),
+            removed(
+                "rawset",
+                "rawset could write through the read-only library tables",
+            ),
         ],
     }
 }

@@ -313,7 +313,9 @@ impl Api {
         upsert(&mut self.components, other.components, |c| &c.name);
         upsert(&mut self.callbacks, other.callbacks, |c| &c.name);
         upsert(&mut self.script_fields, other.script_fields, |f| &f.name);
-        upsert(&mut self.sandbox.removed, other.sandbox.removed, |r| &r.name);
+        upsert(&mut self.sandbox.removed, other.sandbox.removed, |r| {
+            &r.name
+        });
         for g in other.sandbox.globals {
             if !self.sandbox.globals.contains(&g) {
                 self.sandbox.globals.push(g);
@@ -456,7 +458,10 @@ mod tests {
         let world = api.namespace("world").expect("world");
         assert!(world.functions.iter().any(|f| f.name == "raycast"));
         assert!(world.functions.iter().any(|f| f.name == "spawn"));
-        assert!(!world.doc.is_empty(), "an empty doc does not erase the old one");
+        assert!(
+            !world.doc.is_empty(),
+            "an empty doc does not erase the old one"
+        );
     }
 
     #[test]
