@@ -55,7 +55,7 @@ pub fn compile_check(path: &str, source: &str) -> Option<CompileError> {
 pub(crate) fn parse_lua_error(path: &str, raw: &str, source: &str) -> CompileError {
     let (line, message) = split_position(path, raw);
     let column = if line > 0 {
-        near_column(&message, source, line)
+        near_column(path, &message, source, line)
     } else {
         0
     };
@@ -86,22 +86,62 @@ pub(crate) fn split_position(path: &str, raw: &str) -> (u32, String) {
     (0, raw.to_string())
 }
 
-fn near_column(message: &str, source: &str, line: u32) -> u32 {
-    let Some(text) = source.lines().nth(line as usize - 1) else {
-        return 0;
-    };
+fn near_column(path: &str, message: &str, source: &str, line: u32) -> u32 {
     let Some(i) = message.rfind(" near ") else {
         return 0;
     };
     let tok = &message[i + 6..];
+    let text = source.lines().nth(line as usize - 1);
     if tok == "<eof>" {
-        return text.chars().count() as u32 + 1;
+        return text.map_or(1, |t| t.chars().count() as u32 + 1);
     }
-    let tok = tok.trim_start_matches('\'').trim_end_matches('\'');
-    // Lua quotes the token as it appears; a string token is shown from its opening quote.
-    match text.find(tok) {
-        Some(byte) => text[..byte].chars().count() as u32 + 1,
-        None => 0,
+    let Some(text) = text else {
+        return 0;
+    };
+    let tok = tok
+        .strip_prefix('\'')
+        .and_then(|t| t.strip_suffix('\''))
+        .unwrap_or(tok);
+    // The token may occur several times on the line: the erroring occurrence is the first one
+    // where the source cut just after it gives the same message.
+    let line_start = line_offset(source, line);
+    let mut first = None;
+    for (byte, _) in text.match_indices(tok) {
+        let col = text[..byte].chars().count() as u32 + 1;
+        first.get_or_insert(col);
+        let cut = &source[..line_start + byte + tok.len()];
+        if let Some(e) = compile_only(path, cut) {
+            if e == message {
+                return col;
+            }
+        }
+    }
+    first.unwrap_or(0)
+}
+
+fn line_offset(source: &str, line: u32) -> usize {
+    let mut offset = 0;
+    for (i, l) in source.split_inclusive('\n').enumerate() {
+        if i + 1 == line as usize {
+            return offset;
+        }
+        offset += l.len();
+    }
+    offset
+}
+
+/// The message (without position) of compiling `source`, if it fails.
+fn compile_only(path: &str, source: &str) -> Option<String> {
+    let lua = Lua::new_with(StdLib::NONE, LuaOptions::default()).ok()?;
+    match lua
+        .load(source)
+        .set_name(format!("={path}"))
+        .set_mode(ChunkMode::Text)
+        .into_function()
+    {
+        Ok(_) => None,
+        Err(mlua::Error::SyntaxError { message, .. }) => Some(split_position(path, &message).1),
+        Err(_) => None,
     }
 }
 
@@ -123,8 +163,8 @@ mod tests {
 
     #[test]
     fn eof_errors_point_past_the_end() {
-        let e = compile_check("scripts/a.lua", "function f()\n  return 1\n").expect("error");
-        assert_eq!(e.line, 2);
+        let e = compile_check("scripts/a.lua", "function f()\n  return 1").expect("error");
+        assert_eq!((e.line, e.column), (2, 11));
         assert!(e.message.contains("<eof>"), "{}", e.message);
     }
 

@@ -399,12 +399,7 @@ impl Runtime {
         let path = match crate::scene::normalize_script_path(path) {
             Ok(p) => p,
             Err(m) => {
-                return self.reload_failed(
-                    path,
-                    0,
-                    0,
-                    format!("invalid script path: {m}"),
-                );
+                return self.reload_failed(path, 0, 0, format!("invalid script path: {m}"));
             }
         };
         let start = Instant::now();
