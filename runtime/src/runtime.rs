@@ -692,7 +692,10 @@ fn fixed_hz(config: &Config) -> f64 {
 /// The text of a Lua error without mlua's decorations.
 pub(crate) fn lua_error_text(e: &mlua::Error) -> String {
     match e {
-        mlua::Error::RuntimeError(m) => m.clone(),
+        mlua::Error::RuntimeError(m) => match m.find("\nstack traceback:") {
+            Some(i) => m[..i].to_string(),
+            None => m.clone(),
+        },
         mlua::Error::SyntaxError { message, .. } => message.clone(),
         mlua::Error::CallbackError { cause, .. } => lua_error_text(cause),
         mlua::Error::MemoryError(m) => format!("not enough memory ({m})"),
