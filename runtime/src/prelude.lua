@@ -541,9 +541,12 @@ local function new_env(path)
     if type(chunk) ~= "string" and type(chunk) ~= "function" then
       error("load: chunk must be a string or a function", 2)
     end
-    if name ~= nil and type(name) ~= "string" then name = nil end
+    -- Chunk names are always marked as loaded code: a script cannot pass its chunk off as a
+    -- script file or as the engine's own code.
+    local shown = "=(load)"
+    if type(name) == "string" then shown = "=(load) " .. ssub(sgsub(name, "^[=@]+", ""), 1, 60) end
     if e == nil then e = env end
-    return real_load(chunk, name or "=(load)", "t", e)
+    return real_load(chunk, shown, "t", e)
   end
   return env
 end
@@ -867,8 +870,7 @@ local function resume_task(t, ...)
   W[1] = seq
   guard_enter(t.co)
   local ok, a, b = co_resume(t.co, ...)
-  guard_leave()
-  W[1] = prev_w
+  guard_leave(prev_w)
   current = prev_cur
   if not ok then
     t.done = true
