@@ -203,11 +203,18 @@ local by_entity = {}   -- id -> instances of the entity, in list order
 local instances = {}   -- every live instance
 local pending_init = {}
 local despawn_list, pending_despawn = {}, {}
-local lists = { update = {}, fixed_update = {}, on_event = {} }
+local lists = { on_event = {} }
 local lists_dirty = true
 local scripts = {}     -- path -> script record { path, env, init, update, ... }
 local modules = {}     -- path -> { value, env, loading }
-local current = nil    -- the instance whose code runs now
+local current = nil    -- the instance whose code runs now (outside the hot loops)
+local last_i, running_hot = 0, nil
+-- The instance whose code runs now, also inside a hot loop (which does not set `current`).
+local function cur()
+  if current ~= nil then return current end
+  if running_hot ~= nil then return running_hot.insts[last_i] end
+  return nil
+end
 local seq = 0          -- callback sequence counter, mirrored into W[1]
 local queue = {}       -- pending events, FIFO
 local subs, sub_next = {}, 0
@@ -328,7 +335,8 @@ function EI.despawn(h)
   despawn_list[#despawn_list + 1] = id
 end
 local function sender_handle()
-  if current ~= nil then return handles[current.entity] end
+  local c = cur()
+  if c ~= nil then return handles[c.entity] end
   return nil
 end
 function EI.send(h, name, data)
@@ -433,69 +441,91 @@ local function inst_less(a, b)
   return a.index < b.index
 end
 
-local function rebuild_lists()
-  sort(instances, inst_less)
-  local u, f, e = {}, {}, {}
+-- A hot phase list keeps what its loop touches in parallel arrays (callback functions, self
+-- tables, call counters), so the loop reads contiguous memory instead of one record per
+-- instance. Counters are folded back into the instance records when the lists are rebuilt
+-- and before a report.
+local function new_hot(name)
+  return { name = name, insts = {}, fns = {}, selves = {}, calls = {} }
+end
+local hot_update, hot_fixed = new_hot("update"), new_hot("fixed_update")
+
+local function fold_calls(hot)
+  local insts, calls, key = hot.insts, hot.calls, "c_" .. hot.name
+  for i = 1, #insts do
+    local inst = insts[i]
+    inst[key] = inst[key] + calls[i]
+    calls[i] = 0
+  end
+end
+S.fold_calls = function() fold_calls(hot_update) fold_calls(hot_fixed) end
+
+local function fill_hot(hot, name)
+  fold_calls(hot)
+  local insts, fns, selves, calls = {}, {}, {}, {}
+  local n = 0
   for i = 1, #instances do
     local inst = instances[i]
-    if inst.started then
-      local rec = inst.rec
-      if rec.update then u[#u + 1] = inst end
-      if rec.fixed_update then f[#f + 1] = inst end
-      if rec.on_event then e[#e + 1] = inst end
+    local f = inst.rec[name]
+    if f and inst.started and not inst.faulted and not inst.dead then
+      n = n + 1
+      insts[n], fns[n], selves[n], calls[n] = inst, f, inst.self, 0
     end
   end
-  lists.update, lists.fixed_update, lists.on_event = u, f, e
+  hot.insts, hot.fns, hot.selves, hot.calls = insts, fns, selves, calls
+end
+
+local function rebuild_lists()
+  sort(instances, inst_less)
+  local e = {}
+  for i = 1, #instances do
+    local inst = instances[i]
+    if inst.started and inst.rec.on_event then e[#e + 1] = inst end
+  end
+  lists.on_event = e
+  fill_hot(hot_update, "update")
+  fill_hot(hot_fixed, "fixed_update")
   lists_dirty = false
 end
 
-local cur_i = 0
-local function loop_update(list, start, dt)
-  for i = start, #list do
-    local inst = list[i]
-    if not inst.faulted then
-      cur_i = i
-      current = inst
-      seq = seq + 1
-      W[1] = seq
-      inst.c_update = inst.c_update + 1
-      inst.rec.update(inst.self, dt)
-    end
-  end
-  W[1] = 0
-end
-local function loop_fixed(list, start, dt)
-  for i = start, #list do
-    local inst = list[i]
-    if not inst.faulted then
-      cur_i = i
-      current = inst
-      seq = seq + 1
-      W[1] = seq
-      inst.c_fixed_update = inst.c_fixed_update + 1
-      inst.rec.fixed_update(inst.self, dt)
-    end
+-- W[1] = base + i identifies the callback running now (for the budget hook); after an error
+-- `last_i` is the failing position.
+local function hot_loop(fns, selves, calls, start, dt, base)
+  for i = start, #fns do
+    last_i = i
+    W[1] = base + i
+    calls[i] = calls[i] + 1
+    fns[i](selves[i], dt)
   end
   W[1] = 0
 end
 
--- Runs `loop` over `list` inside one xpcall; after an error the faulted instance is marked and
--- the loop resumes with the next one.
-local function run_list(list, phase, loop, dt)
+-- Runs a hot list inside one xpcall; after an error the faulted instance is marked and the
+-- loop resumes with the next one.
+local function run_list(hot, dt)
+  local fns, selves, calls, insts = hot.fns, hot.selves, hot.calls, hot.insts
+  local n = #fns
+  if n == 0 then return end
+  local base = seq
+  seq = seq + n + 1
   local start = 1
-  while start <= #list do
-    cur_i = 0
-    local ok, err = xpcall(loop, handler, list, start, dt)
+  running_hot = hot
+  while start <= n do
+    last_i = 0
+    local ok, err = xpcall(hot_loop, handler, fns, selves, calls, start, dt, base)
     W[1] = 0
     if ok then break end
-    local inst = list[cur_i]
+    local inst = insts[last_i]
     if inst == nil then
-      H.internal_error("phase " .. phase .. ": " .. describe(type(err) == "table" and err[1] or err))
+      H.internal_error("phase " .. hot.name .. ": " .. describe(type(err) == "table" and err[1] or err))
       break
     end
-    fault(inst, phase, err)
-    start = cur_i + 1
+    current = inst
+    fault(inst, hot.name, err)
+    lists_dirty = true
+    start = last_i + 1
   end
+  running_hot = nil
   current = nil
 end
 
@@ -799,9 +829,10 @@ end
 function events_ns.subscribe(name, fn)
   if type(name) ~= "string" then error("events.subscribe: event name must be a string", 2) end
   if type(fn) ~= "function" then error("events.subscribe: handler must be a function", 2) end
-  if current == nil then error("events.subscribe: only a script instance can subscribe (call it from a callback)", 2) end
+  local owner = cur()
+  if owner == nil then error("events.subscribe: only a script instance can subscribe (call it from a callback)", 2) end
   sub_next = sub_next + 1
-  subs[#subs + 1] = { id = sub_next, name = name, fn = fn, owner = current }
+  subs[#subs + 1] = { id = sub_next, name = name, fn = fn, owner = owner }
   return sub_next
 end
 function events_ns.unsubscribe(id)
@@ -892,9 +923,10 @@ end
 
 function task_ns.spawn(fn, ...)
   if type(fn) ~= "function" then error("task.spawn: expected a function", 2) end
-  if current == nil then error("task.spawn: only a script instance can start a task (call it from a callback)", 2) end
+  local owner = cur()
+  if owner == nil then error("task.spawn: only a script instance can start a task (call it from a callback)", 2) end
   task_next = task_next + 1
-  local t = { id = task_next, co = co_create(fn), owner = current }
+  local t = { id = task_next, co = co_create(fn), owner = owner }
   task_of_co[t.co] = t
   tasks[#tasks + 1] = t
   resume_task(t, ...)
@@ -998,14 +1030,14 @@ function S.frame(dt, nfixed, fixed_dt, pass_limit)
   prepare_phase()
   for _ = 1, nfixed do
     prepare_phase()
-    run_list(lists.fixed_update, "fixed_update", loop_fixed, fixed_dt)
+    run_list(hot_fixed, fixed_dt)
     flush_despawns()
     prepare_phase()
     deliver(pass_limit)
     flush_despawns()
   end
   prepare_phase()
-  run_list(lists.update, "update", loop_update, dt)
+  run_list(hot_update, dt)
   flush_despawns()
   prepare_phase()
   run_tasks()
@@ -1069,6 +1101,7 @@ function S.env_of(path)
 end
 
 function S.report()
+  S.fold_calls()
   sort(instances, inst_less)
   local out = {}
   for i = 1, #instances do

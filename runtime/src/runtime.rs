@@ -185,6 +185,8 @@ impl Runtime {
         bindings::build_base(&lua, &s, &imp, &api).map_err(Error::Lua)?;
         let set_native: Function = s.get("set_native")?;
         set_native.call::<()>(native)?;
+        // The vec3 metatable, for hosts and benchmarks that build vectors outside scripts.
+        lua.set_named_registry_value("crescent.V3", s.get::<Table>("V3")?)?;
         let seed: Function = s.get("seed")?;
         seed.call::<()>(config.seed as i64)?;
 

@@ -122,3 +122,32 @@ function update(self) self.t["k" .. math.random(1, 50)] = true
     a.frame(0.016);
     assert_ne!(a.world_hash(), b.world_hash());
 }
+
+#[test]
+fn plain_recursion_overflows_cleanly() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/r.lua", "scripts/ok.lua"]}]}"#,
+        ),
+        (
+            "scripts/r.lua",
+            "local function down(n) return 1 + down(n + 1) end\nfunction update(self) down(1) end",
+        ),
+        (
+            "scripts/ok.lua",
+            "function update(self) self.n = (self.n or 0) + 1 end",
+        ),
+    ]);
+    let config = Config {
+        budget: std::time::Duration::ZERO,
+        ..Config::default()
+    };
+    let mut rt = run(dir.path(), config);
+    rt.frame(0.01);
+    rt.frame(0.01);
+    let errs = errors(&rt.drain_events());
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(errs[0].2.contains("stack overflow"), "{}", errs[0].2);
+    assert_eq!(rt.report().scripts[1].calls["update"], 2);
+}
