@@ -1247,6 +1247,24 @@ function S.make_namespace(name, fns, ctor)
   return setmetatable({}, mt)
 end
 
+-- Every name a script environment offers: globals, `ns.name` for engine namespaces, and
+-- `Type:method` for the engine's handle and value types (checked against the API registry).
+function S.env_names()
+  local out = {}
+  for k, v in next, BASE do
+    out[#out + 1] = k
+    if type(v) == "table" and impl.namespaces[k] ~= nil then
+      for f in pairs(v) do out[#out + 1] = k .. "." .. f end
+    end
+  end
+  for k in next, new_env("scripts/probe.lua") do out[#out + 1] = k end
+  for k in next, EM do out[#out + 1] = "Entity:" .. k end
+  for k in next, V3M do out[#out + 1] = "vec3:" .. k end
+  for k in next, QM do out[#out + 1] = "quat:" .. k end
+  sort(out)
+  return out
+end
+
 S.load_script = load_script
 S.new_env = new_env
 S.handles = handles

@@ -61,6 +61,7 @@ struct Calls {
     counts: Function,
     hash_view: Function,
     split_error: Function,
+    env_names: Option<Function>,
 }
 
 /// One running world: entities, their script instances, and the Lua state that runs them.
@@ -200,6 +201,7 @@ impl Runtime {
             counts: s.get("counts")?,
             hash_view: s.get("hash_view")?,
             split_error: s.get("split_error")?,
+            env_names: s.get("env_names")?,
         };
         let time: Table = s.get("time")?;
         time.set("fixed_dt", 1.0 / fixed_hz(&config))?;
@@ -664,6 +666,17 @@ impl Runtime {
             message: e.to_string(),
         })?;
         Ok(file)
+    }
+
+    /// Every name a script environment offers: globals, `namespace.function` for engine
+    /// namespaces and `Type:method` for engine types (used to check nothing undescribed is bound).
+    pub fn script_environment_names(&self) -> Vec<String> {
+        let f: mlua::Result<Function> = self
+            .calls
+            .env_names
+            .clone()
+            .ok_or(mlua::Error::runtime("no env_names"));
+        f.and_then(|f| f.call(())).unwrap_or_default()
     }
 
     /// Splits a Lua error value into (message, traceback, line) the way faults are reported.
