@@ -19,6 +19,7 @@ local sfmt, srep, ssub, smatch, sfind, sgsub = string.format, string.rep, string
 
 local tf_get, tf_set, handler, guard_enter, guard_leave = H.tf_get, H.tf_set, H.handler, H.guard_enter, H.guard_leave
 local comp_get, comp_set, comp_has, comp_remove = H.comp_get, H.comp_set, H.comp_has, H.comp_remove
+local now = H.now   -- monotonic seconds (a raw C function)
 local W = H.watch -- W[1]: sequence number of the callback running now (0: none), read by the budget hook
 
 -- Binary chunks can crash the interpreter: nothing may reach `string.dump`, not even through
@@ -425,7 +426,9 @@ local function call_one(inst, phase, fn, ...)
   W[1] = seq
   local key = "c_" .. phase
   inst[key] = (inst[key] or 0) + 1
+  local t0 = now()
   local ok, err = xpcall(fn, handler, ...)
+  inst.time = inst.time + (now() - t0)
   W[1] = prev_w
   current = prev_cur
   if not ok then fault(inst, phase, err) end
@@ -446,33 +449,38 @@ end
 -- instance. Counters are folded back into the instance records when the lists are rebuilt
 -- and before a report.
 local function new_hot(name)
-  return { name = name, insts = {}, fns = {}, selves = {}, calls = {} }
+  return { name = name, insts = {}, fns = {}, selves = {}, calls = {}, times = {} }
 end
 local hot_update, hot_fixed = new_hot("update"), new_hot("fixed_update")
 
+-- Time in the hot loops is sampled: one frame in TIME_SAMPLE runs the timed loop, and its
+-- times count TIME_SAMPLE times. Other callbacks are timed exactly.
+local TIME_SAMPLE = 16
 local function fold_calls(hot)
-  local insts, calls, key = hot.insts, hot.calls, "c_" .. hot.name
+  local insts, calls, times, key = hot.insts, hot.calls, hot.times, "c_" .. hot.name
   for i = 1, #insts do
     local inst = insts[i]
     inst[key] = inst[key] + calls[i]
+    inst.time = inst.time + times[i] * TIME_SAMPLE
     calls[i] = 0
+    times[i] = 0
   end
 end
 S.fold_calls = function() fold_calls(hot_update) fold_calls(hot_fixed) end
 
 local function fill_hot(hot, name)
   fold_calls(hot)
-  local insts, fns, selves, calls = {}, {}, {}, {}
+  local insts, fns, selves, calls, times = {}, {}, {}, {}, {}
   local n = 0
   for i = 1, #instances do
     local inst = instances[i]
     local f = inst.rec[name]
     if f and inst.started and not inst.faulted and not inst.dead then
       n = n + 1
-      insts[n], fns[n], selves[n], calls[n] = inst, f, inst.self, 0
+      insts[n], fns[n], selves[n], calls[n], times[n] = inst, f, inst.self, 0, 0
     end
   end
-  hot.insts, hot.fns, hot.selves, hot.calls = insts, fns, selves, calls
+  hot.insts, hot.fns, hot.selves, hot.calls, hot.times = insts, fns, selves, calls, times
 end
 
 local function rebuild_lists()
@@ -499,6 +507,17 @@ local function hot_loop(fns, selves, calls, start, dt, base)
   end
   W[1] = 0
 end
+local function hot_loop_timed(fns, selves, calls, start, dt, base, times)
+  for i = start, #fns do
+    last_i = i
+    W[1] = base + i
+    calls[i] = calls[i] + 1
+    local t0 = now()
+    fns[i](selves[i], dt)
+    times[i] = times[i] + (now() - t0)
+  end
+  W[1] = 0
+end
 
 -- Runs a hot list inside one xpcall; after an error the faulted instance is marked and the
 -- loop resumes with the next one.
@@ -510,9 +529,11 @@ local function run_list(hot, dt)
   seq = seq + n + 1
   local start = 1
   running_hot = hot
+  local loop = hot_loop
+  if T.frame % TIME_SAMPLE == 0 then loop = hot_loop_timed end
   while start <= n do
     last_i = 0
-    local ok, err = xpcall(hot_loop, handler, fns, selves, calls, start, dt, base)
+    local ok, err = xpcall(loop, handler, fns, selves, calls, start, dt, base, hot.times)
     W[1] = 0
     if ok then break end
     local inst = insts[last_i]
@@ -683,7 +704,7 @@ local function attach(id, path, order, index, overrides)
   next_instance = next_instance + 1
   local inst = {
     n = next_instance, rec = rec, self = self, entity = id, order = order, index = index,
-    faulted = false, started = false,
+    faulted = false, started = false, time = 0,
     c_init = 0, c_update = 0, c_fixed_update = 0, c_on_event = 0, c_on_reload = 0, c_destroy = 0,
   }
   local list = by_entity[id]
@@ -899,9 +920,11 @@ local function resume_task(t, ...)
   current = owner
   seq = seq + 1
   W[1] = seq
+  local t0 = now()
   guard_enter(t.co)
   local ok, a, b = co_resume(t.co, ...)
   guard_leave(prev_w)
+  owner.time = owner.time + (now() - t0)
   current = prev_cur
   if not ok then
     t.done = true
@@ -1111,6 +1134,7 @@ function S.report()
       calls = { init = inst.c_init, update = inst.c_update, fixed_update = inst.c_fixed_update,
         on_event = inst.c_on_event, on_reload = inst.c_on_reload, destroy = inst.c_destroy },
       errors = inst.errors or {},
+      time_ms = inst.time * 1000,
     }
   end
   return out
