@@ -156,6 +156,10 @@ impl Guard {
         let mut st = self.lock();
         st.threads.pop();
     }
+
+    fn depth(&self) -> usize {
+        self.lock().threads.len()
+    }
 }
 
 /// Starts the watchdog thread; it ends when [`Guard::shutdown`] is called and it is unparked.
@@ -249,12 +253,26 @@ unsafe extern "C-unwind" fn budget_hook(l: *mut ffi::lua_State, ar: *mut ffi::lu
 }
 
 /// `H.guard_enter(co)`: records a coroutine about to be resumed (and hooks it when armed).
+/// The coroutine is also anchored in `W[2][depth]`, so a pointer in the guard's list always
+/// names a live coroutine even if an error skips `guard_leave`.
 pub(crate) unsafe extern "C-unwind" fn guard_enter(l: *mut ffi::lua_State) -> c_int {
     let g = ffi::lua_touserdata(l, ffi::lua_upvalueindex(1)) as *const Guard;
     let co = ffi::lua_tothread(l, 1);
-    if !g.is_null() && !co.is_null() && (*g).enabled() {
-        (*g).enter_thread(co);
+    if g.is_null() || co.is_null() || !(*g).enabled() {
+        return 0;
     }
+    let depth = (*g).depth() + 1;
+    // Anchor first: this may raise a memory error, and nothing is recorded yet.
+    ffi::lua_rawgeti(
+        l,
+        ffi::LUA_REGISTRYINDEX,
+        (*g).w_ref.load(Ordering::Relaxed) as ffi::lua_Integer,
+    );
+    ffi::lua_rawgeti(l, -1, 2);
+    ffi::lua_pushvalue(l, 1);
+    ffi::lua_rawseti(l, -2, depth as ffi::lua_Integer);
+    ffi::lua_pop(l, 2);
+    (*g).enter_thread(co);
     0
 }
 

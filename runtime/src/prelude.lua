@@ -405,8 +405,7 @@ end
 S.split_error = split_error
 
 local fault_hooks = {}
-local function fault(inst, phase, err)
-  inst.faulted = true
+local function fault_report(inst, phase, err)
   local msg, tb, line = split_error(err)
   local errs = inst.errors
   if errs == nil then
@@ -415,7 +414,16 @@ local function fault(inst, phase, err)
   end
   if #errs < 32 then errs[#errs + 1] = { phase = phase, line = line, message = msg, traceback = tb } end
   H.script_error(inst.rec.path, line, msg, tb, inst.entity, phase)
-  if msg == "not enough memory" or sfind(msg, "not enough memory", 1, true) then collectgarbage("collect") end
+  if sfind(msg, "not enough memory", 1, true) then collectgarbage("collect") end
+end
+-- Marks an instance faulted and reports why. Reporting allocates; if even that fails (memory
+-- exhausted), the instance is still faulted and memory is collected.
+local function fault(inst, phase, err)
+  inst.faulted = true
+  if not pcall(fault_report, inst, phase, err) then
+    collectgarbage("collect")
+    pcall(fault_report, inst, phase, "not enough memory")
+  end
 end
 
 -- Calls one callback of one instance, guarded. Returns true when it ran without error.

@@ -153,6 +153,7 @@ impl Runtime {
         let guard = Arc::new(Guard::new(config.budget));
         let w = lua.create_table()?;
         w.raw_set(1, 0)?;
+        w.raw_set(2, lua.create_table()?)?;
         let mains = host::install_guard(&lua, &guard, &w)?;
         let h = host::host_table(&lua, &shared, &guard, &w)?;
 

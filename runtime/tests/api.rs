@@ -507,3 +507,26 @@ fn scene_script_errors_are_reported_with_position() {
         "scripts/bad.lua:2:11: unexpected symbol near '='"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_script_symlinked_out_of_scripts_is_refused() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/link.lua"]}]}"#,
+        ),
+        ("outside.lua", "print('escaped')"),
+    ]);
+    std::os::unix::fs::symlink(
+        dir.path().join("outside.lua"),
+        dir.path().join("scripts/link.lua"),
+    )
+    .expect("symlink");
+    let mut rt = Runtime::new(dir.path(), Config::default(), Registry::new()).expect("runtime");
+    let err = rt
+        .load_scene(&Scene::load(dir.path()).expect("scene"))
+        .unwrap_err();
+    assert!(err.to_string().contains("leaves scripts/"), "{err}");
+    assert!(logs(&rt.drain_events()).is_empty());
+}
