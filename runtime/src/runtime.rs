@@ -432,11 +432,13 @@ impl Runtime {
                 return self.reload_failed(&path, ce.line, ce.column, ce.message);
             }
         };
-        {
+        let (old_override, old_hash) = {
             let mut sh = self.shared.borrow_mut();
-            sh.overrides.insert(path.clone(), source.to_string());
-            sh.sources.insert(path.clone(), hash);
-        }
+            (
+                sh.overrides.insert(path.clone(), source.to_string()),
+                sh.sources.insert(path.clone(), hash),
+            )
+        };
         self.guard.begin(&self.mains);
         let r: mlua::Result<(bool, Value)> = self.calls.reload.call((path.as_str(), f));
         self.guard.end();
@@ -448,6 +450,18 @@ impl Runtime {
                     Value::String(s) => s.to_string_lossy().to_string(),
                     _ => "reload failed".into(),
                 };
+                // The old code keeps running: remember it as what runs, so saving the same
+                // broken text again is retried rather than reported as unchanged.
+                let mut sh = self.shared.borrow_mut();
+                match old_override {
+                    Some(o) => sh.overrides.insert(path.clone(), o),
+                    None => sh.overrides.remove(&path),
+                };
+                match old_hash {
+                    Some(h) => sh.sources.insert(path.clone(), h),
+                    None => sh.sources.remove(&path),
+                };
+                drop(sh);
                 let (line, message) = split_position(&path, &raw);
                 return self.reload_failed(&path, line, 0, message);
             }

@@ -530,3 +530,21 @@ fn a_script_symlinked_out_of_scripts_is_refused() {
     assert!(err.to_string().contains("leaves scripts/"), "{err}");
     assert!(logs(&rt.drain_events()).is_empty());
 }
+
+#[test]
+fn a_failing_top_level_keeps_the_old_code_and_can_be_retried() {
+    let (_dir, mut rt) = scripts(&[("scripts/r.lua", "function update(self) print('old') end")]);
+    rt.frame(0.01);
+    let bad = "function update(self) print('new') end\nerror('top level fails')";
+    assert!(matches!(
+        rt.reload_script_source("scripts/r.lua", bad),
+        ReloadOutcome::Failed { line: 2, .. }
+    ));
+    assert!(matches!(
+        rt.reload_script_source("scripts/r.lua", bad),
+        ReloadOutcome::Failed { .. }
+    ));
+    rt.frame(0.01);
+    // The top level ran up to the error, but the callbacks the engine calls are the old ones.
+    assert_eq!(logs(&rt.drain_events()), vec!["old", "old"]);
+}
