@@ -548,3 +548,44 @@ fn a_failing_top_level_keeps_the_old_code_and_can_be_retried() {
     // The top level ran up to the error, but the callbacks the engine calls are the old ones.
     assert_eq!(logs(&rt.drain_events()), vec!["old", "old"]);
 }
+
+#[test]
+fn tasks_and_senders_from_update_belong_to_the_running_instance() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/a.lua"]}, {"scripts": ["scripts/a.lua"]}]}"#,
+        ),
+        (
+            "scripts/a.lua",
+            r#"
+function update(self)
+  if time.frame == 0 then
+    events.emit("hello", self.entity:id())
+    task.spawn(function() task.wait_frames(1) print("task of", self.entity:id()) error("task fails") end)
+  end
+end
+function on_event(self, name, data, sender) print(self.entity:id(), "got", name, data, "from", sender:id()) end
+"#,
+        ),
+    ]);
+    let mut rt = run(dir.path(), Config::default());
+    rt.frame(0.01);
+    rt.frame(0.01);
+    let ev = rt.drain_events();
+    assert_eq!(
+        logs(&ev),
+        vec![
+            "1\tgot\thello\t1\tfrom\t1",
+            "2\tgot\thello\t1\tfrom\t1",
+            "1\tgot\thello\t2\tfrom\t2",
+            "2\tgot\thello\t2\tfrom\t2",
+            "task of\t1",
+            "task of\t2",
+        ]
+    );
+    let errs = errors(&ev);
+    assert_eq!(errs.len(), 2);
+    assert!(errs.iter().all(|e| e.3 == "task" && e.1 == 5), "{errs:?}");
+    assert!(rt.report().scripts.iter().all(|s| s.status == "faulted"));
+}
