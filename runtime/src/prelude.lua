@@ -410,6 +410,17 @@ local function describe(v)
     end
     return "error object is a table: {" .. concat(parts, ", ") .. "}"
   end
+  if t == "userdata" then
+    -- Errors raised by Rust functions arrive as userdata that print their message.
+    local ok, s = pcall(tostring, v)
+    if ok and type(s) == "string" then
+      s = sgsub(s, "^runtime error: ", "")
+      s = sgsub(s, "^callback error\n?", "")
+      local cut = sfind(s, "\nstack traceback:", 1, true)
+      if cut then s = ssub(s, 1, cut - 1) end
+      return s
+    end
+  end
   return "error object is a " .. t .. " value"
 end
 

@@ -589,3 +589,33 @@ function on_event(self, name, data, sender) print(self.entity:id(), "got", name,
     assert!(errs.iter().all(|e| e.3 == "task" && e.1 == 5), "{errs:?}");
     assert!(rt.report().scripts.iter().all(|s| s.status == "faulted"));
 }
+
+#[test]
+fn host_function_errors_fault_with_their_message() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/h.lua"]}]}"#,
+        ),
+        ("scripts/h.lua", "function update(self) game.fail() end"),
+    ]);
+    let mut reg = Registry::new();
+    reg.function(
+        "game",
+        api::Function {
+            name: "fail".into(),
+            doc: "always fails".into(),
+            params: vec![],
+            returns: vec![],
+        },
+        |_lua, _args| Err(mlua::Error::runtime("the host said no")),
+    );
+    let mut rt = Runtime::new(dir.path(), Config::default(), reg).expect("runtime");
+    rt.load_scene(&Scene::load(dir.path()).expect("scene"))
+        .expect("load");
+    rt.frame(0.01);
+    let errs = errors(&rt.drain_events());
+    assert_eq!(errs.len(), 1);
+    assert!(errs[0].2.contains("the host said no"), "{:?}", errs[0]);
+    assert!(!errs[0].2.contains("stack traceback"), "{:?}", errs[0]);
+}
