@@ -141,7 +141,8 @@ class Extension implements vscode.Disposable {
       if (e.newState === State.Running) {
         this.status.update((s) => withServer(s, 'running'));
       } else if (e.newState === State.Stopped && this.client === client) {
-        this.status.update((s) => withServer(s, 'stopped'));
+        // A server that failed to start also ends up stopped: keep the reason on screen.
+        this.status.update((s) => (s.server === 'failed' ? s : withServer(s, 'stopped')));
       }
     });
     this.client = client;

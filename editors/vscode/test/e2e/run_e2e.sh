@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# End-to-end test of the VS Code extension in real VS Code: installs the .vsix into code-server
+# 4.100.3, serves it on 127.0.0.1, drives it with Debian's Chromium through playwright-core
+# (vscode_e2e.js), and stops everything it started.
+#
+# Usage: run_e2e.sh SERVER_PATH [PROJECT_DIR]
+#   SERVER_PATH   the crescent-lsp binary (given to the extension as crescent.server.path)
+#   PROJECT_DIR   the Crescent project to open (a folder with scene.json). Default: a fresh copy
+#                 of test/e2e/fixture. The test edits scripts in it only when a step says so.
+# Environment:
+#   VSIX                     the extension to install (default: editors/vscode/crescent.vsix,
+#                            built with `npm run package` when missing)
+#   CRESCENT_E2E_ARTIFACTS   screenshots and logs (default: <repo>/tests/artifacts/vscode-e2e)
+#   CRESCENT_E2E_CACHE       where code-server is installed (see install_code_server.sh)
+#   CRESCENT_E2E_SCRIPT      the script to open, relative to the project (default scripts/player.lua)
+#   CRESCENT_E2E_EXTRA_STEPS a .js module adding steps to the scenario (see vscode_e2e.js)
+#   CHROMIUM                 the browser (default /usr/bin/chromium)
+set -euo pipefail
+START=$(date +%s)
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+EXT_DIR=$(cd "$HERE/../.." && pwd)
+REPO=$(cd "$EXT_DIR/../.." && pwd)
+
+SERVER=${1:?usage: $0 SERVER_PATH [PROJECT_DIR]}
+SERVER=$(realpath "$SERVER")
+[ -x "$SERVER" ] || { echo "not an executable: $SERVER" >&2; exit 2; }
+PROJECT=${2:-}
+VSIX=${VSIX:-$EXT_DIR/crescent.vsix}
+OUT=${CRESCENT_E2E_ARTIFACTS:-$REPO/tests/artifacts/vscode-e2e}
+
+if [ ! -f "$VSIX" ]; then
+  (cd "$EXT_DIR" && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run package)
+fi
+[ -d "$EXT_DIR/node_modules/playwright-core" ] || (cd "$EXT_DIR" && npm ci --no-audit --no-fund)
+
+CS=$("$HERE/install_code_server.sh" | tail -n 1)
+
+RUN=$(mktemp -d "${TMPDIR:-/tmp}/crescent-vscode-e2e.XXXXXX")   # a throwaway profile per run
+if [ -z "$PROJECT" ]; then
+  PROJECT="$RUN/project"
+  cp -r "$HERE/fixture" "$PROJECT"
+fi
+PROJECT=$(realpath "$PROJECT")
+[ -f "$PROJECT/scene.json" ] || { echo "not a Crescent project (no scene.json): $PROJECT" >&2; exit 2; }
+rm -rf "$OUT"; mkdir -p "$OUT"
+
+# Keep VS Code's sockets (vscode-ipc-*.sock, vscode-git-*.sock) and Chromium's dconf inside $RUN.
+export XDG_CONFIG_HOME=$RUN/xdg/config XDG_DATA_HOME=$RUN/xdg/data XDG_CACHE_HOME=$RUN/xdg/cache
+export TMPDIR=$RUN/tmp XDG_RUNTIME_DIR=$RUN/tmp
+mkdir -p "$RUN/tmp" "$RUN/ud/User" "$RUN/exts"; chmod 700 "$RUN/tmp"
+# The extension must find the server through the setting, not through the test's environment.
+unset CRESCENT_LSP_PATH
+node -e '
+const [file, server] = process.argv.slice(1);
+require("fs").writeFileSync(file, JSON.stringify({
+  "crescent.server.path": server,
+  "crescent.trace.server": "messages",
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "security.workspace.trust.enabled": false,
+  "telemetry.telemetryLevel": "off",
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "update.mode": "none",
+  "git.enabled": false,
+  "editor.quickSuggestionsDelay": 10,
+  "files.autoSave": "off",
+}, null, 2));' "$RUN/ud/User/settings.json" "$SERVER"
+
+"$CS" --user-data-dir "$RUN/ud" --extensions-dir "$RUN/exts" --install-extension "$VSIX" >"$RUN/install.log" 2>&1 \
+  || { cat "$RUN/install.log" >&2; exit 1; }
+
+PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+setsid "$CS" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
+  --disable-workspace-trust --disable-getting-started-override --ignore-last-opened \
+  --user-data-dir "$RUN/ud" --extensions-dir "$RUN/exts" "$PROJECT" \
+  >"$RUN/code-server.log" 2>&1 </dev/null &
+CSPID=$!
+cleanup() {
+  # The whole process group: code-server, its extension host and the language server.
+  kill -- -"$CSPID" 2>/dev/null || true
+  wait "$CSPID" 2>/dev/null || true
+  cp "$RUN/code-server.log" "$OUT/" 2>/dev/null || true
+  [ -d "$RUN/ud/logs" ] && cp -r "$RUN/ud/logs" "$OUT/vscode-logs" 2>/dev/null || true
+  echo "e2e: artifacts in $OUT ($(( $(date +%s) - START )) s)"
+}
+trap cleanup EXIT
+for _ in $(seq 150); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.2; done
+
+node "$HERE/vscode_e2e.js" --url "http://127.0.0.1:$PORT/?folder=$PROJECT" --project "$PROJECT" --out "$OUT" \
+  --script "${CRESCENT_E2E_SCRIPT:-scripts/player.lua}" ${CRESCENT_E2E_EXTRA_STEPS:+--extra-steps "$CRESCENT_E2E_EXTRA_STEPS"}
