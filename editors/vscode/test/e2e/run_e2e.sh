@@ -14,7 +14,10 @@
 #   CRESCENT_E2E_CACHE       where code-server is installed (see install_code_server.sh)
 #   CRESCENT_E2E_SCRIPT      the script to open, relative to the project (default scripts/player.lua)
 #   CRESCENT_E2E_EXTRA_STEPS a .js module adding steps to the scenario (see vscode_e2e.js)
+#   CRESCENT_E2E_GAME        the crescent CLI: when set, `crescent run PROJECT --watch` runs during
+#                            the test and live_game_steps.js (break, diagnostic, fix, reloaded) runs
 #   CHROMIUM                 the browser (default /usr/bin/chromium)
+#   CRESCENT_E2E_KEEP        when set, keep the throwaway profile and project copy (for debugging)
 set -euo pipefail
 START=$(date +%s)
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -70,22 +73,34 @@ require("fs").writeFileSync(file, JSON.stringify({
 "$CS" --user-data-dir "$RUN/ud" --extensions-dir "$RUN/exts" --install-extension "$VSIX" >"$RUN/install.log" 2>&1 \
   || { cat "$RUN/install.log" >&2; exit 1; }
 
+cleanup() {
+  # Whole process groups: code-server, its extension host and the language server; the game.
+  [ -n "${CSPID:-}" ] && { kill -- -"$CSPID" 2>/dev/null; wait "$CSPID" 2>/dev/null; }
+  [ -n "${GAMEPID:-}" ] && kill -- -"$GAMEPID" 2>/dev/null || true
+  cp "$RUN/code-server.log" "$OUT/" 2>/dev/null || true
+  [ -d "$RUN/ud/logs" ] && cp -r "$RUN/ud/logs" "$OUT/vscode-logs" 2>/dev/null || true
+  [ -n "${CRESCENT_E2E_KEEP:-}" ] || rm -rf "$RUN"
+  echo "e2e: artifacts in $OUT ($(( $(date +%s) - START )) s)"
+}
+trap cleanup EXIT
+# The game starts first, so that the language server finds its session file from the start.
+EXTRA=${CRESCENT_E2E_EXTRA_STEPS:-}
+if [ -n "${CRESCENT_E2E_GAME:-}" ]; then
+  rm -f "$PROJECT/.crescent/session.json"
+  setsid "$CRESCENT_E2E_GAME" run "$PROJECT" --watch >"$OUT/game.log" 2>&1 </dev/null &
+  GAMEPID=$!
+  for _ in $(seq 150); do [ -f "$PROJECT/.crescent/session.json" ] && break; sleep 0.2; done
+  [ -f "$PROJECT/.crescent/session.json" ] || { echo "the game wrote no session file" >&2; cat "$OUT/game.log" >&2; exit 1; }
+  EXTRA=${EXTRA:-$HERE/live_game_steps.js}
+fi
+
 PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 setsid "$CS" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
   --disable-workspace-trust --disable-getting-started-override --ignore-last-opened \
   --user-data-dir "$RUN/ud" --extensions-dir "$RUN/exts" "$PROJECT" \
   >"$RUN/code-server.log" 2>&1 </dev/null &
 CSPID=$!
-cleanup() {
-  # The whole process group: code-server, its extension host and the language server.
-  kill -- -"$CSPID" 2>/dev/null || true
-  wait "$CSPID" 2>/dev/null || true
-  cp "$RUN/code-server.log" "$OUT/" 2>/dev/null || true
-  [ -d "$RUN/ud/logs" ] && cp -r "$RUN/ud/logs" "$OUT/vscode-logs" 2>/dev/null || true
-  echo "e2e: artifacts in $OUT ($(( $(date +%s) - START )) s)"
-}
-trap cleanup EXIT
 for _ in $(seq 150); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.2; done
 
 node "$HERE/vscode_e2e.js" --url "http://127.0.0.1:$PORT/?folder=$PROJECT" --project "$PROJECT" --out "$OUT" \
-  --script "${CRESCENT_E2E_SCRIPT:-scripts/player.lua}" ${CRESCENT_E2E_EXTRA_STEPS:+--extra-steps "$CRESCENT_E2E_EXTRA_STEPS"}
+  --script "${CRESCENT_E2E_SCRIPT:-scripts/player.lua}" ${EXTRA:+--extra-steps "$EXTRA"}

@@ -1,0 +1,43 @@
+// Steps for a project whose game is running (`crescent run PROJECT --watch`, started by
+// run_e2e.sh when CRESCENT_E2E_GAME is set): break the script with a runtime error, see the
+// runtime's diagnostic in the Problems panel and the status bar, fix it, see "reloaded" and the
+// diagnostic gone. Loaded with --extra-steps; uses the helpers of vscode_e2e.js.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const MARK = 'e2e: the script broke';
+
+/** The script's text with a runtime error inside update (the reload succeeds, update then fails). */
+function broken(original) {
+  return `${original.trimEnd()}\n\nfunction update(self, dt)\n  error("${MARK}")\nend\n`;
+}
+
+let original;
+
+module.exports = [
+  ['game-connected', async (h) => {
+    h.log('status:', await h.waitForStatusBar(/game connected|reloaded/, 30000));
+  }],
+  ['break-script', async (h) => {
+    original = fs.readFileSync(path.join(h.options.project, h.options.script), 'utf8');
+    await h.openFile(h.options.script);
+    await h.replaceText(broken(original));
+    await h.save();
+    h.log('status:', await h.waitForStatusBar(/reloaded .*player\.lua|failed to reload/, 30000));
+    const row = await h.waitForProblem(MARK, 30000);
+    h.log('problem:', row);
+    if (!/crescent/.test(row)) throw new Error(`the runtime diagnostic should have source crescent: ${row}`);
+    await h.shot('runtime-error');
+  }],
+  ['fix-script', async (h) => {
+    await h.openFile(h.options.script);
+    await h.replaceText(original);
+    await h.save();
+    h.log('status:', await h.waitForStatusBar(/reloaded .*player\.lua in/, 30000));
+    const rows = h.page.locator('.markers-panel .monaco-list-row', { hasText: MARK });
+    await rows.first().waitFor({ state: 'detached', timeout: 30000 });
+    h.log('the runtime diagnostic is gone');
+    await h.shot('reloaded');
+  }],
+];
