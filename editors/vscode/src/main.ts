@@ -39,12 +39,15 @@ class Extension implements vscode.Disposable {
     this.roots = findProjectRoots((vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath));
   }
 
-  private readConfig() {
+  /** Reads the settings; `report` shows what was wrong with them (once per server start). */
+  private readConfig(report: boolean) {
     const settings = vscode.workspace.getConfiguration();
     const { config, warnings } = parseConfig((key) => settings.get(key));
-    for (const warning of warnings) {
-      this.write(`settings: ${warning}`);
-      void vscode.window.showWarningMessage(`Crescent: ${warning}`);
+    if (report) {
+      for (const warning of warnings) {
+        this.write(`settings: ${warning}`);
+        void vscode.window.showWarningMessage(`Crescent: ${warning}`);
+      }
     }
     return config;
   }
@@ -60,7 +63,7 @@ class Extension implements vscode.Disposable {
   activate(): void {
     const ctx = {
       projectRoots: () => this.roots,
-      cliPath: () => this.readConfig().cliPath,
+      cliPath: () => this.readConfig(false).cliPath,
       log: (line: string) => this.write(line),
     };
     this.disposables.push(
@@ -104,7 +107,7 @@ class Extension implements vscode.Disposable {
   }
 
   private async doStart(): Promise<void> {
-    const config = this.readConfig();
+    const config = this.readConfig(true);
     this.status.update((s) => withServer(s, 'starting'));
     let server;
     try {

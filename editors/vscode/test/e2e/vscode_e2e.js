@@ -161,6 +161,19 @@ const defaultSteps = [
     h.log('status bar:', text);
     await h.shot('status-bar');
   }],
+  ['commands', async (h) => {
+    await h.page.keyboard.press('F1');
+    const input = h.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('>Crescent: ');
+    const wanted = ['Restart Language Server', 'Run Game', 'Open API Reference', 'New Script from Template', 'Show Log'];
+    for (const title of wanted) {
+      await h.page.locator('.quick-input-list .monaco-list-row', { hasText: `Crescent: ${title}` }).first().waitFor({ timeout: 15000 });
+    }
+    h.log('command palette lists', wanted.length, 'Crescent commands');
+    await h.shot('commands');
+    await h.page.keyboard.press('Escape');
+  }],
   ['open-script', async (h) => {
     await h.openFile(h.options.script);
     h.log('opened', h.options.script);
