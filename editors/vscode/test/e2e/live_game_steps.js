@@ -28,16 +28,21 @@ module.exports = [
     const row = await h.waitForProblem(MARK, 30000);
     h.log('problem:', row);
     if (!/crescent/.test(row)) throw new Error(`the runtime diagnostic should have source crescent: ${row}`);
+    // The diagnostic sits on the line of the error() call.
+    const expectedLine = broken(original).split('\n').findIndex((l) => l.includes(MARK)) + 1;
+    if (!row.includes(`[Ln ${expectedLine},`)) throw new Error(`the runtime diagnostic should be on line ${expectedLine}: ${row}`);
     await h.shot('runtime-error');
   }],
   ['fix-script', async (h) => {
     await h.openFile(h.options.script);
     await h.replaceText(original);
     await h.save();
-    h.log('status:', await h.waitForStatusBar(/reloaded .*player\.lua in/, 30000));
+    // Only a clean reload clears the runtime diagnostic, so its going proves the reload happened
+    // (the status bar may already read "reloaded" from the reload that brought the error in).
     const rows = h.page.locator('.markers-panel .monaco-list-row', { hasText: MARK });
     await rows.first().waitFor({ state: 'detached', timeout: 30000 });
     h.log('the runtime diagnostic is gone');
+    h.log('status:', await h.waitForStatusBar(/reloaded .*player\.lua in/, 30000));
     await h.shot('reloaded');
   }],
 ];
