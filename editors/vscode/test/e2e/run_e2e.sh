@@ -8,8 +8,8 @@
 #   PROJECT_DIR   the Crescent project to open (a folder with scene.json). Default: a fresh copy
 #                 of test/e2e/fixture. The test edits scripts in it only when a step says so.
 # Environment:
-#   VSIX                     the extension to install (default: editors/vscode/crescent.vsix,
-#                            built with `npm run package` when missing)
+#   VSIX                     the extension to install (default: `npm run package` builds
+#                            editors/vscode/crescent.vsix from the current source)
 #   CRESCENT_E2E_ARTIFACTS   screenshots and logs (default: <repo>/tests/artifacts/vscode-e2e)
 #   CRESCENT_E2E_CACHE       where code-server is installed (see install_code_server.sh)
 #   CRESCENT_E2E_SCRIPT      the script to open, relative to the project (default scripts/player.lua)
@@ -28,13 +28,16 @@ SERVER=${1:?usage: $0 SERVER_PATH [PROJECT_DIR]}
 SERVER=$(realpath "$SERVER")
 [ -x "$SERVER" ] || { echo "not an executable: $SERVER" >&2; exit 2; }
 PROJECT=${2:-}
-VSIX=${VSIX:-$EXT_DIR/crescent.vsix}
+VSIX=${VSIX:-}
 OUT=${CRESCENT_E2E_ARTIFACTS:-$REPO/tests/artifacts/vscode-e2e}
 
-if [ ! -f "$VSIX" ]; then
-  (cd "$EXT_DIR" && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run package)
-fi
 [ -d "$EXT_DIR/node_modules/playwright-core" ] || (cd "$EXT_DIR" && npm ci --no-audit --no-fund)
+if [ -z "$VSIX" ]; then
+  # Always from the current source: a stale .vsix would test old code.
+  (cd "$EXT_DIR" && npm run --silent package >/dev/null)
+  VSIX=$EXT_DIR/crescent.vsix
+fi
+VSIX=$(realpath "$VSIX")
 
 CS=$("$HERE/install_code_server.sh" | tail -n 1)
 
