@@ -107,3 +107,8 @@ for _ in $(seq 150); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" &
 
 node "$HERE/vscode_e2e.js" --url "http://127.0.0.1:$PORT/?folder=$PROJECT" --project "$PROJECT" --out "$OUT" \
   --script "${CRESCENT_E2E_SCRIPT:-scripts/player.lua}" ${EXTRA:+--extra-steps "$EXTRA"}
+
+# The extension's own log (the "Crescent" output channel) says which server it started and why.
+LOG=$(find "$RUN/ud/logs" -name '*-Crescent.log' | head -n 1)
+grep -F "language server: $SERVER (from setting)" "$LOG" \
+  || { echo "the Crescent log does not show the server found through crescent.server.path:" >&2; cat "$LOG" >&2; exit 1; }
