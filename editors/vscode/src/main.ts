@@ -122,10 +122,12 @@ class Extension implements vscode.Disposable {
       this.write(message);
       this.status.update((s) => withServer(s, 'failed', message));
       if (e instanceof ServerNotFoundError) {
-        const choice = await vscode.window.showErrorMessage(message, 'Open Settings');
-        if (choice === 'Open Settings') {
-          await vscode.commands.executeCommand('workbench.action.openSettings', SERVER_PATH_SETTING);
-        }
+        // Not awaited: a restart must not wait for the user to dismiss the message.
+        void vscode.window.showErrorMessage(message, 'Open Settings').then((choice) => {
+          if (choice === 'Open Settings') {
+            void vscode.commands.executeCommand('workbench.action.openSettings', SERVER_PATH_SETTING);
+          }
+        });
       }
       return;
     }

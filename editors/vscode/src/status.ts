@@ -81,8 +81,13 @@ export function applyReloaded(state: StatusState, params: ReloadedParams, projec
   return { ...state, gameRunning: true, lastReload };
 }
 
+/** The game started or stopped. A stopped game's last reload is history: the item forgets it. */
 export function withGame(state: StatusState, gameRunning: boolean): StatusState {
-  return { ...state, gameRunning };
+  const next: StatusState = { ...state, gameRunning };
+  if (!gameRunning) {
+    delete next.lastReload;
+  }
+  return next;
 }
 
 export function withServer(state: StatusState, server: ServerState, serverError?: string): StatusState {

@@ -101,3 +101,11 @@ test('payload validation: the documented shape passes, anything else does not', 
   assert.ok(!isReloadedParams({ uri: 7, ok: true, ms: 1 }));
   assert.ok(!isReloadedParams({ uri: 'file:///a.lua', ok: true, ms: 1, message: 5 }));
 });
+
+test('when the game stops, the status bar forgets its last reload', () => {
+  const state = applyReloaded(running, { uri: uri('scripts/player.lua'), ok: true, ms: 4 }, [root]);
+  const stopped = withGame(state, false);
+  assert.equal(stopped.lastReload, undefined);
+  assert.equal(renderStatus(stopped).text, '$(debug-disconnect) Crescent: no game running');
+  assert.equal(withGame(state, true).lastReload?.file, 'scripts/player.lua');
+});
