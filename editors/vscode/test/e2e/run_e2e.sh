@@ -56,6 +56,7 @@ export TMPDIR=$RUN/tmp XDG_RUNTIME_DIR=$RUN/tmp
 mkdir -p "$RUN/tmp" "$RUN/ud/User" "$RUN/exts"; chmod 700 "$RUN/tmp"
 # The extension must find the server through the setting, not through the test's environment.
 unset CRESCENT_LSP_PATH
+# Word-based suggestions are off so that only the language server can make "spawn" complete.
 node -e '
 const [file, server] = process.argv.slice(1);
 require("fs").writeFileSync(file, JSON.stringify({
@@ -70,6 +71,7 @@ require("fs").writeFileSync(file, JSON.stringify({
   "update.mode": "none",
   "git.enabled": false,
   "editor.quickSuggestionsDelay": 10,
+  "editor.wordBasedSuggestions": "off",
   "files.autoSave": "off",
 }, null, 2));' "$RUN/ud/User/settings.json" "$SERVER"
 
