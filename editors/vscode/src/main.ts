@@ -9,7 +9,7 @@ import { parseConfig, RESTART_SETTINGS } from './config';
 import { isReloadedParams, reloaded } from './lsp_ext';
 import { findProjectRoots } from './project';
 import { isGameRunning } from './session';
-import { applyReloaded, reloadLogLine, withGame, withServer } from './status';
+import { applyReloaded, countRuntimeErrors, reloadLogLine, withGame, withRuntimeErrors, withServer } from './status';
 import { SHOW_LOG_COMMAND, StatusBar } from './status_bar';
 
 /** How often the session files are re-checked: a killed game leaves its file behind. */
@@ -60,6 +60,15 @@ class Extension implements vscode.Disposable {
     }
   }
 
+  /** Counts the running game's errors that the server published as diagnostics (source `crescent`). */
+  private refreshRuntimeErrors(): void {
+    const sources = vscode.languages.getDiagnostics().flatMap(([, diagnostics]) => diagnostics.map((d) => d.source));
+    const count = countRuntimeErrors(sources);
+    if (count !== this.status.state.runtimeErrors) {
+      this.status.update((s) => withRuntimeErrors(s, count));
+    }
+  }
+
   activate(): void {
     const ctx = {
       projectRoots: () => this.roots,
@@ -86,6 +95,8 @@ class Extension implements vscode.Disposable {
         void this.restart();
       }),
     );
+
+    this.disposables.push(vscode.languages.onDidChangeDiagnostics(() => this.refreshRuntimeErrors()));
 
     const sessions = vscode.workspace.createFileSystemWatcher('**/.crescent/session.json');
     sessions.onDidCreate(() => this.refreshGame());

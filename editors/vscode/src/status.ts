@@ -24,9 +24,14 @@ export interface StatusState {
   /** Whether a game (`crescent run --watch`) is running for one of the workspace's projects. */
   gameRunning: boolean;
   lastReload?: LastReload;
+  /** Diagnostics the running game reported (source `crescent`) that are still open. */
+  runtimeErrors: number;
 }
 
-export const INITIAL_STATUS: StatusState = { server: 'starting', gameRunning: false };
+export const INITIAL_STATUS: StatusState = { server: 'starting', gameRunning: false, runtimeErrors: 0 };
+
+/** The `source` of the diagnostics the language server makes from the running game's errors. */
+export const RUNTIME_DIAGNOSTIC_SOURCE = 'crescent';
 
 /** What the status bar item shows. */
 export interface StatusView {
@@ -111,7 +116,36 @@ export function reloadLogLine(params: ReloadedParams, projectRoots: readonly str
 
 const CLICK_HINT = 'Click to show the Crescent log.';
 
+/** The number of the running game's errors still shown as diagnostics changed. */
+export function withRuntimeErrors(state: StatusState, runtimeErrors: number): StatusState {
+  return { ...state, runtimeErrors: Math.max(0, Math.floor(runtimeErrors)) };
+}
+
+/** Counts the runtime diagnostics among the sources of a set of diagnostics. */
+export function countRuntimeErrors(sources: Iterable<string | undefined>): number {
+  let n = 0;
+  for (const source of sources) {
+    if (source === RUNTIME_DIAGNOSTIC_SOURCE) {
+      n += 1;
+    }
+  }
+  return n;
+}
+
 export function renderStatus(state: StatusState): StatusView {
+  const view = renderServerAndReload(state);
+  if (state.runtimeErrors === 0 || state.server === 'failed' || state.server === 'stopped') {
+    return view;
+  }
+  const errors = `${state.runtimeErrors} runtime error${state.runtimeErrors === 1 ? '' : 's'}`;
+  return {
+    text: `${view.text} · $(bug) ${errors}`,
+    tooltip: `${errors} from the running game: see the Problems panel.\n${view.tooltip}`,
+    severity: 'error',
+  };
+}
+
+function renderServerAndReload(state: StatusState): StatusView {
   if (state.server === 'failed') {
     return {
       text: '$(error) Crescent',

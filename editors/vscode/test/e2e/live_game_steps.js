@@ -15,6 +15,12 @@ function broken(original) {
 
 let original;
 
+/** The editor must have saved exactly the text the step meant, or the rest proves nothing. */
+function expectOnDisk(h, text) {
+  const onDisk = fs.readFileSync(path.join(h.options.project, h.options.script), 'utf8');
+  if (onDisk !== text) throw new Error(`the saved script differs from the intended text:\n${onDisk}`);
+}
+
 module.exports = [
   ['game-connected', async (h) => {
     h.log('status:', await h.waitForStatusBar(/game connected|reloaded/, 30000));
@@ -24,25 +30,28 @@ module.exports = [
     await h.openFile(h.options.script);
     await h.replaceText(broken(original));
     await h.save();
-    h.log('status:', await h.waitForStatusBar(/reloaded .*player\.lua|failed to reload/, 30000));
+    expectOnDisk(h, broken(original));
     const row = await h.waitForProblem(MARK, 30000);
     h.log('problem:', row);
     if (!/crescent/.test(row)) throw new Error(`the runtime diagnostic should have source crescent: ${row}`);
     // The diagnostic sits on the line of the error() call.
     const expectedLine = broken(original).split('\n').findIndex((l) => l.includes(MARK)) + 1;
     if (!row.includes(`[Ln ${expectedLine},`)) throw new Error(`the runtime diagnostic should be on line ${expectedLine}: ${row}`);
+    // The status bar shows the reload of the broken code and counts the runtime error.
+    h.log('status:', await h.waitForStatusBar(/(reloaded .*player\.lua|failed to reload).*1 runtime error/, 30000));
     await h.shot('runtime-error');
   }],
   ['fix-script', async (h) => {
     await h.openFile(h.options.script);
     await h.replaceText(original);
     await h.save();
+    expectOnDisk(h, original);
     // Only a clean reload clears the runtime diagnostic, so its going proves the reload happened
     // (the status bar may already read "reloaded" from the reload that brought the error in).
     const rows = h.page.locator('.markers-panel .monaco-list-row', { hasText: MARK });
     await rows.first().waitFor({ state: 'detached', timeout: 30000 });
     h.log('the runtime diagnostic is gone');
-    h.log('status:', await h.waitForStatusBar(/reloaded .*player\.lua in/, 30000));
+    h.log('status:', await h.waitForStatusBar(/^(?!.*runtime error).*reloaded .*player\.lua in/, 30000));
     await h.shot('reloaded');
   }],
 ];

@@ -56,7 +56,8 @@ export TMPDIR=$RUN/tmp XDG_RUNTIME_DIR=$RUN/tmp
 mkdir -p "$RUN/tmp" "$RUN/ud/User" "$RUN/exts"; chmod 700 "$RUN/tmp"
 # The extension must find the server through the setting, not through the test's environment.
 unset CRESCENT_LSP_PATH
-# Word-based suggestions are off so that only the language server can make "spawn" complete.
+# Word-based suggestions are off so that only the language server can make "spawn" complete;
+# auto-indent and auto-closing are off so that text typed by the test lands as written.
 node -e '
 const [file, server] = process.argv.slice(1);
 require("fs").writeFileSync(file, JSON.stringify({
@@ -72,6 +73,10 @@ require("fs").writeFileSync(file, JSON.stringify({
   "git.enabled": false,
   "editor.quickSuggestionsDelay": 10,
   "editor.wordBasedSuggestions": "off",
+  "editor.autoIndent": "none",
+  "editor.autoClosingBrackets": "never",
+  "editor.autoClosingQuotes": "never",
+  "editor.formatOnType": false,
   "files.autoSave": "off",
 }, null, 2));' "$RUN/ud/User/settings.json" "$SERVER"
 

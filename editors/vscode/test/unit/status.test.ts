@@ -13,7 +13,9 @@ import {
   reloadLogLine,
   renderStatus,
   StatusState,
+  countRuntimeErrors,
   withGame,
+  withRuntimeErrors,
   withServer,
 } from '../../src/status';
 
@@ -108,4 +110,18 @@ test('when the game stops, the status bar forgets its last reload', () => {
   assert.equal(stopped.lastReload, undefined);
   assert.equal(renderStatus(stopped).text, '$(debug-disconnect) Crescent: no game running');
   assert.equal(withGame(state, true).lastReload?.file, 'scripts/player.lua');
+});
+
+test('runtime errors still on screen turn the item red and are counted', () => {
+  let state = applyReloaded(running, { uri: uri('scripts/player.lua'), ok: true, ms: 4 }, [root]);
+  state = withRuntimeErrors(state, countRuntimeErrors(['crescent', 'crescent-lsp', undefined, 'crescent']));
+  const view = renderStatus(state);
+  assert.equal(view.text, '$(check) reloaded scripts/player.lua in 4 ms · $(bug) 2 runtime errors');
+  assert.equal(view.severity, 'error');
+  assert.match(view.tooltip, /^2 runtime errors from the running game/);
+  assert.equal(renderStatus(withRuntimeErrors(withGame(running, true), 1)).text, '$(plug) Crescent: game connected · $(bug) 1 runtime error');
+  // Cleared by the clean reload: back to normal.
+  assert.equal(renderStatus(withRuntimeErrors(state, 0)).severity, 'normal');
+  // A failed server says only that.
+  assert.equal(renderStatus(withServer(state, 'failed', 'gone')).text, '$(error) Crescent');
 });
