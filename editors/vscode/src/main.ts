@@ -92,11 +92,26 @@ class Extension implements vscode.Disposable {
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => {
         this.refreshRoots();
+        this.write(`workspace folders changed; projects: ${this.roots.join(', ') || '(none)'}`);
         void this.restart();
       }),
     );
 
     this.disposables.push(vscode.languages.onDidChangeDiagnostics(() => this.refreshRuntimeErrors()));
+
+    // A project created or removed while the editor is open changes which Lua files the server serves.
+    const scenes = vscode.workspace.createFileSystemWatcher('**/scene.json', false, true, false);
+    const rescan = () => {
+      const before = this.roots.join('\n');
+      this.refreshRoots();
+      if (this.roots.join('\n') !== before) {
+        this.write(`projects changed: ${this.roots.join(', ') || '(none)'}`);
+        void this.restart();
+      }
+    };
+    scenes.onDidCreate(rescan);
+    scenes.onDidDelete(rescan);
+    this.disposables.push(scenes);
 
     const sessions = vscode.workspace.createFileSystemWatcher('**/.crescent/session.json');
     sessions.onDidCreate(() => this.refreshGame());
