@@ -23,6 +23,7 @@ class Extension implements vscode.Disposable {
   private roots: string[] = [];
   private readonly disposables: vscode.Disposable[] = [];
   private starting: Promise<void> | undefined;
+  private restarts: Promise<void> = Promise.resolve();
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Crescent');
@@ -202,10 +203,14 @@ class Extension implements vscode.Disposable {
     }
   }
 
-  async restart(): Promise<void> {
-    this.write('restarting the language server');
-    await this.stop();
-    await this.start();
+  /** Restarts one at a time: settings, folders and scene files can ask for several at once. */
+  restart(): Promise<void> {
+    this.restarts = this.restarts.then(async () => {
+      this.write('restarting the language server');
+      await this.stop();
+      await this.start();
+    }).catch((e) => this.write(`restart failed: ${e instanceof Error ? e.message : String(e)}`));
+    return this.restarts;
   }
 
   dispose(): void {

@@ -188,6 +188,19 @@ const defaultSteps = [
     await h.shot('completion');
     await h.revertFile();
   }],
+  ['restart-server', async (h) => {
+    // A restart must stop the old server (which may wait for the end of its input) and serve
+    // completions again from the new one.
+    await h.runCommand('Crescent: Restart Language Server');
+    // The item spins (codicon sync) while the server starts.
+    await h.statusBarItem().locator('.codicon-sync').waitFor({ state: 'detached', timeout: 60000 });
+    h.log('status bar:', await h.waitForStatusBar(/Crescent: (no game running|game connected)|reloaded|failed to reload/, 60000));
+    await h.openFile(h.options.script);
+    await h.typeAtEnd('world.');
+    await h.waitForCompletion('spawn');
+    h.log('completion works after the restart');
+    await h.revertFile();
+  }],
 ];
 
 async function run(options, steps) {
