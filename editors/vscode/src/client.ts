@@ -15,6 +15,8 @@ export function createClient(
   projectRoots: readonly string[],
   outputChannel: vscode.OutputChannel,
   traceOutputChannel: vscode.OutputChannel,
+  /** Lua and scene file changes for the server; owned by the caller, which outlives restarts. */
+  fileEvents: vscode.FileSystemWatcher,
 ): LanguageClient {
   // No `transport`: the client would append `--stdio` to the arguments, and the server speaks
   // stdio without being asked.
@@ -33,7 +35,7 @@ export function createClient(
         ? patterns.map((pattern) => ({ scheme: 'file', language: 'lua', pattern }))
         : [{ scheme: 'file', language: 'lua' }],
     synchronize: {
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/{scene.json,*.lua}'),
+      fileEvents,
     },
     outputChannel,
     traceOutputChannel,

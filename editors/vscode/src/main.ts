@@ -20,6 +20,7 @@ class Extension implements vscode.Disposable {
   private readonly log: vscode.OutputChannel;
   private readonly trace: vscode.OutputChannel;
   private readonly status: StatusBar;
+  private readonly fileEvents: vscode.FileSystemWatcher;
   private roots: string[] = [];
   private readonly disposables: vscode.Disposable[] = [];
   private starting: Promise<void> | undefined;
@@ -29,6 +30,7 @@ class Extension implements vscode.Disposable {
     this.log = vscode.window.createOutputChannel('Crescent');
     this.trace = vscode.window.createOutputChannel('Crescent Language Server Trace');
     this.status = new StatusBar();
+    this.fileEvents = vscode.workspace.createFileSystemWatcher('**/{scene.json,*.lua}');
     this.refreshRoots();
   }
 
@@ -80,6 +82,7 @@ class Extension implements vscode.Disposable {
       this.log,
       this.trace,
       this.status,
+      this.fileEvents,
       vscode.commands.registerCommand(SHOW_LOG_COMMAND, () => this.log.show(true)),
       vscode.commands.registerCommand('crescent.restartServer', () => this.restart()),
       vscode.commands.registerCommand('crescent.runGame', () => runGame(ctx)),
@@ -160,7 +163,7 @@ class Extension implements vscode.Disposable {
     }
     this.write(`language server: ${server.path} (from ${server.source})`);
 
-    const client = createClient(server, config, this.roots, this.log, this.trace);
+    const client = createClient(server, config, this.roots, this.log, this.trace, this.fileEvents);
     client.onNotification(reloaded, (params: unknown) => {
       if (!isReloadedParams(params)) {
         this.write(`ignored a malformed crescent/reloaded notification: ${JSON.stringify(params)}`);
