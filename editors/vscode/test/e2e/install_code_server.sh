@@ -51,8 +51,15 @@ fi
 mkdir -p "$DEST"
 cd "$DEST"
 [ -f package.json ] || echo '{"name":"crescent-code-server-host","private":true}' > package.json
-npm_config_unsafe_perm=true npm_config_yes=true \
-  npm install --no-audit --no-fund --loglevel=error "code-server@$CS_VERSION" >&2
+ok=
+for i in 1 2; do
+  if npm_config_unsafe_perm=true npm_config_yes=true \
+    npm install --no-audit --no-fund --loglevel=error "code-server@$CS_VERSION" >&2; then
+    ok=1; break
+  fi
+  echo "npm install code-server failed (attempt $i)" >&2
+done
+[ -n "$ok" ] || exit 1
 XDG_CONFIG_HOME="$DEST/xdg/config" XDG_DATA_HOME="$DEST/xdg/data" "$CS" --version >&2
 touch "$DEST/.installed"
 echo "$CS"
