@@ -63,6 +63,7 @@ const [file, server] = process.argv.slice(1);
 require("fs").writeFileSync(file, JSON.stringify({
   "crescent.server.path": server,
   "crescent.trace.server": "messages",
+  "crescent.server.extraEnv": { "CRESCENT_LSP_LOG": "info" },
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
   "security.workspace.trust.enabled": false,
