@@ -12,6 +12,8 @@ export interface CommandContext {
   projectRoots(): string[];
   /** `crescent.cli.path`. */
   cliPath(): string;
+  /** A folder the extension owns, for generated files such as the API reference. */
+  storageDir(): string;
   log(line: string): void;
 }
 
@@ -89,8 +91,12 @@ export async function openApiReference(ctx: CommandContext): Promise<void> {
     }
     return;
   }
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
-  await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+  // A file rather than an untitled document: nothing asks to be saved when the preview closes.
+  const dir = ctx.storageDir();
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'crescent-api-reference.md');
+  fs.writeFileSync(file, markdown);
+  await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(file));
 }
 
 /** Crescent: New Script from Template — scripts/NAME.lua from a template, opened. */

@@ -76,6 +76,7 @@ class Extension implements vscode.Disposable {
     const ctx = {
       projectRoots: () => this.roots,
       cliPath: () => this.readConfig(false).cliPath,
+      storageDir: () => this.context.globalStorageUri.fsPath,
       log: (line: string) => this.write(line),
     };
     this.disposables.push(

@@ -22,6 +22,19 @@ function expectOnDisk(h, text) {
 }
 
 module.exports = [
+  ['api-reference', async (h) => {
+    // `crescent api --format markdown` (crescent.cli.path) opened in a Markdown preview.
+    await h.runCommand('Crescent: Open API Reference');
+    await h.page.locator('.tab', { hasText: 'Preview crescent-api-reference.md' }).first().waitFor({ timeout: 30000 });
+    // The preview is a webview: an iframe holding the rendered page in another iframe.
+    await h.page
+      .frameLocator('iframe.webview.ready')
+      .frameLocator('iframe#active-frame')
+      .locator('h1', { hasText: 'Crescent scripting API reference' })
+      .waitFor({ timeout: 30000 });
+    await h.shot('api-reference');
+    await h.runCommand('View: Close All Editors');
+  }],
   ['game-connected', async (h) => {
     h.log('status:', await h.waitForStatusBar(/game connected|reloaded/, 30000));
   }],

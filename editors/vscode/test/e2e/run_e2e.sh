@@ -14,8 +14,9 @@
 #   CRESCENT_E2E_CACHE       where code-server is installed (see install_code_server.sh)
 #   CRESCENT_E2E_SCRIPT      the script to open, relative to the project (default scripts/player.lua)
 #   CRESCENT_E2E_EXTRA_STEPS a .js module adding steps to the scenario (see vscode_e2e.js)
-#   CRESCENT_E2E_GAME        the crescent CLI: when set, `crescent run PROJECT --watch` runs during
-#                            the test and live_game_steps.js (break, diagnostic, fix, reloaded) runs
+#   CRESCENT_E2E_GAME        the crescent CLI: when set, it is crescent.cli.path, `crescent run
+#                            PROJECT --watch` runs during the test, and live_game_steps.js runs
+#                            (API reference, break, runtime diagnostic, fix, reloaded)
 #   CHROMIUM                 the browser (default /usr/bin/chromium)
 #   CRESCENT_E2E_KEEP        when set, keep the throwaway profile and project copy (for debugging)
 set -euo pipefail
@@ -59,9 +60,10 @@ unset CRESCENT_LSP_PATH
 # Word-based suggestions are off so that only the language server can make "spawn" complete;
 # auto-indent and auto-closing are off so that text typed by the test lands as written.
 node -e '
-const [file, server] = process.argv.slice(1);
+const [file, server, cli] = process.argv.slice(1);
 require("fs").writeFileSync(file, JSON.stringify({
   "crescent.server.path": server,
+  "crescent.cli.path": cli || "crescent",
   "crescent.trace.server": "messages",
   "crescent.server.extraEnv": { "CRESCENT_LSP_LOG": "info" },
   "workbench.startupEditor": "none",
@@ -79,7 +81,7 @@ require("fs").writeFileSync(file, JSON.stringify({
   "editor.autoClosingQuotes": "never",
   "editor.formatOnType": false,
   "files.autoSave": "off",
-}, null, 2));' "$RUN/ud/User/settings.json" "$SERVER"
+}, null, 2));' "$RUN/ud/User/settings.json" "$SERVER" "${CRESCENT_E2E_GAME:-}"
 
 "$CS" --user-data-dir "$RUN/ud" --extensions-dir "$RUN/exts" --install-extension "$VSIX" >"$RUN/install.log" 2>&1 \
   || { cat "$RUN/install.log" >&2; exit 1; }
