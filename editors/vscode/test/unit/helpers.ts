@@ -9,8 +9,18 @@ export const EXTENSION_DIR = path.resolve(__dirname, '..', '..', '..');
 /** The repository root. */
 export const REPO_ROOT = path.resolve(EXTENSION_DIR, '..', '..');
 
+const created: string[] = [];
+process.on('exit', () => {
+  for (const dir of created) {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A fresh temporary folder, removed when the test process exits. */
 export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'crescent-vscode-test-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crescent-vscode-test-'));
+  created.push(dir);
+  return dir;
 }
 
 /** Writes a file, creating its folders; `mode` 0o755 makes it executable. */
