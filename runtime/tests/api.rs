@@ -507,3 +507,44 @@ fn scene_script_errors_are_reported_with_position() {
         "scripts/bad.lua:2:11: unexpected symbol near '='"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_script_symlinked_out_of_scripts_is_refused() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/link.lua"]}]}"#,
+        ),
+        ("outside.lua", "print('escaped')"),
+    ]);
+    std::os::unix::fs::symlink(
+        dir.path().join("outside.lua"),
+        dir.path().join("scripts/link.lua"),
+    )
+    .expect("symlink");
+    let mut rt = Runtime::new(dir.path(), Config::default(), Registry::new()).expect("runtime");
+    let err = rt
+        .load_scene(&Scene::load(dir.path()).expect("scene"))
+        .unwrap_err();
+    assert!(err.to_string().contains("leaves scripts/"), "{err}");
+    assert!(logs(&rt.drain_events()).is_empty());
+}
+
+#[test]
+fn a_failing_top_level_keeps_the_old_code_and_can_be_retried() {
+    let (_dir, mut rt) = scripts(&[("scripts/r.lua", "function update(self) print('old') end")]);
+    rt.frame(0.01);
+    let bad = "function update(self) print('new') end\nerror('top level fails')";
+    assert!(matches!(
+        rt.reload_script_source("scripts/r.lua", bad),
+        ReloadOutcome::Failed { line: 2, .. }
+    ));
+    assert!(matches!(
+        rt.reload_script_source("scripts/r.lua", bad),
+        ReloadOutcome::Failed { .. }
+    ));
+    rt.frame(0.01);
+    // The top level ran up to the error, but the callbacks the engine calls are the old ones.
+    assert_eq!(logs(&rt.drain_events()), vec!["old", "old"]);
+}
