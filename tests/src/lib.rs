@@ -81,6 +81,16 @@ fn ensure_built() {
     });
 }
 
+/// The `embed` example program of the runtime crate.
+pub fn embed_example() -> PathBuf {
+    ensure_built();
+    let path = profile_dir()
+        .join("examples")
+        .join(format!("embed{}", std::env::consts::EXE_SUFFIX));
+    assert!(path.is_file(), "{} does not exist", path.display());
+    path
+}
+
 /// A finished `crescent` run: exit status and both outputs as text.
 #[derive(Debug)]
 pub struct Run {
