@@ -10,7 +10,7 @@ local H = ...
 local type, next, pairs, ipairs, select, setmetatable, getmetatable = type, next, pairs, ipairs, select, setmetatable, getmetatable
 local rawget, rawequal, rawlen, tostring, tonumber, error, xpcall, pcall =
   rawget, rawequal, rawlen, tostring, tonumber, error, xpcall, pcall
-local assert, load, collectgarbage = assert, load, collectgarbage
+local assert, load, collectgarbage, rawset = assert, load, collectgarbage, rawset
 local sort, concat, unpack = table.sort, table.concat, table.unpack
 local co_create, co_resume, co_status, co_running, co_yield, co_close, co_isyieldable =
   coroutine.create, coroutine.resume, coroutine.status, coroutine.running, coroutine.yield, coroutine.close, coroutine.isyieldable
@@ -177,6 +177,7 @@ impl.types.quat = { target = QM, impl = QI }
 -- their type, entity handles stay the same handle, other metatables are shared).
 -------------------------------------------------------------------------------------------------
 local hid = setmetatable({}, { __mode = "k" }) -- handle -> entity id
+local TF -- the metatable of Transform values (below)
 local function copy(v, seen)
   if type(v) ~= "table" or hid[v] then return v end
   seen = seen or {}
@@ -188,6 +189,7 @@ local function copy(v, seen)
   local mt = getmetatable(v)
   if mt == "vec3" then setmetatable(out, V3)
   elseif mt == "quat" then setmetatable(out, Q)
+  elseif mt == "Transform" then setmetatable(out, TF)
   elseif type(mt) == "table" then setmetatable(out, mt) end
   return out
 end
@@ -247,6 +249,34 @@ local function stale(h, what)
   error(sfmt("%s: entity %d was despawned", what, id), 3)
 end
 
+-- The table `get("Transform")` returns: `position` is made at once (scripts nearly always
+-- read it); `rotation` and `scale` are made on first access from the numbers kept in the
+-- table's array part, so a get/set that only moves an entity allocates two tables, not four.
+local TF_KEYS = { "position", "rotation", "scale" }
+TF = {
+  __metatable = "Transform",
+  __index = function(t, k)
+    if k == "rotation" then
+      local r = setmetatable({ x = rawget(t, 1), y = rawget(t, 2), z = rawget(t, 3), w = rawget(t, 4) }, Q)
+      rawset(t, "rotation", r)
+      return r
+    elseif k == "scale" then
+      local s = setmetatable({ x = rawget(t, 5), y = rawget(t, 6), z = rawget(t, 7) }, V3)
+      rawset(t, "scale", s)
+      return s
+    end
+    return nil
+  end,
+  __pairs = function(t)
+    local i = 0
+    return function()
+      i = i + 1
+      local k = TF_KEYS[i]
+      if k ~= nil then return k, t[k] end
+      return nil
+    end, t, nil
+  end,
+}
 local ZERO3 = { x = 0, y = 0, z = 0 }
 local ONE3 = { x = 1, y = 1, z = 1 }
 local IDQ = { x = 0, y = 0, z = 0, w = 1 }
@@ -264,11 +294,7 @@ function EI.get(h, name)
   if name == "Transform" then
     local px, py, pz, rx, ry, rz, rw, sx, sy, sz = tf_get(bits)
     if px == nil then return nil end
-    return {
-      position = setmetatable({ x = px, y = py, z = pz }, V3),
-      rotation = setmetatable({ x = rx, y = ry, z = rz, w = rw }, Q),
-      scale = setmetatable({ x = sx, y = sy, z = sz }, V3),
-    }
+    return setmetatable({ rx, ry, rz, rw, sx, sy, sz, position = setmetatable({ x = px, y = py, z = pz }, V3) }, TF)
   end
   local store = stores[name]
   if store ~= nil then
@@ -286,11 +312,18 @@ function EI.set(h, name, value)
   if bits == nil then stale(h, "set") end
   if name == "Transform" then
     if type(value) ~= "table" then error("set: Transform must be a table { position, rotation, scale }", 2) end
-    local p, r, s = value.position, value.rotation, value.scale
+    local p, r, s = value.position, rawget(value, "rotation"), rawget(value, "scale")
     if p == nil then p = ZERO3 end
-    if r == nil then r = IDQ end
-    if s == nil then s = ONE3 end
-    if not tf_set(bits, p.x, p.y, p.z, r.x, r.y, r.z, r.w, s.x, s.y, s.z) then
+    local ok
+    if r == nil and s == nil and rawget(value, 7) ~= nil then
+      -- A Transform from `get` whose rotation and scale were never touched.
+      ok = tf_set(bits, p.x, p.y, p.z, value[1], value[2], value[3], value[4], value[5], value[6], value[7])
+    else
+      if r == nil then r = value.rotation or IDQ end
+      if s == nil then s = value.scale or ONE3 end
+      ok = tf_set(bits, p.x, p.y, p.z, r.x, r.y, r.z, r.w, s.x, s.y, s.z)
+    end
+    if not ok then
       error("set: Transform position, rotation and scale must hold numbers", 2)
     end
     return
@@ -376,6 +409,17 @@ local function describe(v)
       parts[i] = tostring(k) .. " = " .. xs
     end
     return "error object is a table: {" .. concat(parts, ", ") .. "}"
+  end
+  if t == "userdata" then
+    -- Errors raised by Rust functions arrive as userdata that print their message.
+    local ok, s = pcall(tostring, v)
+    if ok and type(s) == "string" then
+      s = sgsub(s, "^runtime error: ", "")
+      s = sgsub(s, "^callback error\n?", "")
+      local cut = sfind(s, "\nstack traceback:", 1, true)
+      if cut then s = ssub(s, 1, cut - 1) end
+      return s
+    end
   end
   return "error object is a " .. t .. " value"
 end

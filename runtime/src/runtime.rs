@@ -60,7 +60,6 @@ struct Calls {
     report: Function,
     counts: Function,
     hash_view: Function,
-    split_error: Function,
     env_names: Option<Function>,
 }
 
@@ -201,7 +200,6 @@ impl Runtime {
             report: s.get("report")?,
             counts: s.get("counts")?,
             hash_view: s.get("hash_view")?,
-            split_error: s.get("split_error")?,
             env_names: s.get("env_names")?,
         };
         let time: Table = s.get("time")?;
@@ -692,12 +690,6 @@ impl Runtime {
             .clone()
             .ok_or(mlua::Error::runtime("no env_names"));
         f.and_then(|f| f.call(())).unwrap_or_default()
-    }
-
-    /// Splits a Lua error value into (message, traceback, line) the way faults are reported.
-    #[doc(hidden)]
-    pub fn describe_error(&self, v: Value) -> (String, String, u32) {
-        self.calls.split_error.call(v).unwrap_or_default()
     }
 }
 

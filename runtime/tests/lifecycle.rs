@@ -210,3 +210,46 @@ end
         ]
     );
 }
+
+#[test]
+fn transform_values_behave_like_plain_tables() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"components": {"Transform": {"position": [1, 2, 3], "scale": [2, 2, 2]}}, "scripts": ["scripts/t.lua"]}]}"#,
+        ),
+        (
+            "scripts/t.lua",
+            r#"
+function init(self)
+  local t = self.entity:get("Transform")
+  local keys = {}
+  for k, v in pairs(t) do keys[#keys + 1] = k .. "=" .. tostring(v) end
+  print(table.concat(keys, " "))
+  t.rotation = quat.from_axis_angle(vec3(0, 1, 0), 0)
+  t.scale.x = 5
+  self.entity:set("Transform", t)
+  local u = self.entity:get("Transform")
+  print(u.scale, u.rotation, u.position)
+  self.entity:set("Transform", { position = vec3(9, 9, 9) })
+  print(self.entity:get("Transform").scale)
+  self.entity:set("Saved", u)
+  print(self.entity:get("Saved").scale)
+end
+"#,
+        ),
+    ]);
+    let mut rt = run(dir.path(), Config::default());
+    rt.frame(0.01);
+    let ev = rt.drain_events();
+    assert!(errors(&ev).is_empty(), "{:?}", errors(&ev));
+    assert_eq!(
+        logs(&ev),
+        vec![
+            "position=vec3(1, 2, 3) rotation=quat(0, 0, 0, 1) scale=vec3(2, 2, 2)",
+            "vec3(5, 2, 2)\tquat(0, 0, 0, 1)\tvec3(1, 2, 3)",
+            "vec3(1, 1, 1)",
+            "vec3(5, 2, 2)",
+        ]
+    );
+}

@@ -153,3 +153,13 @@ fn with_gap_api(reg: &mut Registry, api: api::Api) {
     // registering a component-less description, which `describe` does.
     reg.describe(api);
 }
+
+#[test]
+fn api_json_is_written_for_tools() {
+    let dir = project(&[("scene.json", "{}")]);
+    let rt = Runtime::new(dir.path(), Config::default(), Registry::new()).expect("runtime");
+    let file = rt.write_api_json().expect("written");
+    assert_eq!(file, dir.path().join(".crescent/api.json"));
+    let text = std::fs::read_to_string(&file).expect("read");
+    assert_eq!(&api::Api::from_json(&text).expect("parses"), rt.api());
+}
