@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 
 #[test]
 fn runs_in_real_time_until_interrupted_then_reports() {
+    let faulty = copy_project(&fixture("faulty"));
     let mut child = Command::new(crescent_bin())
-        .args(["run", arg(&fixture("faulty")), "--report", "json"])
+        .args(["run", arg(faulty.path()), "--report", "json"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
