@@ -6,3 +6,5 @@ mod scene;
 
 pub use crescent_api as api;
 pub use scene::{normalize_script_path, EntityDef, Scene, SceneError, ScriptRef};
+mod dev;
+pub use dev::{is_watched_path, ChangeKind, FileChange, ProjectWatcher, REMOVAL_GRACE};
