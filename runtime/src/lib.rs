@@ -7,4 +7,7 @@ mod scene;
 pub use crescent_api as api;
 pub use scene::{normalize_script_path, EntityDef, Scene, SceneError, ScriptRef};
 mod dev;
-pub use dev::{is_watched_path, ChangeKind, FileChange, ProjectWatcher, REMOVAL_GRACE};
+pub use dev::{
+    is_watched_path, ChangeKind, DevChannel, DevEvent, DevHost, DevOptions, DevRequest, FileChange,
+    ProjectWatcher, SessionInfo, DEFAULT_CLIENT_QUEUE, PROTOCOL_VERSION, REMOVAL_GRACE,
+};

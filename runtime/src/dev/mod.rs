@@ -1,6 +1,138 @@
 //! Hot reload and the dev channel: the project watcher, the TCP channel to tools, and the
 //! host that joins them to the game loop.
+//!
+//! Invariant: nothing here runs Lua or touches the world from a background thread. The
+//! watcher and the channel only produce [`DevEvent`]s; the game loop takes them with
+//! [`DevHost::poll`] between frames and applies them there, so a reload never lands in the
+//! middle of a frame.
 
+mod channel;
+mod session;
 mod watch;
 
+use std::io;
+use std::path::Path;
+use std::time::Instant;
+
+use serde_json::Value;
+
+pub use channel::{DevChannel, DevRequest, DEFAULT_CLIENT_QUEUE};
+pub use session::{SessionInfo, PROTOCOL_VERSION};
 pub use watch::{is_watched_path, ChangeKind, FileChange, ProjectWatcher, REMOVAL_GRACE};
+
+/// What a [`DevHost`] runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DevOptions {
+    /// Watch the project and report saved scripts and scene changes.
+    pub watch: bool,
+    /// Listen for tools on the dev channel and write `.crescent/session.json`.
+    pub channel: bool,
+}
+
+impl Default for DevOptions {
+    fn default() -> Self {
+        DevOptions {
+            watch: true,
+            channel: true,
+        }
+    }
+}
+
+/// Something the game loop should act on between two frames.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DevEvent {
+    /// A project file was saved, created or removed.
+    FileChanged(FileChange),
+    /// A tool asked for a script to be reloaded.
+    ReloadRequested {
+        /// Project-relative script path.
+        path: String,
+        /// When the request arrived.
+        seen: Instant,
+    },
+}
+
+/// The watcher and the dev channel of one running project, seen by the game loop as one
+/// non-blocking source of [`DevEvent`]s and one sink of events for tools.
+///
+/// # Example
+/// ```no_run
+/// use crescent_runtime::{DevHost, DevOptions};
+/// let api = serde_json::to_value(crescent_runtime::api::builtin()).unwrap();
+/// let host = DevHost::start("my-game", api, DevOptions::default())?;
+/// loop {
+///     for event in host.poll() {
+///         println!("{event:?}");
+///     }
+///     # break;
+///     // ... run a frame ...
+/// }
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub struct DevHost {
+    // Field order is drop order: stop watching before closing the channel.
+    watcher: Option<ProjectWatcher>,
+    channel: Option<DevChannel>,
+}
+
+impl DevHost {
+    /// Starts what `options` asks for on the project at `root`. Start it before loading the
+    /// scene, so that no save falls between loading a script and watching it.
+    ///
+    /// # Errors
+    /// The watch or the socket cannot be set up, or the session file cannot be written.
+    pub fn start(root: impl AsRef<Path>, api: Value, options: DevOptions) -> io::Result<DevHost> {
+        let root = root.as_ref();
+        let watcher = if options.watch {
+            Some(ProjectWatcher::start(root)?)
+        } else {
+            None
+        };
+        let channel = if options.channel {
+            Some(DevChannel::start(root, api)?)
+        } else {
+            None
+        };
+        Ok(DevHost { watcher, channel })
+    }
+
+    /// Everything that happened since the last call, file changes first; never blocks.
+    pub fn poll(&self) -> Vec<DevEvent> {
+        let mut events: Vec<DevEvent> = self
+            .watcher
+            .iter()
+            .flat_map(|w| w.drain())
+            .map(DevEvent::FileChanged)
+            .collect();
+        if let Some(channel) = &self.channel {
+            events.extend(
+                channel
+                    .poll_requests()
+                    .into_iter()
+                    .map(|request| match request {
+                        DevRequest::Reload { path, seen, .. } => {
+                            DevEvent::ReloadRequested { path, seen }
+                        }
+                    }),
+            );
+        }
+        events
+    }
+
+    /// Sends one event object to every connected tool; never blocks.
+    pub fn publish(&self, event: &Value) {
+        if let Some(channel) = &self.channel {
+            channel.publish(event);
+        }
+    }
+
+    /// The dev channel, when one was started.
+    pub fn channel(&self) -> Option<&DevChannel> {
+        self.channel.as_ref()
+    }
+
+    /// The project watcher, when one was started.
+    pub fn watcher(&self) -> Option<&ProjectWatcher> {
+        self.watcher.as_ref()
+    }
+}
