@@ -1,12 +1,46 @@
 //! Crescent's runtime: Lua 5.4 scripts attached to entities, run in a deterministic order in a
 //! sandbox, with hot reload and a dev channel to tools.
+//!
+//! # Example
+//! ```
+//! use crescent_runtime::{Config, Registry, Runtime, Scene};
+//! let dir = tempfile::tempdir()?;
+//! std::fs::create_dir_all(dir.path().join("scripts"))?;
+//! std::fs::write(dir.path().join("scripts/count.lua"), "function update(self) self.n = (self.n or 0) + 1 end")?;
+//! std::fs::write(dir.path().join("scene.json"), r#"{"entities": [{"scripts": ["scripts/count.lua"]}]}"#)?;
+//! let mut rt = Runtime::new(dir.path(), Config::default(), Registry::new())?;
+//! rt.load_scene(&Scene::load(dir.path())?)?;
+//! rt.frame(1.0 / 60.0);
+//! assert_eq!(rt.report().scripts[0].calls["update"], 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![warn(missing_docs)]
 
+mod bindings;
+mod compile;
+mod dev;
+mod components;
+mod error;
+mod event;
+mod guard;
+mod host;
+mod paths;
+mod runtime;
 mod scene;
 
+pub use compile::{compile_check, CompileError};
+pub use components::{Name, Registry, Transform};
 pub use crescent_api as api;
+pub use error::{Error, Result};
+pub use event::{ErrorReport, Event, ReloadOutcome, Report, ScriptReport, Stats};
+pub use runtime::{Config, Runtime};
 pub use scene::{normalize_script_path, EntityDef, Scene, SceneError, ScriptRef};
-mod dev;
+
+/// The entity-component world the runtime keeps (see [`Runtime::world`]).
+pub use hecs;
+/// Lua through mlua, re-exported so hosts use the same version for [`Registry::function`].
+pub use mlua;
+
 pub use dev::{
     is_watched_path, ChangeKind, DevChannel, DevEvent, DevHost, DevOptions, DevRequest, FileChange,
     ProjectWatcher, SessionInfo, DEFAULT_CLIENT_QUEUE, PROTOCOL_VERSION, REMOVAL_GRACE,

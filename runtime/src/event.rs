@@ -1,0 +1,138 @@
+//! What the runtime tells its host and tools: events, reload outcomes, reports and statistics.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Something that happened in the world, serialized exactly as the dev channel's
+/// runtime-to-tool objects.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// A script's new code is running.
+    Reloaded {
+        /// Project-relative script path.
+        path: String,
+        /// Milliseconds from the save (or the reload call) to the new code running.
+        ms: f64,
+        /// Instances that now run the new code.
+        instances: usize,
+    },
+    /// A reload was refused; the old code keeps running.
+    ReloadFailed {
+        /// Project-relative script path.
+        path: String,
+        /// 1-based line of the error.
+        line: u32,
+        /// 1-based column of the error, 0 when unknown.
+        column: u32,
+        /// What is wrong.
+        message: String,
+    },
+    /// A callback raised an error; its instance is faulted.
+    ScriptError {
+        /// The script of the faulted instance.
+        path: String,
+        /// 1-based line of the error, 0 when unknown.
+        line: u32,
+        /// The error message.
+        message: String,
+        /// The Lua traceback.
+        traceback: String,
+        /// Entity id of the faulted instance.
+        entity: u64,
+        /// The phase: `init`, `update`, `fixed_update`, `on_event`, `on_reload`, `destroy`, `task`.
+        phase: String,
+    },
+    /// A script logged a message.
+    Log {
+        /// `debug`, `info`, `warn` or `error`.
+        level: String,
+        /// The message.
+        message: String,
+        /// The script that logged it.
+        path: String,
+        /// The line that logged it.
+        line: u32,
+    },
+}
+
+/// What a reload did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReloadOutcome {
+    /// The new code runs in this many instances.
+    Reloaded {
+        /// Instances of the script (for a module: of the scripts that depend on it).
+        instances: usize,
+    },
+    /// Same content hash as what is running: nothing done.
+    Unchanged,
+    /// The new code does not compile or its top level failed; the old code keeps running.
+    Failed {
+        /// 1-based line.
+        line: u32,
+        /// 1-based column, 0 when unknown.
+        column: u32,
+        /// What is wrong.
+        message: String,
+    },
+    /// The file is gone; the old code keeps running.
+    Missing,
+}
+
+/// The `--report json` shape.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// Frames run.
+    pub frames: u64,
+    /// Live entities.
+    pub entities: usize,
+    /// [`crate::Runtime::world_hash`] as 16 hex digits.
+    pub world_hash: String,
+    /// Every live script instance, in phase order.
+    pub scripts: Vec<ScriptReport>,
+}
+
+/// One script instance in a [`Report`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScriptReport {
+    /// Project-relative script path.
+    pub path: String,
+    /// Owning entity id.
+    pub entity: u64,
+    /// `running` or `faulted`.
+    pub status: String,
+    /// Calls per lifecycle function: init, update, fixed_update, on_event, on_reload, destroy.
+    pub calls: BTreeMap<String, u64>,
+    /// Errors raised by this instance (at most 32 kept).
+    pub errors: Vec<ErrorReport>,
+    /// Time spent in this instance's callbacks, in milliseconds (sampled: see docs/determinism.md).
+    pub time_ms: f64,
+}
+
+/// One error in a [`ScriptReport`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ErrorReport {
+    /// Phase of the failed call.
+    pub phase: String,
+    /// 1-based line, 0 when unknown.
+    pub line: u32,
+    /// The message.
+    pub message: String,
+    /// The traceback.
+    pub traceback: String,
+}
+
+/// Counters for a live status line.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Stats {
+    /// Frames run.
+    pub frames: u64,
+    /// Live entities.
+    pub entities: usize,
+    /// Live script instances.
+    pub scripts: usize,
+    /// Faulted script instances.
+    pub faulted: usize,
+    /// Wall time of the last frame, in milliseconds.
+    pub frame_ms: f64,
+}

@@ -1,0 +1,255 @@
+//! The time budget: a watchdog thread that arms a Lua count hook only once a call into Lua
+//! has run longer than half the budget, so well-behaved frames pay nothing.
+//!
+//! The Lua side writes a sequence number into `W[1]` before every callback (0 between
+//! callbacks). Once armed, the hook runs every [`HOOK_COUNT`] instructions on the main state and
+//! on every coroutine being resumed; it remembers when it first saw the current sequence number
+//! and raises "script exceeded its time budget" once that number has been running for the whole
+//! budget. The hook stays armed until the Rust side ends the call, so an endless loop around a
+//! `pcall` keeps getting the error until it reaches the engine's runner.
+
+use mlua::ffi;
+use std::ffi::{c_char, c_int, c_void, CStr};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// Instructions between two hook calls once armed.
+pub(crate) const HOOK_COUNT: c_int = 1000;
+
+/// Registry key holding a light userdata pointer to the [`Guard`].
+pub(crate) const REGISTRY_KEY: &CStr = c"crescent.guard";
+
+pub(crate) struct Guard {
+    pub budget: Duration,
+    epoch: Instant,
+    pub armed: AtomicBool,
+    last_seq: AtomicI64,
+    first_seen: AtomicU64,
+    pub w_ref: AtomicI32,
+    state: Mutex<GuardState>,
+}
+
+#[derive(Default)]
+struct GuardState {
+    active: bool,
+    since_ns: u64,
+    main: Vec<usize>,
+    threads: Vec<usize>,
+    shutdown: bool,
+}
+
+impl Guard {
+    pub fn new(budget: Duration) -> Guard {
+        Guard {
+            budget,
+            epoch: Instant::now(),
+            armed: AtomicBool::new(false),
+            last_seq: AtomicI64::new(0),
+            first_seen: AtomicU64::new(0),
+            w_ref: AtomicI32::new(0),
+            state: Mutex::new(GuardState::default()),
+        }
+    }
+
+    fn now_ns(&self) -> u64 {
+        self.epoch.elapsed().as_nanos() as u64
+    }
+
+    fn lock(&self) -> MutexGuard<'_, GuardState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn enabled(&self) -> bool {
+        !self.budget.is_zero()
+    }
+
+    /// Called on the Lua thread before Rust calls into Lua; `main` are the states Rust calls on.
+    pub fn begin(&self, main: &[usize]) {
+        if !self.enabled() {
+            return;
+        }
+        let mut st = self.lock();
+        st.active = true;
+        st.since_ns = self.now_ns();
+        st.main.clear();
+        st.main.extend_from_slice(main);
+        st.threads.clear();
+    }
+
+    /// Called on the Lua thread after the call into Lua returned: disarms the hook.
+    pub fn end(&self) {
+        if !self.enabled() {
+            return;
+        }
+        let mut st = self.lock();
+        st.active = false;
+        if self.armed.swap(false, Ordering::SeqCst) {
+            for &l in st.main.iter().chain(st.threads.iter()) {
+                // SAFETY: these states belong to the Lua state this guard serves; we are on the
+                // thread that runs it, between calls.
+                unsafe { ffi::lua_sethook(l as *mut ffi::lua_State, None, 0, 0) };
+            }
+        }
+        st.threads.clear();
+    }
+
+    fn arm_if_overrun(&self) -> bool {
+        let st = self.lock();
+        if st.shutdown {
+            return false;
+        }
+        if st.active
+            && !self.armed.load(Ordering::SeqCst)
+            && self.now_ns().saturating_sub(st.since_ns) >= (self.budget.as_nanos() as u64) / 2
+        {
+            self.armed.store(true, Ordering::SeqCst);
+            for &l in st.main.iter().chain(st.threads.iter()) {
+                // SAFETY: lua_sethook may be called asynchronously (lua.c does it from a signal
+                // handler); the states stay alive while `active` is set, which we hold the lock of.
+                unsafe {
+                    ffi::lua_sethook(
+                        l as *mut ffi::lua_State,
+                        Some(budget_hook),
+                        ffi::LUA_MASKCOUNT,
+                        HOOK_COUNT,
+                    )
+                };
+            }
+        }
+        true
+    }
+
+    pub fn shutdown(&self) {
+        self.lock().shutdown = true;
+    }
+
+    fn enter_thread(&self, l: *mut ffi::lua_State) {
+        let mut st = self.lock();
+        st.threads.push(l as usize);
+        if self.armed.load(Ordering::SeqCst) {
+            // SAFETY: called on the Lua thread with a live coroutine about to be resumed.
+            unsafe { ffi::lua_sethook(l, Some(budget_hook), ffi::LUA_MASKCOUNT, HOOK_COUNT) };
+        }
+    }
+
+    fn leave_thread(&self) {
+        let mut st = self.lock();
+        st.threads.pop();
+    }
+}
+
+/// Starts the watchdog thread; it ends when [`Guard::shutdown`] is called and it is unparked.
+pub(crate) fn spawn_watchdog(guard: Arc<Guard>) -> Option<std::thread::JoinHandle<()>> {
+    if !guard.enabled() {
+        return None;
+    }
+    let poll = (guard.budget / 8).clamp(Duration::from_micros(500), Duration::from_millis(10));
+    std::thread::Builder::new()
+        .name("crescent-watchdog".into())
+        .spawn(move || {
+            while guard.arm_if_overrun() {
+                std::thread::park_timeout(poll);
+            }
+        })
+        .ok()
+}
+
+unsafe fn guard_from_registry(l: *mut ffi::lua_State) -> *const Guard {
+    ffi::lua_getfield(l, ffi::LUA_REGISTRYINDEX, REGISTRY_KEY.as_ptr());
+    let p = ffi::lua_touserdata(l, -1) as *const Guard;
+    ffi::lua_pop(l, 1);
+    p
+}
+
+/// The count hook: raises the budget error once the running callback has had its budget.
+unsafe extern "C-unwind" fn budget_hook(l: *mut ffi::lua_State, ar: *mut ffi::lua_Debug) {
+    let g = guard_from_registry(l);
+    if g.is_null() {
+        ffi::lua_sethook(l, None, 0, 0);
+        return;
+    }
+    let g = &*g;
+    if !g.armed.load(Ordering::Relaxed) {
+        ffi::lua_sethook(l, None, 0, 0);
+        return;
+    }
+    ffi::lua_rawgeti(
+        l,
+        ffi::LUA_REGISTRYINDEX,
+        g.w_ref.load(Ordering::Relaxed) as ffi::lua_Integer,
+    );
+    ffi::lua_rawgeti(l, -1, 1);
+    let seq = ffi::lua_tointegerx(l, -1, std::ptr::null_mut());
+    ffi::lua_pop(l, 2);
+    if seq == 0 {
+        return;
+    }
+    let now = g.now_ns();
+    if g.last_seq.swap(seq, Ordering::Relaxed) != seq {
+        g.first_seen.store(now, Ordering::Relaxed);
+        return;
+    }
+    if now.saturating_sub(g.first_seen.load(Ordering::Relaxed)) < g.budget.as_nanos() as u64 {
+        return;
+    }
+    // Build the message in a scope of its own: nothing with a destructor may be alive when
+    // lua_error jumps out of this function.
+    {
+        ffi::lua_getinfo(l, c"Sl".as_ptr(), ar);
+        let src = CStr::from_ptr((*ar).short_src.as_ptr()).to_string_lossy();
+        let msg = format!(
+            "{}:{}: script exceeded its time budget of {} ms",
+            src,
+            (*ar).currentline,
+            g.budget.as_millis()
+        );
+        ffi::lua_pushlstring(l, msg.as_ptr() as *const c_char, msg.len());
+    }
+    ffi::lua_error(l);
+}
+
+/// `H.guard_enter(co)`: records a coroutine about to be resumed (and hooks it when armed).
+pub(crate) unsafe extern "C-unwind" fn guard_enter(l: *mut ffi::lua_State) -> c_int {
+    let g = ffi::lua_touserdata(l, ffi::lua_upvalueindex(1)) as *const Guard;
+    let co = ffi::lua_tothread(l, 1);
+    if !g.is_null() && !co.is_null() && (*g).enabled() {
+        (*g).enter_thread(co);
+    }
+    0
+}
+
+/// `H.guard_leave()`: the coroutine resumed last has yielded or finished.
+pub(crate) unsafe extern "C-unwind" fn guard_leave(l: *mut ffi::lua_State) -> c_int {
+    let g = ffi::lua_touserdata(l, ffi::lua_upvalueindex(1)) as *const Guard;
+    if !g.is_null() && (*g).enabled() {
+        (*g).leave_thread();
+    }
+    0
+}
+
+/// The message handler of the runner's `xpcall`: `{ error value, traceback }`, and `W[1] = 0`
+/// so the budget hook stops firing once the error has reached the runner.
+pub(crate) unsafe extern "C-unwind" fn handler(l: *mut ffi::lua_State) -> c_int {
+    let g = ffi::lua_touserdata(l, ffi::lua_upvalueindex(1)) as *const Guard;
+    if !g.is_null() {
+        ffi::lua_rawgeti(
+            l,
+            ffi::LUA_REGISTRYINDEX,
+            (*g).w_ref.load(Ordering::Relaxed) as ffi::lua_Integer,
+        );
+        ffi::lua_pushinteger(l, 0);
+        ffi::lua_rawseti(l, -2, 1);
+        ffi::lua_pop(l, 1);
+    }
+    ffi::lua_createtable(l, 2, 0);
+    ffi::lua_pushvalue(l, 1);
+    ffi::lua_rawseti(l, -2, 1);
+    ffi::luaL_traceback(l, l, std::ptr::null(), 1);
+    ffi::lua_rawseti(l, -2, 2);
+    1
+}
+
+pub(crate) fn as_ptr(g: &Arc<Guard>) -> *mut c_void {
+    Arc::as_ptr(g) as *mut c_void
+}

@@ -1,0 +1,1223 @@
+-- The engine's Lua side: instance lists and the per-phase loops, entity handles, script
+-- components, events, tasks, vec3/quat and the sandboxed standard library.
+--
+-- It is compiled once per world and called with `H`, the internal host functions (never visible
+-- to scripts). It returns two tables: `S`, the functions the Rust side calls, and `impl`, every
+-- script-visible implementation, from which the Rust side copies only what the API registry
+-- describes into the scripts' base environment.
+local H = ...
+
+local type, next, pairs, ipairs, select, setmetatable, getmetatable = type, next, pairs, ipairs, select, setmetatable, getmetatable
+local rawget, rawequal, rawlen, tostring, tonumber, error, xpcall, pcall =
+  rawget, rawequal, rawlen, tostring, tonumber, error, xpcall, pcall
+local assert, load, collectgarbage = assert, load, collectgarbage
+local sort, concat, unpack = table.sort, table.concat, table.unpack
+local co_create, co_resume, co_status, co_running, co_yield, co_close, co_isyieldable =
+  coroutine.create, coroutine.resume, coroutine.status, coroutine.running, coroutine.yield, coroutine.close, coroutine.isyieldable
+local sqrt, floor, atan, asin, sin, cos, huge, mtype = math.sqrt, math.floor, math.atan, math.asin, math.sin, math.cos, math.huge, math.type
+local sfmt, srep, ssub, smatch, sfind, sgsub = string.format, string.rep, string.sub, string.match, string.find, string.gsub
+
+local tf_get, tf_set, handler, guard_enter, guard_leave = H.tf_get, H.tf_set, H.handler, H.guard_enter, H.guard_leave
+local comp_get, comp_set, comp_has, comp_remove = H.comp_get, H.comp_set, H.comp_has, H.comp_remove
+local W = H.watch -- W[1]: sequence number of the callback running now (0: none), read by the budget hook
+
+-- Binary chunks can crash the interpreter: nothing may reach `string.dump`, not even through
+-- the string metatable.
+string.dump = nil
+
+local S = {}
+local impl = { std = {}, globals = {}, namespaces = {}, types = {} }
+
+local function ro_error(name)
+  return function(_, k)
+    error(sfmt("cannot assign %s.%s: %s is read-only", name, tostring(k), name), 2)
+  end
+end
+
+-- A read-only view of `real`: reads go through, writes raise, the metatable cannot be reached.
+local function proxy(real, name)
+  return setmetatable({}, {
+    __index = real,
+    __newindex = ro_error(name),
+    __metatable = false,
+    __pairs = function() return next, real, nil end,
+    __len = function() return #real end,
+  })
+end
+S.proxy = proxy
+
+-------------------------------------------------------------------------------------------------
+-- vec3 and quat: plain tables with shared, locked metatables; the math is pure Lua.
+-------------------------------------------------------------------------------------------------
+local V3M, QM = {}, {}   -- script-visible methods (filled from the API description)
+local V3I, QI = {}, {}   -- implementations
+local V3 = { __index = V3M, __metatable = "vec3" }
+local Q = { __index = QM, __metatable = "quat" }
+
+local function v3(x, y, z) return setmetatable({ x = x, y = y, z = z }, V3) end
+local function qt(x, y, z, w) return setmetatable({ x = x, y = y, z = z, w = w }, Q) end
+
+local function num(v, what, default)
+  if v == nil then return default end
+  if type(v) ~= "number" then error(sfmt("%s must be a number, got %s", what, type(v)), 3) end
+  return v
+end
+
+local function vec3_new(x, y, z)
+  return setmetatable({ x = num(x, "vec3: x", 0), y = num(y, "vec3: y", 0), z = num(z, "vec3: z", 0) }, V3)
+end
+local function quat_new(x, y, z, w)
+  if x == nil and y == nil and z == nil and w == nil then return qt(0, 0, 0, 1) end
+  return qt(num(x, "quat: x", 0), num(y, "quat: y", 0), num(z, "quat: z", 0), num(w, "quat: w", 1))
+end
+
+local function isv3(v) return getmetatable(v) == "vec3" end
+local function isq(v) return getmetatable(v) == "quat" end
+
+V3.__add = function(a, b) return setmetatable({ x = a.x + b.x, y = a.y + b.y, z = a.z + b.z }, V3) end
+V3.__sub = function(a, b) return setmetatable({ x = a.x - b.x, y = a.y - b.y, z = a.z - b.z }, V3) end
+V3.__mul = function(a, b)
+  if type(a) == "number" then return setmetatable({ x = a * b.x, y = a * b.y, z = a * b.z }, V3) end
+  if type(b) == "number" then return setmetatable({ x = a.x * b, y = a.y * b, z = a.z * b }, V3) end
+  return setmetatable({ x = a.x * b.x, y = a.y * b.y, z = a.z * b.z }, V3)
+end
+V3.__div = function(a, b)
+  if type(b) == "number" then return setmetatable({ x = a.x / b, y = a.y / b, z = a.z / b }, V3) end
+  if type(a) == "number" then return setmetatable({ x = a / b.x, y = a / b.y, z = a / b.z }, V3) end
+  return setmetatable({ x = a.x / b.x, y = a.y / b.y, z = a.z / b.z }, V3)
+end
+V3.__unm = function(a) return setmetatable({ x = -a.x, y = -a.y, z = -a.z }, V3) end
+V3.__eq = function(a, b) return a.x == b.x and a.y == b.y and a.z == b.z end
+V3.__tostring = function(a) return sfmt("vec3(%g, %g, %g)", a.x, a.y, a.z) end
+
+function V3I.length(a) return sqrt(a.x * a.x + a.y * a.y + a.z * a.z) end
+function V3I.length_squared(a) return a.x * a.x + a.y * a.y + a.z * a.z end
+function V3I.normalized(a)
+  local l = sqrt(a.x * a.x + a.y * a.y + a.z * a.z)
+  if l == 0 then return v3(0, 0, 0) end
+  return v3(a.x / l, a.y / l, a.z / l)
+end
+function V3I.dot(a, b) return a.x * b.x + a.y * b.y + a.z * b.z end
+function V3I.cross(a, b) return v3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x) end
+
+local function qmul(a, b)
+  return qt(
+    a.w * b.x + a.x * b.w + a.y * b.z - a.z * b.y,
+    a.w * b.y - a.x * b.z + a.y * b.w + a.z * b.x,
+    a.w * b.z + a.x * b.y - a.y * b.x + a.z * b.w,
+    a.w * b.w - a.x * b.x - a.y * b.y - a.z * b.z)
+end
+local function qrotate(q, v)
+  -- v' = v + 2w (u x v) + 2 u x (u x v), with u the vector part of q
+  local ux, uy, uz, w = q.x, q.y, q.z, q.w
+  local tx = 2 * (uy * v.z - uz * v.y)
+  local ty = 2 * (uz * v.x - ux * v.z)
+  local tz = 2 * (ux * v.y - uy * v.x)
+  return v3(v.x + w * tx + (uy * tz - uz * ty), v.y + w * ty + (uz * tx - ux * tz), v.z + w * tz + (ux * ty - uy * tx))
+end
+Q.__mul = function(a, b)
+  if isv3(b) then return qrotate(a, b) end
+  return qmul(a, b)
+end
+Q.__eq = function(a, b) return a.x == b.x and a.y == b.y and a.z == b.z and a.w == b.w end
+Q.__tostring = function(a) return sfmt("quat(%g, %g, %g, %g)", a.x, a.y, a.z, a.w) end
+function QI.normalized(a)
+  local l = sqrt(a.x * a.x + a.y * a.y + a.z * a.z + a.w * a.w)
+  if l == 0 then return qt(0, 0, 0, 1) end
+  return qt(a.x / l, a.y / l, a.z / l, a.w / l)
+end
+function QI.inverse(a)
+  local n = a.x * a.x + a.y * a.y + a.z * a.z + a.w * a.w
+  if n == 0 then return qt(0, 0, 0, 1) end
+  return qt(-a.x / n, -a.y / n, -a.z / n, a.w / n)
+end
+function QI.rotate(a, v) return qrotate(a, v) end
+function QI.to_euler(q)
+  local x, y, z, w = q.x, q.y, q.z, q.w
+  local rx = atan(2 * (w * x + y * z), 1 - 2 * (x * x + y * y))
+  local s = 2 * (w * y - z * x)
+  if s > 1 then s = 1 elseif s < -1 then s = -1 end
+  local ry = asin(s)
+  local rz = atan(2 * (w * z + x * y), 1 - 2 * (y * y + z * z))
+  return rx, ry, rz
+end
+
+local vec3_ns = {
+  lerp = function(a, b, t) return v3(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, a.z + (b.z - a.z) * t) end,
+  distance = function(a, b)
+    local dx, dy, dz = a.x - b.x, a.y - b.y, a.z - b.z
+    return sqrt(dx * dx + dy * dy + dz * dz)
+  end,
+}
+local function axis_angle(ax, ay, az, angle)
+  local l = sqrt(ax * ax + ay * ay + az * az)
+  if l == 0 then return qt(0, 0, 0, 1) end
+  local s = sin(angle / 2) / l
+  return qt(ax * s, ay * s, az * s, cos(angle / 2))
+end
+local quat_ns = {
+  identity = function() return qt(0, 0, 0, 1) end,
+  -- Extrinsic X, then Y, then Z: q = qz * qy * qx (the inverse of `to_euler`).
+  from_euler = function(x, y, z)
+    return qmul(axis_angle(0, 0, 1, num(z, "z", 0)), qmul(axis_angle(0, 1, 0, num(y, "y", 0)), axis_angle(1, 0, 0, num(x, "x", 0))))
+  end,
+  from_axis_angle = function(axis, angle) return axis_angle(axis.x, axis.y, axis.z, num(angle, "angle", 0)) end,
+}
+
+impl.globals.vec3 = vec3_new
+impl.globals.quat = quat_new
+impl.namespaces.vec3 = vec3_ns
+impl.namespaces.quat = quat_ns
+impl.types.vec3 = { target = V3M, impl = V3I }
+impl.types.quat = { target = QM, impl = QI }
+
+-------------------------------------------------------------------------------------------------
+-- Copies: component values and event payloads are copied (plain tables deeply, vec3/quat keep
+-- their type, entity handles stay the same handle, other metatables are shared).
+-------------------------------------------------------------------------------------------------
+local hid = setmetatable({}, { __mode = "k" }) -- handle -> entity id
+local function copy(v, seen)
+  if type(v) ~= "table" or hid[v] then return v end
+  seen = seen or {}
+  local done = seen[v]
+  if done then return done end
+  local out = {}
+  seen[v] = out
+  for k, x in next, v do out[copy(k, seen)] = copy(x, seen) end
+  local mt = getmetatable(v)
+  if mt == "vec3" then setmetatable(out, V3)
+  elseif mt == "quat" then setmetatable(out, Q)
+  elseif type(mt) == "table" then setmetatable(out, mt) end
+  return out
+end
+
+-------------------------------------------------------------------------------------------------
+-- World state on the Lua side
+-------------------------------------------------------------------------------------------------
+local T = { dt = 0, fixed_dt = 1 / 60, frame = 0, elapsed = 0 }
+local hbits = {}       -- id -> hecs entity bits, for live entities
+local handles = {}     -- id -> handle, for live entities
+local stores = {}      -- script components: stores[name][id] = value
+local NATIVE = {}      -- names of components kept in Rust besides Transform (Name, host ones)
+local by_entity = {}   -- id -> instances of the entity, in list order
+local instances = {}   -- every live instance
+local pending_init = {}
+local despawn_list, pending_despawn = {}, {}
+local lists = { update = {}, fixed_update = {}, on_event = {} }
+local lists_dirty = true
+local scripts = {}     -- path -> script record { path, env, init, update, ... }
+local modules = {}     -- path -> { value, env, loading }
+local current = nil    -- the instance whose code runs now
+local seq = 0          -- callback sequence counter, mirrored into W[1]
+local queue = {}       -- pending events, FIFO
+local subs, sub_next = {}, 0
+local tasks, task_next, task_of_co = {}, 0, setmetatable({}, { __mode = "k" })
+local next_instance = 0
+local CALLBACKS = { "init", "update", "fixed_update", "on_event", "on_reload", "destroy" }
+
+local EM, EI = {}, {} -- Entity methods: script-visible and implementations
+local EntityMT = {
+  __index = EM,
+  __metatable = "Entity",
+  __newindex = function() error("entity handles are read-only", 2) end,
+  __tostring = function(h) return "Entity(" .. tostring(hid[h]) .. ")" end,
+  __eq = function(a, b) return hid[a] ~= nil and hid[a] == hid[b] end,
+}
+impl.types.Entity = { target = EM, impl = EI }
+
+local function make_handle(id, bits)
+  local h = setmetatable({}, EntityMT)
+  hid[h] = id
+  hbits[id] = bits
+  handles[id] = h
+  return h
+end
+
+local function stale(h, what)
+  local id = hid[h]
+  if id == nil then error(sfmt("%s: not an entity handle", what), 3) end
+  error(sfmt("%s: entity %d was despawned", what, id), 3)
+end
+
+local ZERO3 = { x = 0, y = 0, z = 0 }
+local ONE3 = { x = 1, y = 1, z = 1 }
+local IDQ = { x = 0, y = 0, z = 0, w = 1 }
+
+local function check_name(name, what)
+  if type(name) ~= "string" then error(sfmt("%s: component name must be a string, got %s", what, type(name)), 3) end
+end
+
+function EI.id(h) return hid[h] end
+function EI.alive(h) return hbits[hid[h]] ~= nil end
+function EI.get(h, name)
+  local id = hid[h]
+  local bits = hbits[id]
+  if bits == nil then return nil end
+  if name == "Transform" then
+    local px, py, pz, rx, ry, rz, rw, sx, sy, sz = tf_get(bits)
+    if px == nil then return nil end
+    return {
+      position = setmetatable({ x = px, y = py, z = pz }, V3),
+      rotation = setmetatable({ x = rx, y = ry, z = rz, w = rw }, Q),
+      scale = setmetatable({ x = sx, y = sy, z = sz }, V3),
+    }
+  end
+  local store = stores[name]
+  if store ~= nil then
+    local v = store[id]
+    if type(v) == "table" then return copy(v) end
+    return v
+  end
+  if NATIVE[name] then return comp_get(bits, name) end
+  check_name(name, "get")
+  return nil
+end
+function EI.set(h, name, value)
+  local id = hid[h]
+  local bits = hbits[id]
+  if bits == nil then stale(h, "set") end
+  if name == "Transform" then
+    if type(value) ~= "table" then error("set: Transform must be a table { position, rotation, scale }", 2) end
+    local p, r, s = value.position, value.rotation, value.scale
+    if p == nil then p = ZERO3 end
+    if r == nil then r = IDQ end
+    if s == nil then s = ONE3 end
+    if not tf_set(bits, p.x, p.y, p.z, r.x, r.y, r.z, r.w, s.x, s.y, s.z) then
+      error("set: Transform position, rotation and scale must hold numbers", 2)
+    end
+    return
+  end
+  if NATIVE[name] then
+    if value == nil then comp_remove(bits, name) return end
+    local err = comp_set(bits, name, value)
+    if err then error(err, 2) end
+    return
+  end
+  check_name(name, "set")
+  local store = stores[name]
+  if store == nil then
+    store = {}
+    stores[name] = store
+  end
+  if type(value) == "table" then value = copy(value) end
+  store[id] = value
+end
+function EI.has(h, name)
+  local bits = hbits[hid[h]]
+  if bits == nil then return false end
+  if name == "Transform" then return tf_get(bits) ~= nil end
+  local store = stores[name]
+  if store ~= nil then return store[hid[h]] ~= nil end
+  if NATIVE[name] then return comp_has(bits, name) end
+  check_name(name, "has")
+  return false
+end
+function EI.remove(h, name)
+  local id = hid[h]
+  local bits = hbits[id]
+  if bits == nil then return end
+  if name == "Transform" or NATIVE[name] then comp_remove(bits, name) return end
+  check_name(name, "remove")
+  local store = stores[name]
+  if store ~= nil then store[id] = nil end
+end
+function EI.despawn(h)
+  local id = hid[h]
+  if hbits[id] == nil or pending_despawn[id] then return end
+  pending_despawn[id] = true
+  despawn_list[#despawn_list + 1] = id
+end
+local function sender_handle()
+  if current ~= nil then return handles[current.entity] end
+  return nil
+end
+function EI.send(h, name, data)
+  local id = hid[h]
+  if type(name) ~= "string" then error("send: event name must be a string", 2) end
+  if hbits[id] == nil then return end
+  queue[#queue + 1] = { name = name, data = copy(data), sender = sender_handle(), target = id }
+end
+
+-------------------------------------------------------------------------------------------------
+-- Errors and faults
+-------------------------------------------------------------------------------------------------
+local MAX_MESSAGE = 4096
+
+local function describe(v)
+  local t = type(v)
+  if t == "string" then return v end
+  if t == "number" or t == "boolean" then return tostring(v) end
+  if t == "nil" then return "error called with nil" end
+  if t == "table" then
+    local mt = getmetatable(v)
+    if type(mt) == "table" and rawget(mt, "__tostring") then
+      local ok, s = pcall(tostring, v)
+      if ok and type(s) == "string" then return s end
+    end
+    local keys = {}
+    for k in next, v do
+      keys[#keys + 1] = k
+      if #keys >= 16 then break end
+    end
+    sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+    local parts = {}
+    for i, k in ipairs(keys) do
+      local x = v[k]
+      local xs = type(x) == "string" and sfmt("%q", ssub(x, 1, 200)) or (type(x) == "table" and "{...}" or tostring(x))
+      parts[i] = tostring(k) .. " = " .. xs
+    end
+    return "error object is a table: {" .. concat(parts, ", ") .. "}"
+  end
+  return "error object is a " .. t .. " value"
+end
+
+local function truncate(s)
+  if #s > MAX_MESSAGE then
+    return ssub(s, 1, MAX_MESSAGE) .. sfmt("... (message truncated: %d bytes in all)", #s)
+  end
+  return s
+end
+
+local function split_error(err)
+  -- `handler` wraps errors that reach the runner as { value, traceback }; memory errors and
+  -- errors inside the handler arrive as plain strings.
+  local value, tb
+  if type(err) == "table" and rawlen(err) == 2 and type(err[2]) == "string" then
+    value, tb = err[1], err[2]
+  else
+    value, tb = err, ""
+  end
+  local msg = truncate(describe(value))
+  if #tb > 4 * MAX_MESSAGE then tb = ssub(tb, 1, 4 * MAX_MESSAGE) .. "\n\t..." end
+  local line = smatch(msg, "^[^\n]-%.lua:(%d+):")
+  if line == nil then line = smatch(tb, "\n%s*scripts/[^\n:]-%.lua:(%d+):") end
+  return msg, tb, tonumber(line) or 0
+end
+S.split_error = split_error
+
+local fault_hooks = {}
+local function fault(inst, phase, err)
+  inst.faulted = true
+  local msg, tb, line = split_error(err)
+  local errs = inst.errors
+  if errs == nil then
+    errs = {}
+    inst.errors = errs
+  end
+  if #errs < 32 then errs[#errs + 1] = { phase = phase, line = line, message = msg, traceback = tb } end
+  H.script_error(inst.rec.path, line, msg, tb, inst.entity, phase)
+  if msg == "not enough memory" or sfind(msg, "not enough memory", 1, true) then collectgarbage("collect") end
+end
+
+-- Calls one callback of one instance, guarded. Returns true when it ran without error.
+local function call_one(inst, phase, fn, ...)
+  local prev_cur, prev_w = current, W[1]
+  current = inst
+  seq = seq + 1
+  W[1] = seq
+  local key = "c_" .. phase
+  inst[key] = (inst[key] or 0) + 1
+  local ok, err = xpcall(fn, handler, ...)
+  W[1] = prev_w
+  current = prev_cur
+  if not ok then fault(inst, phase, err) end
+  return ok
+end
+
+-------------------------------------------------------------------------------------------------
+-- Instance lists and the hot loops
+-------------------------------------------------------------------------------------------------
+local function inst_less(a, b)
+  if a.order ~= b.order then return a.order < b.order end
+  if a.entity ~= b.entity then return a.entity < b.entity end
+  return a.index < b.index
+end
+
+local function rebuild_lists()
+  sort(instances, inst_less)
+  local u, f, e = {}, {}, {}
+  for i = 1, #instances do
+    local inst = instances[i]
+    if inst.started then
+      local rec = inst.rec
+      if rec.update then u[#u + 1] = inst end
+      if rec.fixed_update then f[#f + 1] = inst end
+      if rec.on_event then e[#e + 1] = inst end
+    end
+  end
+  lists.update, lists.fixed_update, lists.on_event = u, f, e
+  lists_dirty = false
+end
+
+local cur_i = 0
+local function loop_update(list, start, dt)
+  for i = start, #list do
+    local inst = list[i]
+    if not inst.faulted then
+      cur_i = i
+      current = inst
+      seq = seq + 1
+      W[1] = seq
+      inst.c_update = inst.c_update + 1
+      inst.rec.update(inst.self, dt)
+    end
+  end
+  W[1] = 0
+end
+local function loop_fixed(list, start, dt)
+  for i = start, #list do
+    local inst = list[i]
+    if not inst.faulted then
+      cur_i = i
+      current = inst
+      seq = seq + 1
+      W[1] = seq
+      inst.c_fixed_update = inst.c_fixed_update + 1
+      inst.rec.fixed_update(inst.self, dt)
+    end
+  end
+  W[1] = 0
+end
+
+-- Runs `loop` over `list` inside one xpcall; after an error the faulted instance is marked and
+-- the loop resumes with the next one.
+local function run_list(list, phase, loop, dt)
+  local start = 1
+  while start <= #list do
+    cur_i = 0
+    local ok, err = xpcall(loop, handler, list, start, dt)
+    W[1] = 0
+    if ok then break end
+    local inst = list[cur_i]
+    if inst == nil then
+      H.internal_error("phase " .. phase .. ": " .. describe(type(err) == "table" and err[1] or err))
+      break
+    end
+    fault(inst, phase, err)
+    start = cur_i + 1
+  end
+  current = nil
+end
+
+local function run_inits()
+  if #pending_init == 0 then return end
+  local list = pending_init
+  pending_init = {}
+  sort(list, inst_less)
+  for i = 1, #list do
+    local inst = list[i]
+    if not inst.dead then
+      inst.started = true
+      lists_dirty = true
+      local init = inst.rec.init
+      if init and not inst.faulted then call_one(inst, "init", init, inst.self) end
+    end
+  end
+end
+
+local function prepare_phase()
+  run_inits()
+  if lists_dirty then rebuild_lists() end
+end
+
+-------------------------------------------------------------------------------------------------
+-- Scripts, environments, require
+-------------------------------------------------------------------------------------------------
+local BASE = {} -- the shared read-only base of every script environment (filled by Rust)
+local ENV_MT = { __index = BASE, __metatable = false }
+S.BASE = BASE
+
+local require_from
+local real_load = load
+
+local function new_env(path)
+  local env = setmetatable({}, ENV_MT)
+  env._G = env
+  env.require = function(name) return require_from(path, name) end
+  env.load = function(chunk, name, mode, e)
+    if mode ~= nil and mode ~= "t" then
+      return nil, "load: only text chunks are allowed (mode \"t\")"
+    end
+    if type(chunk) ~= "string" and type(chunk) ~= "function" then
+      error("load: chunk must be a string or a function", 2)
+    end
+    if name ~= nil and type(name) ~= "string" then name = nil end
+    if e == nil then e = env end
+    return real_load(chunk, name or "=(load)", "t", e)
+  end
+  return env
+end
+
+-- Runs top-level code guarded by the time budget; returns ok, value-or-error.
+local function run_top(fn)
+  local prev = W[1]
+  seq = seq + 1
+  W[1] = seq
+  local ok, v = xpcall(fn, handler)
+  W[1] = prev
+  return ok, v
+end
+
+local function bind_callbacks(rec)
+  local env = rec.env
+  for _, name in ipairs(CALLBACKS) do
+    local f = rawget(env, name)
+    if type(f) ~= "function" then f = nil end
+    rec[name] = f
+  end
+end
+
+local loading = {}
+function require_from(from, name)
+  if type(name) ~= "string" or not smatch(name, "^[%w_]+$") and not smatch(name, "^[%w_]+[%w_%.]*[%w_]$")
+    or sfind(name, "..", 1, true) then
+    error(sfmt("require: invalid module name %s: use a dotted name under scripts/, like \"lib.util\"", sfmt("%q", tostring(name))), 2)
+  end
+  local mpath = "scripts/" .. sgsub(name, "%.", "/") .. ".lua"
+  H.add_dep(from, mpath)
+  local m = modules[mpath]
+  if m then
+    if m.loading then
+      local chain = {}
+      for i = 1, #loading do chain[i] = loading[i] end
+      chain[#chain + 1] = mpath
+      error("require cycle: " .. concat(chain, " -> "), 2)
+    end
+    return m.value
+  end
+  m = { loading = true, path = mpath }
+  modules[mpath] = m
+  local env = new_env(mpath)
+  m.env = env
+  local fn, lerr = H.load_chunk(mpath, env)
+  if not fn then
+    modules[mpath] = nil
+    error(lerr, 2)
+  end
+  loading[#loading + 1] = mpath
+  local ok2, v = pcall(fn)
+  loading[#loading] = nil
+  if not ok2 then
+    modules[mpath] = nil
+    error(v, 0)
+  end
+  if v == nil then v = true end
+  m.value = v
+  m.loading = nil
+  return v
+end
+
+local function load_script(path)
+  local rec = scripts[path]
+  if rec then return rec end
+  local env = new_env(path)
+  local fn, lerr = H.load_chunk(path, env)
+  if not fn then error(lerr, 0) end
+  rec = { path = path, env = env }
+  local ok, err = run_top(fn)
+  if not ok then
+    local msg = split_error(err)
+    error(msg, 0)
+  end
+  bind_callbacks(rec)
+  scripts[path] = rec
+  return rec
+end
+
+local function sorted_keys(t)
+  local keys = {}
+  for k in next, t do keys[#keys + 1] = k end
+  sort(keys, function(a, b)
+    local ta, tb = type(a), type(b)
+    if ta ~= tb then return ta < tb end
+    if ta == "number" or ta == "string" then return a < b end
+    return false
+  end)
+  return keys
+end
+
+local function attach(id, path, order, index, overrides)
+  if type(path) ~= "string" then error("spawn: a script is a path string or { path = ..., order = ..., properties = ... }", 3) end
+  local rec = load_script(path)
+  local self = { entity = handles[id] }
+  local props = rawget(rec.env, "properties")
+  if type(props) == "table" then
+    for _, k in ipairs(sorted_keys(props)) do self[k] = copy(props[k]) end
+  end
+  if type(overrides) == "table" then
+    for _, k in ipairs(sorted_keys(overrides)) do self[k] = copy(overrides[k]) end
+  end
+  next_instance = next_instance + 1
+  local inst = {
+    n = next_instance, rec = rec, self = self, entity = id, order = order, index = index,
+    faulted = false, started = false,
+    c_init = 0, c_update = 0, c_fixed_update = 0, c_on_event = 0, c_on_reload = 0, c_destroy = 0,
+  }
+  local list = by_entity[id]
+  if list == nil then
+    list = {}
+    by_entity[id] = list
+  end
+  list[#list + 1] = inst
+  instances[#instances + 1] = inst
+  pending_init[#pending_init + 1] = inst
+  lists_dirty = true
+  return inst
+end
+
+-- Adopts an entity created by Rust (from the scene): script components and scripts.
+function S.adopt(id, bits, comps, scripts_list)
+  local h = make_handle(id, bits)
+  for _, name in ipairs(sorted_keys(comps)) do EI.set(h, name, comps[name]) end
+  for i, s in ipairs(scripts_list) do attach(id, s.path, s.order, i, s.properties) end
+end
+
+function S.set_native(names)
+  for _, n in ipairs(names) do NATIVE[n] = true end
+end
+
+-------------------------------------------------------------------------------------------------
+-- world
+-------------------------------------------------------------------------------------------------
+local world_ns = {}
+function world_ns.spawn(components, scripts_list)
+  if type(components) ~= "table" then error("world.spawn: components must be a table of name = value", 2) end
+  if scripts_list ~= nil and type(scripts_list) ~= "table" then error("world.spawn: scripts must be a list", 2) end
+  local id, bits = H.spawn()
+  local h = make_handle(id, bits)
+  for _, name in ipairs(sorted_keys(components)) do
+    if type(name) ~= "string" then error("world.spawn: component names must be strings", 2) end
+    EI.set(h, name, components[name])
+  end
+  if scripts_list then
+    for i, s in ipairs(scripts_list) do
+      if type(s) == "string" then
+        attach(id, s, 0, i, nil)
+      elseif type(s) == "table" then
+        local order = s.order or 0
+        if mtype(order) ~= "integer" then error("world.spawn: script order must be an integer", 2) end
+        attach(id, s.path, order, i, s.properties)
+      else
+        error("world.spawn: a script is a path or a table", 2)
+      end
+    end
+  end
+  return h
+end
+
+function world_ns.query(...)
+  local names = { ... }
+  if #names == 0 then error("world.query: name at least one component", 2) end
+  local native = {}
+  for i, n in ipairs(names) do
+    if type(n) ~= "string" then error(sfmt("world.query: component name %d must be a string", i), 2) end
+    if n == "Transform" or NATIVE[n] then native[#native + 1] = n end
+  end
+  local ids = H.query_ids(native)
+  local i = 0
+  local count = #names
+  return function()
+    while true do
+      i = i + 1
+      local id = ids[i]
+      if id == nil then return nil end
+      local h = handles[id]
+      if h ~= nil then
+        local ok = true
+        for j = 1, count do
+          local n = names[j]
+          if n ~= "Transform" and not NATIVE[n] then
+            local st = stores[n]
+            if st == nil or st[id] == nil then
+              ok = false
+              break
+            end
+          end
+        end
+        if ok then
+          if count == 1 then return h, EI.get(h, names[1]) end
+          local vals = {}
+          for j = 1, count do vals[j] = EI.get(h, names[j]) end
+          return h, unpack(vals, 1, count)
+        end
+      end
+    end
+  end
+end
+
+function world_ns.find(name)
+  if type(name) ~= "string" then error("world.find: name must be a string", 2) end
+  local id = H.find(name)
+  if id == nil then return nil end
+  return handles[id]
+end
+
+function world_ns.entities()
+  local ids = H.query_ids({})
+  local out = {}
+  for i = 1, #ids do
+    local h = handles[ids[i]]
+    if h then out[#out + 1] = h end
+  end
+  return out
+end
+impl.namespaces.world = world_ns
+
+-------------------------------------------------------------------------------------------------
+-- assets (the Rust side confines paths to assets/ and reports problems as values)
+-------------------------------------------------------------------------------------------------
+local load_text, load_json, exists = H.assets_load_text, H.assets_load_json, H.assets_exists
+impl.namespaces.assets = {
+  load_text = function(path)
+    local ok, v = load_text(path)
+    if not ok then error(v, 2) end
+    return v
+  end,
+  load_json = function(path)
+    local ok, v = load_json(path)
+    if not ok then error(v, 2) end
+    return v
+  end,
+  exists = function(path)
+    local ok, v, err = exists(path)
+    if not ok then error(err, 2) end
+    return v
+  end,
+}
+
+-------------------------------------------------------------------------------------------------
+-- events
+-------------------------------------------------------------------------------------------------
+local events_ns = {}
+function events_ns.emit(name, data)
+  if type(name) ~= "string" then error("events.emit: event name must be a string", 2) end
+  queue[#queue + 1] = { name = name, data = copy(data), sender = sender_handle() }
+end
+function events_ns.subscribe(name, fn)
+  if type(name) ~= "string" then error("events.subscribe: event name must be a string", 2) end
+  if type(fn) ~= "function" then error("events.subscribe: handler must be a function", 2) end
+  if current == nil then error("events.subscribe: only a script instance can subscribe (call it from a callback)", 2) end
+  sub_next = sub_next + 1
+  subs[#subs + 1] = { id = sub_next, name = name, fn = fn, owner = current }
+  return sub_next
+end
+function events_ns.unsubscribe(id)
+  for i = 1, #subs do
+    if subs[i].id == id then
+      subs[i].dead = true
+      return
+    end
+  end
+end
+impl.namespaces.events = events_ns
+
+local function deliver(limit)
+  local pass = 0
+  while #queue > 0 and pass < limit do
+    pass = pass + 1
+    if lists_dirty then rebuild_lists() end
+    local batch = queue
+    queue = {}
+    for i = 1, #batch do
+      local ev = batch[i]
+      local name, data, sender = ev.name, ev.data, ev.sender
+      if ev.target then
+        local list = by_entity[ev.target]
+        if list and not pending_despawn[ev.target] then
+          for j = 1, #list do
+            local inst = list[j]
+            local f = inst.rec.on_event
+            if f and inst.started and not inst.faulted and not inst.dead then call_one(inst, "on_event", f, inst.self, name, data, sender) end
+          end
+        end
+      else
+        local list = lists.on_event
+        for j = 1, #list do
+          local inst = list[j]
+          local f = inst.rec.on_event
+          if f and not inst.faulted and not inst.dead then call_one(inst, "on_event", f, inst.self, name, data, sender) end
+        end
+        local n = #subs
+        for j = 1, n do
+          local s = subs[j]
+          if s.name == name and not s.dead and not s.owner.faulted and not s.owner.dead then
+            call_one(s.owner, "on_event", s.fn, data, sender)
+          end
+        end
+      end
+    end
+  end
+  -- compact dead subscriptions
+  local live = {}
+  for i = 1, #subs do if not subs[i].dead and not subs[i].owner.dead then live[#live + 1] = subs[i] end end
+  subs = live
+end
+
+-------------------------------------------------------------------------------------------------
+-- tasks
+-------------------------------------------------------------------------------------------------
+local WAIT = {}
+local task_ns = {}
+
+local function resume_task(t, ...)
+  local owner = t.owner
+  local prev_cur, prev_w = current, W[1]
+  current = owner
+  seq = seq + 1
+  W[1] = seq
+  guard_enter(t.co)
+  local ok, a, b = co_resume(t.co, ...)
+  guard_leave()
+  W[1] = prev_w
+  current = prev_cur
+  if not ok then
+    t.done = true
+    fault(owner, "task", { a, H.traceback(t.co, describe(a)) })
+    return
+  end
+  if co_status(t.co) == "dead" then
+    t.done = true
+    return
+  end
+  if a == WAIT and b ~= nil then
+    if b.seconds then t.wake_time = T.elapsed + b.seconds; t.wake_frame = nil
+    else t.wake_frame = T.frame + b.frames; t.wake_time = nil end
+  else
+    t.wake_frame = T.frame + 1
+    t.wake_time = nil
+  end
+end
+
+function task_ns.spawn(fn, ...)
+  if type(fn) ~= "function" then error("task.spawn: expected a function", 2) end
+  if current == nil then error("task.spawn: only a script instance can start a task (call it from a callback)", 2) end
+  task_next = task_next + 1
+  local t = { id = task_next, co = co_create(fn), owner = current }
+  task_of_co[t.co] = t
+  tasks[#tasks + 1] = t
+  resume_task(t, ...)
+  return t.id
+end
+local function in_task(what)
+  local co = co_running()
+  if task_of_co[co] == nil then error(what .. ": only a task can wait (start one with task.spawn)", 3) end
+end
+function task_ns.wait(seconds)
+  if type(seconds) ~= "number" then error("task.wait: seconds must be a number", 2) end
+  in_task("task.wait")
+  co_yield(WAIT, { seconds = seconds })
+end
+function task_ns.wait_frames(n)
+  if mtype(n) ~= "integer" and not (type(n) == "number" and n == floor(n)) then error("task.wait_frames: n must be an integer", 2) end
+  in_task("task.wait_frames")
+  if n < 1 then n = 1 end
+  co_yield(WAIT, { frames = n })
+end
+function task_ns.cancel(id)
+  for i = 1, #tasks do
+    local t = tasks[i]
+    if t.id == id and not t.done then
+      t.done = true
+      if co_running() ~= t.co and co_status(t.co) == "suspended" then co_close(t.co) end
+      return
+    end
+  end
+end
+impl.namespaces.task = task_ns
+
+local function run_tasks()
+  local n = #tasks
+  for i = 1, n do
+    local t = tasks[i]
+    if not t.done then
+      local o = t.owner
+      if o.dead or o.faulted then
+        t.done = true
+      elseif (t.wake_frame and T.frame >= t.wake_frame) or (t.wake_time and T.elapsed >= t.wake_time) then
+        resume_task(t)
+      end
+    end
+  end
+  local live = {}
+  for i = 1, #tasks do
+    local t = tasks[i]
+    if not t.done then live[#live + 1] = t elseif co_status(t.co) == "suspended" then co_close(t.co) end
+  end
+  tasks = live
+end
+
+-------------------------------------------------------------------------------------------------
+-- despawns and destroy
+-------------------------------------------------------------------------------------------------
+local function destroy_instance(inst)
+  if inst.dead then return end
+  if inst.started and not inst.faulted and inst.rec.destroy then call_one(inst, "destroy", inst.rec.destroy, inst.self) end
+  inst.dead = true
+  lists_dirty = true
+end
+
+local function drop_dead_instances()
+  local live = {}
+  for i = 1, #instances do
+    if not instances[i].dead then live[#live + 1] = instances[i] end
+  end
+  instances = live
+end
+
+local function flush_despawns()
+  if #despawn_list == 0 then return end
+  while #despawn_list > 0 do
+    local list = despawn_list
+    despawn_list = {}
+    for _, id in ipairs(list) do
+      local insts = by_entity[id]
+      if insts then
+        for j = 1, #insts do destroy_instance(insts[j]) end
+      end
+      for _, store in next, stores do store[id] = nil end
+      hbits[id] = nil
+      handles[id] = nil
+      by_entity[id] = nil
+      pending_despawn[id] = nil
+      H.despawn(id)
+    end
+  end
+  drop_dead_instances()
+  lists_dirty = true
+end
+
+-------------------------------------------------------------------------------------------------
+-- The frame
+-------------------------------------------------------------------------------------------------
+function S.frame(dt, nfixed, fixed_dt, pass_limit)
+  T.dt = dt
+  T.fixed_dt = fixed_dt
+  T.elapsed = T.elapsed + dt
+  prepare_phase()
+  for _ = 1, nfixed do
+    prepare_phase()
+    run_list(lists.fixed_update, "fixed_update", loop_fixed, fixed_dt)
+    flush_despawns()
+    prepare_phase()
+    deliver(pass_limit)
+    flush_despawns()
+  end
+  prepare_phase()
+  run_list(lists.update, "update", loop_update, dt)
+  flush_despawns()
+  prepare_phase()
+  run_tasks()
+  flush_despawns()
+  prepare_phase()
+  deliver(pass_limit)
+  flush_despawns()
+  T.frame = T.frame + 1
+end
+
+function S.shutdown()
+  sort(instances, inst_less)
+  for i = 1, #instances do destroy_instance(instances[i]) end
+  for i = 1, #tasks do
+    local t = tasks[i]
+    if co_status(t.co) == "suspended" then co_close(t.co) end
+  end
+  tasks = {}
+  subs = {}
+  queue = {}
+  -- The instances stay listed (dead) so the final report still shows them.
+  lists_dirty = true
+end
+
+-- Hot reload: re-runs `fn` (already compiled in the script's env) and swaps the callbacks.
+-- Returns true, instances or false, message.
+function S.reload(path, fn)
+  local rec = scripts[path]
+  local m = modules[path]
+  local ok, err = run_top(fn)
+  if not ok then
+    local msg = split_error(err)
+    return false, msg
+  end
+  if m then
+    if err == nil then err = true end
+    m.value = err
+  end
+  if not rec then return true, 0 end
+  bind_callbacks(rec)
+  lists_dirty = true
+  sort(instances, inst_less)
+  local count = 0
+  for i = 1, #instances do
+    local inst = instances[i]
+    if inst.rec == rec and not inst.dead then
+      count = count + 1
+      inst.faulted = false
+      if rec.on_reload and inst.started then call_one(inst, "on_reload", rec.on_reload, inst.self) end
+    end
+  end
+  return true, count
+end
+
+function S.env_of(path)
+  local rec = scripts[path]
+  if rec then return rec.env end
+  local m = modules[path]
+  if m and m.env then return m.env end
+  return nil
+end
+
+function S.report()
+  sort(instances, inst_less)
+  local out = {}
+  for i = 1, #instances do
+    local inst = instances[i]
+    out[i] = {
+      path = inst.rec.path, entity = inst.entity, faulted = inst.faulted,
+      calls = { init = inst.c_init, update = inst.c_update, fixed_update = inst.c_fixed_update,
+        on_event = inst.c_on_event, on_reload = inst.c_on_reload, destroy = inst.c_destroy },
+      errors = inst.errors or {},
+    }
+  end
+  return out
+end
+
+function S.counts()
+  local live, faulted = 0, 0
+  for i = 1, #instances do
+    local inst = instances[i]
+    if not inst.dead then
+      live = live + 1
+      if inst.faulted then faulted = faulted + 1 end
+    end
+  end
+  return live, faulted
+end
+
+-- What world_hash reads: script component stores, instances' self tables, the handle map.
+function S.hash_view()
+  sort(instances, inst_less)
+  local selves = {}
+  for i = 1, #instances do selves[i] = { instances[i].rec.path, instances[i].entity, instances[i].self } end
+  return stores, selves, hid, T.frame
+end
+
+-------------------------------------------------------------------------------------------------
+-- time, log, print
+-------------------------------------------------------------------------------------------------
+impl.namespaces.time = proxy(T, "time")
+S.time = T
+
+local function log_at(level)
+  return function(...)
+    local n = select("#", ...)
+    local parts = {}
+    for i = 1, n do parts[i] = tostring((select(i, ...))) end
+    local src, line = H.caller(2)
+    H.log(level, concat(parts, "\t"), src, line)
+  end
+end
+impl.namespaces.log = { debug = log_at("debug"), info = log_at("info"), warn = log_at("warn"), error = log_at("error") }
+impl.globals.print = impl.namespaces.log.info
+
+-------------------------------------------------------------------------------------------------
+-- The sandboxed standard library
+-------------------------------------------------------------------------------------------------
+local std = impl.std
+for _, name in ipairs({ "assert", "error", "ipairs", "next", "pairs", "pcall", "select", "tonumber",
+  "tostring", "type", "xpcall", "getmetatable", "rawequal", "rawget", "rawlen" }) do
+  std[name] = _ENV[name]
+end
+std._VERSION = _VERSION
+std.setmetatable = function(t, mt)
+  if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
+    error("setmetatable: __gc metamethods are not allowed in scripts", 2)
+  end
+  return setmetatable(t, mt)
+end
+std.collectgarbage = function(opt)
+  if opt == "count" then return collectgarbage("count") end
+  error("collectgarbage: scripts may only ask for \"count\"", 2)
+end
+
+-- math.random: a per-world xorshift64* generator, seeded by the host (deterministic).
+local rng_state = 0x2545F4914F6CDD1D
+local function rng_next()
+  local x = rng_state
+  x = x ~ (x >> 12)
+  x = x ~ (x << 25)
+  x = x ~ (x >> 27)
+  rng_state = x
+  return x * 0x2545F4914F6CDD1D
+end
+local function rng_seed(n)
+  rng_state = n ~ 0x9E3779B97F4A7C15
+  if rng_state == 0 then rng_state = 0x2545F4914F6CDD1D end
+  for _ = 1, 4 do rng_next() end
+end
+S.seed = rng_seed
+local function random(m, n)
+  local r = rng_next()
+  local f = (r >> 11) * (1.0 / 9007199254740992.0) -- 53 random bits in [0, 1)
+  if m == nil then return f end
+  if n == nil then m, n = 1, m end
+  if mtype(m) ~= "integer" then m = floor(num(m, "math.random: m")) end
+  if mtype(n) ~= "integer" then n = floor(num(n, "math.random: n")) end
+  if m > n then error("math.random: interval is empty", 2) end
+  return m + floor(f * (n - m + 1))
+end
+local math_copy = {}
+for k, v in next, math do math_copy[k] = v end
+math_copy.random = random
+math_copy.randomseed = function(n) rng_seed(floor(num(n, "math.randomseed: seed", 0))) end
+
+local os_copy = { clock = os.clock, time = os.time, date = os.date }
+
+local co_copy = {}
+for k, v in next, coroutine do co_copy[k] = v end
+co_copy.resume = function(co, ...)
+  guard_enter(co)
+  local r = table.pack(co_resume(co, ...))
+  guard_leave()
+  return unpack(r, 1, r.n)
+end
+co_copy.wrap = function(fn)
+  local co = co_create(fn)
+  return function(...)
+    guard_enter(co)
+    local r = table.pack(co_resume(co, ...))
+    guard_leave()
+    if not r[1] then error(r[2], 0) end
+    return unpack(r, 2, r.n)
+  end
+end
+
+std.string = proxy(string, "string")
+std.table = proxy(table, "table")
+std.math = proxy(math_copy, "math")
+std.utf8 = proxy(utf8, "utf8")
+std.coroutine = proxy(co_copy, "coroutine")
+std.os = proxy(os_copy, "os")
+
+-- The string metatable is shared by every script: lock it.
+getmetatable("").__metatable = false
+
+-- Names a script environment holds itself rather than through the shared base.
+S.per_env = { _G = true, _ENV = true, load = true, require = true }
+
+-- Makes a read-only namespace table; `ctor` makes it callable (vec3(...), quat(...)).
+function S.make_namespace(name, fns, ctor)
+  local mt = { __index = fns, __newindex = ro_error(name), __metatable = false,
+    __pairs = function() return next, fns, nil end }
+  if ctor then mt.__call = function(_, ...) return ctor(...) end end
+  return setmetatable({}, mt)
+end
+
+S.load_script = load_script
+S.new_env = new_env
+S.handles = handles
+S.copy = copy
+S.WAIT = WAIT
+-- For benchmarks: the vec3 metatable, to build plain-Lua baselines with the same math.
+S.V3 = V3
+
+return S, impl

@@ -1,0 +1,802 @@
+//! [`Runtime`]: one world, one Lua state, the frame loop, reload, reports and the world hash.
+
+use crate::api::{self, Api};
+use crate::bindings;
+use crate::compile::{parse_lua_error, split_position};
+use crate::components::{lua_ser_options, ComponentOps, Name, Registry, Transform};
+use crate::error::{Error, Result};
+use crate::event::{ErrorReport, Event, ReloadOutcome, Report, ScriptReport, Stats};
+use crate::guard::{self, Guard};
+use crate::host::{self, fnv1a, Shared, SharedRef};
+use crate::scene::Scene;
+use mlua::{Function, Lua, LuaOptions, LuaSerdeExt, StdLib, Table, Value};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const PRELUDE: &str = include_str!("prelude.lua");
+
+/// How a world runs.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Time budget of one callback; an overrun raises an error at the running line.
+    /// `Duration::ZERO` turns the guard off.
+    pub budget: Duration,
+    /// Bytes the whole Lua state may use.
+    pub memory_limit: usize,
+    /// Fixed steps per second for `fixed_update`.
+    pub fixed_hz: f64,
+    /// Fixed steps at most per frame (the rest of the accumulated time is dropped).
+    pub max_fixed_steps: u32,
+    /// Event delivery passes between phases; events emitted in the last pass wait for the next
+    /// delivery point.
+    pub event_pass_limit: u32,
+    /// Seed of `math.random`.
+    pub seed: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            budget: Duration::from_millis(50),
+            memory_limit: 256 * 1024 * 1024,
+            fixed_hz: 60.0,
+            max_fixed_steps: 5,
+            event_pass_limit: 8,
+            seed: 0x6372_6573_6365_6e74,
+        }
+    }
+}
+
+struct Calls {
+    frame: Function,
+    adopt: Function,
+    shutdown: Function,
+    reload: Function,
+    env_of: Function,
+    report: Function,
+    counts: Function,
+    hash_view: Function,
+    split_error: Function,
+}
+
+/// One running world: entities, their script instances, and the Lua state that runs them.
+///
+/// # Example
+/// ```no_run
+/// use crescent_runtime::{Config, Registry, Runtime, Scene};
+/// let mut rt = Runtime::new("my-game", Config::default(), Registry::new())?;
+/// let scene = Scene::load(std::path::Path::new("my-game"))?;
+/// rt.load_scene(&scene)?;
+/// for _ in 0..60 {
+///     rt.frame(1.0 / 60.0);
+/// }
+/// for event in rt.drain_events() {
+///     println!("{}", serde_json::to_string(&event).unwrap_or_default());
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Runtime {
+    // Lua handles first: fields drop in order, and they must go before the state.
+    calls: Calls,
+    lua: Lua,
+    shared: SharedRef,
+    guard: Arc<Guard>,
+    watchdog: Option<std::thread::JoinHandle<()>>,
+    mains: Vec<usize>,
+    api: Api,
+    config: Config,
+    accumulator: f64,
+    frames: u64,
+    frame_ms: f64,
+    shut_down: bool,
+}
+
+impl Runtime {
+    /// Sets up a world for the project at `project_root`: the Lua state, the sandbox, the
+    /// engine API (built-in plus `registry`), the time guard and the memory limit.
+    ///
+    /// # Errors
+    /// [`Error::Lua`] when the state cannot be built or a described name has no binding.
+    pub fn new(
+        project_root: impl Into<PathBuf>,
+        config: Config,
+        registry: Registry,
+    ) -> Result<Runtime> {
+        let root: PathBuf = project_root.into();
+        let libs = StdLib::STRING
+            | StdLib::TABLE
+            | StdLib::MATH
+            | StdLib::UTF8
+            | StdLib::COROUTINE
+            | StdLib::OS;
+        let lua = Lua::new_with(libs, LuaOptions::default())?;
+
+        let mut api = api::builtin();
+        let Registry {
+            api: host_api,
+            components,
+            functions,
+        } = registry;
+        api.merge(host_api);
+
+        let mut comps: BTreeMap<String, ComponentOps> = BTreeMap::new();
+        comps.insert(
+            "Transform".into(),
+            ComponentOps::of::<Transform>("Transform"),
+        );
+        comps.insert("Name".into(), ComponentOps::of::<Name>("Name"));
+        let mut native: Vec<String> = vec!["Name".into()];
+        for (name, ops) in components {
+            if name == "Transform" || name == "Name" {
+                return Err(Error::Lua(format!("component `{name}` is built in")));
+            }
+            native.push(name.clone());
+            comps.insert(name, ops);
+        }
+
+        let shared: SharedRef = Rc::new(RefCell::new(Shared {
+            root,
+            world: hecs::World::new(),
+            ids: BTreeMap::new(),
+            next_id: 0,
+            comps,
+            events: Vec::new(),
+            sources: BTreeMap::new(),
+            overrides: HashMap::new(),
+            deps: BTreeMap::new(),
+        }));
+        let guard = Arc::new(Guard::new(config.budget));
+        let w = lua.create_table()?;
+        w.raw_set(1, 0)?;
+        let mains = host::install_guard(&lua, &guard, &w)?;
+        let h = host::host_table(&lua, &shared, &guard, &w)?;
+
+        let prelude = lua
+            .load(PRELUDE)
+            .set_name("=crescent/prelude.lua")
+            .set_mode(mlua::chunk::ChunkMode::Text)
+            .into_function()?;
+        let (s, imp): (Table, Table) = prelude.call(h)?;
+
+        // Host functions join the implementations before the base is built from the Api.
+        let globals: Table = imp.get("globals")?;
+        let namespaces: Table = imp.get("namespaces")?;
+        for (ns, name, f) in functions {
+            let f = lua.create_function(move |lua, args: mlua::MultiValue| f(lua, args))?;
+            if ns.is_empty() {
+                globals.set(name, f)?;
+            } else {
+                let t: Option<Table> = namespaces.get(ns.as_str())?;
+                let t = match t {
+                    Some(t) => t,
+                    None => {
+                        let t = lua.create_table()?;
+                        namespaces.set(ns.as_str(), &t)?;
+                        t
+                    }
+                };
+                t.set(name, f)?;
+            }
+        }
+        bindings::build_base(&lua, &s, &imp, &api).map_err(Error::Lua)?;
+        let set_native: Function = s.get("set_native")?;
+        set_native.call::<()>(native)?;
+        let seed: Function = s.get("seed")?;
+        seed.call::<()>(config.seed as i64)?;
+
+        let calls = Calls {
+            frame: s.get("frame")?,
+            adopt: s.get("adopt")?,
+            shutdown: s.get("shutdown")?,
+            reload: s.get("reload")?,
+            env_of: s.get("env_of")?,
+            report: s.get("report")?,
+            counts: s.get("counts")?,
+            hash_view: s.get("hash_view")?,
+            split_error: s.get("split_error")?,
+        };
+        let time: Table = s.get("time")?;
+        time.set("fixed_dt", 1.0 / fixed_hz(&config))?;
+
+        lua.set_memory_limit(config.memory_limit)?;
+        let watchdog = guard::spawn_watchdog(guard.clone());
+        Ok(Runtime {
+            calls,
+            lua,
+            shared,
+            guard,
+            watchdog,
+            mains,
+            api,
+            config,
+            accumulator: 0.0,
+            frames: 0,
+            frame_ms: 0.0,
+            shut_down: false,
+        })
+    }
+
+    /// The scripting API of this world: built-in plus host registrations.
+    pub fn api(&self) -> &Api {
+        &self.api
+    }
+
+    /// The hecs world, for the host to read.
+    pub fn world(&self) -> &hecs::World {
+        // SAFETY: the RefCell is only borrowed mutably while Lua runs, which needs `&mut self`
+        // (frame, reload, load_scene, shutdown) or happens inside `&self` methods that return
+        // before this reference can be used; no borrow outlives those calls.
+        unsafe { &(*self.shared.as_ptr()).world }
+    }
+
+    /// The Lua state (for embedding programs that add their own bindings and benchmarks).
+    pub fn lua(&self) -> &Lua {
+        &self.lua
+    }
+
+    /// Spawns the scene's entities (ids 1, 2, 3, ... in file order) and loads their scripts;
+    /// their `init` runs at the start of the next frame.
+    ///
+    /// # Errors
+    /// [`Error::Component`] for a component value that does not fit its type, [`Error::Script`]
+    /// for a script that does not compile or whose top level fails.
+    pub fn load_scene(&mut self, scene: &Scene) -> Result<()> {
+        for def in &scene.entities {
+            let (id, e) = self.shared.borrow_mut().spawn();
+            let comps = self.lua.create_table()?;
+            {
+                let mut sh = self.shared.borrow_mut();
+                let sh = &mut *sh;
+                if let Some(name) = &def.name {
+                    let _ = sh.world.insert_one(e, Name(name.clone()));
+                }
+                for (name, value) in &def.components {
+                    match sh.comps.get(name) {
+                        Some(ops) => {
+                            (ops.from_json)(&mut sh.world, e, value).map_err(|message| {
+                                Error::Component {
+                                    entity: id,
+                                    name: name.clone(),
+                                    message,
+                                }
+                            })?
+                        }
+                        None => {
+                            let v = self.lua.to_value_with(value, lua_ser_options())?;
+                            comps.raw_set(name.as_str(), v)?;
+                        }
+                    }
+                }
+            }
+            let scripts = self.lua.create_table()?;
+            for (i, s) in def.scripts.iter().enumerate() {
+                let t = self.lua.create_table()?;
+                t.raw_set("path", s.path.as_str())?;
+                t.raw_set("order", s.order)?;
+                let props = self.lua.to_value_with(
+                    &serde_json::Value::Object(s.properties.clone()),
+                    lua_ser_options(),
+                )?;
+                t.raw_set("properties", props)?;
+                scripts.raw_set(i + 1, t)?;
+            }
+            self.guard.begin(&self.mains);
+            let r =
+                self.calls
+                    .adopt
+                    .call::<()>((id as i64, e.to_bits().get() as i64, comps, scripts));
+            self.guard.end();
+            if let Err(err) = r {
+                return Err(self.script_error_from(err));
+            }
+        }
+        Ok(())
+    }
+
+    fn script_error_from(&self, err: mlua::Error) -> Error {
+        let raw = lua_error_text(&err);
+        // "scripts/x.lua:3: message" (syntax or runtime)
+        let path = raw
+            .split(".lua:")
+            .next()
+            .filter(|p| p.starts_with("scripts/"))
+            .map(|p| format!("{p}.lua"));
+        match path {
+            Some(path) => {
+                let source = host::read_script(&self.shared.borrow(), &path).unwrap_or_default();
+                let ce = parse_lua_error(&path, &raw, &source);
+                Error::Script {
+                    path,
+                    line: ce.line,
+                    column: ce.column,
+                    message: ce.message,
+                }
+            }
+            None => Error::Script {
+                path: String::new(),
+                line: 0,
+                column: 0,
+                message: raw,
+            },
+        }
+    }
+
+    /// Runs one whole frame: inits of new instances, fixed steps (each followed by event
+    /// delivery), update, tasks, events, with despawns at the end of each phase. Never fails:
+    /// script errors fault their instance and are reported as events.
+    pub fn frame(&mut self, dt: f64) {
+        if self.shut_down {
+            return;
+        }
+        let start = Instant::now();
+        let dt = if dt.is_finite() && dt > 0.0 { dt } else { 0.0 };
+        let fixed_dt = 1.0 / fixed_hz(&self.config);
+        self.accumulator += dt;
+        let mut steps: u32 = 0;
+        while self.accumulator + 1e-9 >= fixed_dt && steps < self.config.max_fixed_steps {
+            self.accumulator -= fixed_dt;
+            steps += 1;
+        }
+        if self.accumulator >= fixed_dt {
+            // Spiral-of-death guard: drop what could not be simulated.
+            self.accumulator %= fixed_dt;
+        }
+        if self.accumulator < 0.0 {
+            self.accumulator = 0.0;
+        }
+        self.guard.begin(&self.mains);
+        let r =
+            self.calls
+                .frame
+                .call::<()>((dt, steps, fixed_dt, self.config.event_pass_limit.max(1)));
+        self.guard.end();
+        if let Err(e) = r {
+            let message = format!("frame {}: {}", self.frames, lua_error_text(&e));
+            tracing::error!(target: "crescent::engine", "{message}");
+            self.shared.borrow_mut().events.push(Event::Log {
+                level: "error".into(),
+                message,
+                path: String::new(),
+                line: 0,
+            });
+            let _ = self.lua.gc_collect();
+        }
+        self.frames += 1;
+        self.frame_ms = start.elapsed().as_secs_f64() * 1000.0;
+    }
+
+    /// Re-reads a script (or module) from disk and swaps its code in; see
+    /// [`Runtime::reload_script_source`].
+    pub fn reload_script(&mut self, path: &str) -> ReloadOutcome {
+        let root = self.shared.borrow().root.clone();
+        let file = match crate::paths::script(&root, path) {
+            Ok(f) => f,
+            Err(_) => {
+                self.shared.borrow_mut().events.push(Event::Log {
+                    level: "warn".into(),
+                    message: format!("{path} is gone; the old code keeps running"),
+                    path: path.to_string(),
+                    line: 0,
+                });
+                return ReloadOutcome::Missing;
+            }
+        };
+        match std::fs::read_to_string(&file) {
+            Ok(src) => self.reload_script_source(path, &src),
+            Err(_) => ReloadOutcome::Missing,
+        }
+    }
+
+    /// Swaps a script's code for `source`: `self` tables are kept, the top level runs again in
+    /// the script's environment, callbacks are swapped, faulted instances run again and
+    /// `on_reload` is called. For a module, the module runs again and every script that
+    /// requires it (transitively) is reloaded so it sees the new value.
+    pub fn reload_script_source(&mut self, path: &str, source: &str) -> ReloadOutcome {
+        let path = match crate::scene::normalize_script_path(path) {
+            Ok(p) => p,
+            Err(m) => {
+                return self.reload_failed(path, 0, 0, format!("invalid script path: {m}"));
+            }
+        };
+        let start = Instant::now();
+        let hash = fnv1a(source.as_bytes());
+        if self.shared.borrow().sources.get(&path) == Some(&hash) {
+            return ReloadOutcome::Unchanged;
+        }
+        let env: Option<Table> = match self.calls.env_of.call(path.as_str()) {
+            Ok(e) => e,
+            Err(e) => return self.reload_failed(&path, 0, 0, lua_error_text(&e)),
+        };
+        let Some(env) = env else {
+            // Not loaded yet: remember the source for when it is.
+            if let Some(ce) = crate::compile_check(&path, source) {
+                return self.reload_failed(&path, ce.line, ce.column, ce.message);
+            }
+            let mut sh = self.shared.borrow_mut();
+            sh.overrides.insert(path.clone(), source.to_string());
+            return ReloadOutcome::Reloaded { instances: 0 };
+        };
+        let f = match host::compile(&self.lua, &path, source, env) {
+            Ok(f) => f,
+            Err(raw) => {
+                let ce = parse_lua_error(&path, &raw, source);
+                return self.reload_failed(&path, ce.line, ce.column, ce.message);
+            }
+        };
+        {
+            let mut sh = self.shared.borrow_mut();
+            sh.overrides.insert(path.clone(), source.to_string());
+            sh.sources.insert(path.clone(), hash);
+        }
+        self.guard.begin(&self.mains);
+        let r: mlua::Result<(bool, Value)> = self.calls.reload.call((path.as_str(), f));
+        self.guard.end();
+        let mut instances = match r {
+            Ok((true, Value::Integer(n))) => n as usize,
+            Ok((true, _)) => 0,
+            Ok((false, msg)) => {
+                let raw = match msg {
+                    Value::String(s) => s.to_string_lossy().to_string(),
+                    _ => "reload failed".into(),
+                };
+                let (line, message) = split_position(&path, &raw);
+                return self.reload_failed(&path, line, 0, message);
+            }
+            Err(e) => return self.reload_failed(&path, 0, 0, lua_error_text(&e)),
+        };
+        // A module: re-run the scripts (and modules) that depend on it.
+        for dep in self.dependents(&path) {
+            let src = host::read_script(&self.shared.borrow(), &dep);
+            let Ok(src) = src else { continue };
+            let env: Option<Table> = self.calls.env_of.call(dep.as_str()).ok().flatten();
+            let Some(env) = env else { continue };
+            let Ok(f) = host::compile(&self.lua, &dep, &src, env) else {
+                continue;
+            };
+            self.guard.begin(&self.mains);
+            let r: mlua::Result<(bool, Value)> = self.calls.reload.call((dep.as_str(), f));
+            self.guard.end();
+            if let Ok((true, Value::Integer(n))) = r {
+                instances += n as usize;
+            }
+        }
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        self.shared.borrow_mut().events.push(Event::Reloaded {
+            path: path.clone(),
+            ms,
+            instances,
+        });
+        ReloadOutcome::Reloaded { instances }
+    }
+
+    fn reload_failed(
+        &mut self,
+        path: &str,
+        line: u32,
+        column: u32,
+        message: String,
+    ) -> ReloadOutcome {
+        self.shared.borrow_mut().events.push(Event::ReloadFailed {
+            path: path.to_string(),
+            line,
+            column,
+            message: message.clone(),
+        });
+        ReloadOutcome::Failed {
+            line,
+            column,
+            message,
+        }
+    }
+
+    /// Every loaded script and module (project-relative paths, sorted).
+    pub fn script_paths(&self) -> Vec<String> {
+        self.shared.borrow().sources.keys().cloned().collect()
+    }
+
+    /// The scripts and modules that require `module_path`, directly or through other modules.
+    pub fn dependents(&self, module_path: &str) -> Vec<String> {
+        let sh = self.shared.borrow();
+        let mut out: BTreeSet<String> = BTreeSet::new();
+        let mut todo = vec![module_path.to_string()];
+        while let Some(m) = todo.pop() {
+            for (from, tos) in &sh.deps {
+                if tos.contains(&m) && from != module_path && out.insert(from.clone()) {
+                    todo.push(from.clone());
+                }
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    /// Everything that happened since the last drain, in order.
+    pub fn drain_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.shared.borrow_mut().events)
+    }
+
+    /// A stable 64-bit hash (FNV-1a) of the whole world: frame count, every entity in id order
+    /// with every component (floats by bits, tables with sorted keys), every instance's `self`.
+    pub fn world_hash(&self) -> u64 {
+        let mut out: Vec<u8> = Vec::with_capacity(4096);
+        out.extend_from_slice(&self.frames.to_le_bytes());
+        let view: mlua::Result<(Table, Table, Table, i64)> = self.calls.hash_view.call(());
+        let Ok((stores, selves, hid)) = view.map(|(a, b, c, _)| (a, b, c)) else {
+            return fnv1a(&out);
+        };
+        let mut store_names: Vec<String> = stores
+            .pairs::<String, Table>()
+            .filter_map(|p| p.ok().map(|(k, _)| k))
+            .collect();
+        store_names.sort();
+        {
+            let sh = self.shared.borrow();
+            for (&id, &e) in &sh.ids {
+                out.push(b'E');
+                out.extend_from_slice(&id.to_le_bytes());
+                for (name, ops) in &sh.comps {
+                    if let Some(v) = (ops.to_json)(&sh.world, e) {
+                        out.push(b'C');
+                        canon_str(&mut out, name);
+                        canon_json(&mut out, &v);
+                    }
+                }
+                for name in &store_names {
+                    let Ok(store) = stores.raw_get::<Table>(name.as_str()) else {
+                        continue;
+                    };
+                    let v: Value = store.raw_get(id as i64).unwrap_or(Value::Nil);
+                    if !v.is_nil() {
+                        out.push(b'S');
+                        canon_str(&mut out, name);
+                        canon_lua(&mut out, &v, &hid, &mut HashSet::new());
+                    }
+                }
+            }
+        }
+        for entry in selves.sequence_values::<Table>().flatten() {
+            let path: String = entry.raw_get(1).unwrap_or_default();
+            let entity: i64 = entry.raw_get(2).unwrap_or(0);
+            let this: Value = entry.raw_get(3).unwrap_or(Value::Nil);
+            out.push(b'I');
+            canon_str(&mut out, &path);
+            out.extend_from_slice(&entity.to_le_bytes());
+            canon_lua(&mut out, &this, &hid, &mut HashSet::new());
+        }
+        fnv1a(&out)
+    }
+
+    /// The `--report json` shape: frames, entities, world hash and every instance.
+    pub fn report(&self) -> Report {
+        let mut scripts = Vec::new();
+        if let Ok(list) = self.calls.report.call::<Table>(()) {
+            for t in list.sequence_values::<Table>().flatten() {
+                let calls_t: Option<Table> = t.get("calls").ok();
+                let mut calls = BTreeMap::new();
+                if let Some(c) = calls_t {
+                    for name in [
+                        "init",
+                        "update",
+                        "fixed_update",
+                        "on_event",
+                        "on_reload",
+                        "destroy",
+                    ] {
+                        calls.insert(name.to_string(), c.get::<u64>(name).unwrap_or(0));
+                    }
+                }
+                let mut errors = Vec::new();
+                if let Ok(errs) = t.get::<Table>("errors") {
+                    for e in errs.sequence_values::<Table>().flatten() {
+                        errors.push(ErrorReport {
+                            phase: e.get("phase").unwrap_or_default(),
+                            line: e.get("line").unwrap_or(0),
+                            message: e.get("message").unwrap_or_default(),
+                            traceback: e.get("traceback").unwrap_or_default(),
+                        });
+                    }
+                }
+                let faulted: bool = t.get("faulted").unwrap_or(false);
+                scripts.push(ScriptReport {
+                    path: t.get("path").unwrap_or_default(),
+                    entity: t.get::<i64>("entity").unwrap_or(0) as u64,
+                    status: if faulted { "faulted" } else { "running" }.into(),
+                    calls,
+                    errors,
+                    time_ms: t.get("time_ms").unwrap_or(0.0),
+                });
+            }
+        }
+        Report {
+            frames: self.frames,
+            entities: self.shared.borrow().ids.len(),
+            world_hash: format!("{:016x}", self.world_hash()),
+            scripts,
+        }
+    }
+
+    /// Counters for a live status line.
+    pub fn stats(&self) -> Stats {
+        let (scripts, faulted): (usize, usize) = self.calls.counts.call(()).unwrap_or((0, 0));
+        Stats {
+            frames: self.frames,
+            entities: self.shared.borrow().ids.len(),
+            scripts,
+            faulted,
+            frame_ms: self.frame_ms,
+        }
+    }
+
+    /// Runs every instance's `destroy` (in phase order) and stops tasks; later frames do
+    /// nothing. Calling it again does nothing.
+    pub fn shutdown(&mut self) {
+        if self.shut_down {
+            return;
+        }
+        self.shut_down = true;
+        self.guard.begin(&self.mains);
+        let r = self.calls.shutdown.call::<()>(());
+        self.guard.end();
+        if let Err(e) = r {
+            tracing::error!(target: "crescent::engine", "shutdown: {}", lua_error_text(&e));
+        }
+    }
+
+    /// Writes the API description to `.crescent/api.json` in the project (for the language
+    /// server) and returns the file's path.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the folder or file cannot be written.
+    pub fn write_api_json(&self) -> Result<PathBuf> {
+        let dir = self.shared.borrow().root.join(".crescent");
+        std::fs::create_dir_all(&dir).map_err(|e| Error::Io {
+            path: dir.clone(),
+            message: e.to_string(),
+        })?;
+        let file = dir.join("api.json");
+        std::fs::write(&file, self.api.to_json()).map_err(|e| Error::Io {
+            path: file.clone(),
+            message: e.to_string(),
+        })?;
+        Ok(file)
+    }
+
+    /// Splits a Lua error value into (message, traceback, line) the way faults are reported.
+    #[doc(hidden)]
+    pub fn describe_error(&self, v: Value) -> (String, String, u32) {
+        self.calls.split_error.call(v).unwrap_or_default()
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.guard.shutdown();
+        if let Some(w) = self.watchdog.take() {
+            w.thread().unpark();
+            let _ = w.join();
+        }
+    }
+}
+
+fn fixed_hz(config: &Config) -> f64 {
+    if config.fixed_hz.is_finite() && config.fixed_hz > 0.0 {
+        config.fixed_hz
+    } else {
+        60.0
+    }
+}
+
+/// The text of a Lua error without mlua's decorations.
+pub(crate) fn lua_error_text(e: &mlua::Error) -> String {
+    match e {
+        mlua::Error::RuntimeError(m) => match m.find("\nstack traceback:") {
+            Some(i) => m[..i].to_string(),
+            None => m.clone(),
+        },
+        mlua::Error::SyntaxError { message, .. } => message.clone(),
+        mlua::Error::CallbackError { cause, .. } => lua_error_text(cause),
+        mlua::Error::MemoryError(m) => format!("not enough memory ({m})"),
+        other => other.to_string(),
+    }
+}
+
+fn canon_str(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(&(s.len() as u64).to_le_bytes());
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn canon_json(out: &mut Vec<u8>, v: &serde_json::Value) {
+    match v {
+        serde_json::Value::Null => out.push(b'n'),
+        serde_json::Value::Bool(b) => out.extend_from_slice(if *b { b"t" } else { b"f" }),
+        serde_json::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                out.push(b'i');
+                out.extend_from_slice(&i.to_le_bytes());
+            } else {
+                out.push(b'd');
+                out.extend_from_slice(&n.as_f64().unwrap_or(0.0).to_bits().to_le_bytes());
+            }
+        }
+        serde_json::Value::String(s) => {
+            out.push(b's');
+            canon_str(out, s);
+        }
+        serde_json::Value::Array(a) => {
+            out.push(b'[');
+            for x in a {
+                canon_json(out, x);
+            }
+            out.push(b']');
+        }
+        serde_json::Value::Object(o) => {
+            let mut keys: Vec<&String> = o.keys().collect();
+            keys.sort();
+            out.push(b'{');
+            for k in keys {
+                canon_str(out, k);
+                canon_json(out, &o[k]);
+            }
+            out.push(b'}');
+        }
+    }
+}
+
+fn key_bytes(v: &Value, hid: &Table) -> Vec<u8> {
+    let mut out = Vec::new();
+    canon_lua(&mut out, v, hid, &mut HashSet::new());
+    out
+}
+
+/// Canonical bytes of a Lua value: tables by sorted keys, cycles marked, functions and threads
+/// by kind only, entity handles by id.
+fn canon_lua(out: &mut Vec<u8>, v: &Value, hid: &Table, seen: &mut HashSet<usize>) {
+    match v {
+        Value::Nil => out.push(b'n'),
+        Value::Boolean(b) => out.extend_from_slice(if *b { b"t" } else { b"f" }),
+        Value::Integer(i) => {
+            out.push(b'i');
+            out.extend_from_slice(&i.to_le_bytes());
+        }
+        Value::Number(n) => {
+            out.push(b'd');
+            out.extend_from_slice(&n.to_bits().to_le_bytes());
+        }
+        Value::String(s) => {
+            out.push(b's');
+            let b = s.as_bytes();
+            out.extend_from_slice(&(b.len() as u64).to_le_bytes());
+            out.extend_from_slice(&b);
+        }
+        Value::Table(t) => {
+            if let Ok(Some(id)) = hid.raw_get::<Option<i64>>(t) {
+                out.push(b'e');
+                out.extend_from_slice(&id.to_le_bytes());
+                return;
+            }
+            let p = t.to_pointer() as usize;
+            if !seen.insert(p) {
+                out.push(b'c');
+                return;
+            }
+            let mut entries: Vec<(Vec<u8>, Value)> = Vec::new();
+            for (k, x) in t.pairs::<Value, Value>().flatten() {
+                entries.push((key_bytes(&k, hid), x));
+            }
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            out.push(b'{');
+            for (k, x) in &entries {
+                out.extend_from_slice(k);
+                canon_lua(out, x, hid, seen);
+            }
+            out.push(b'}');
+            seen.remove(&p);
+        }
+        Value::Function(_) => out.push(b'F'),
+        Value::Thread(_) => out.push(b'T'),
+        _ => out.push(b'u'),
+    }
+}

@@ -1,0 +1,509 @@
+//! The engine API as scripts see it: world, components, events, tasks, time, assets, require,
+//! vec3/quat, properties, fixed steps, host registrations and hot reload.
+
+mod common;
+use common::*;
+use crescent_runtime::{api, mlua, Config, Event, Registry, ReloadOutcome, Runtime, Scene};
+
+fn one(script: &str) -> Vec<String> {
+    let (_dir, mut rt) = scripts(&[("scripts/t.lua", script)]);
+    for _ in 0..3 {
+        rt.frame(1.0 / 60.0);
+    }
+    let events = rt.drain_events();
+    let errs = errors(&events);
+    assert!(errs.is_empty(), "{errs:?}");
+    logs(&events)
+}
+
+#[test]
+fn spawn_query_find_entities() {
+    let out = one(r#"
+function init(self)
+  for i = 1, 3 do world.spawn({ Name = "e" .. i, Transform = { position = vec3(i, 0, 0) }, Tag = { i = i } }) end
+  world.spawn({ Tag = { i = 99 } })
+end
+function update(self)
+  if time.frame ~= 1 then return end
+  local ids = {}
+  for e, t, tag in world.query("Transform", "Tag") do ids[#ids + 1] = e:id() .. ":" .. t.position.x .. ":" .. tag.i end
+  print(table.concat(ids, " "))
+  local all = {}
+  for e, tag in world.query("Tag") do all[#all + 1] = e:id() end
+  print(table.concat(all, " "), #world.entities(), world.find("e2"):id(), tostring(world.find("nope")))
+  local e = world.find("e1")
+  e:remove("Tag")
+  print(e:has("Tag"), e:has("Transform"), e:has("Name"), e:get("Tag"))
+  e:despawn()
+  print(e:alive())
+end
+function fixed_update(self) end
+"#);
+    assert_eq!(
+        out,
+        vec![
+            "2:1.0:1 3:2.0:2 4:3.0:3",
+            "2 3 4 5\t5\t3\tnil",
+            "false\ttrue\ttrue\tnil",
+            "true"
+        ]
+    );
+}
+
+#[test]
+fn stale_handles_never_crash() {
+    let out = one(r#"
+function update(self)
+  if time.frame == 0 then self.e = world.spawn({ X = 1 }); self.e:despawn() return end
+  if time.frame == 1 then
+    local e = self.e
+    print(e:alive(), e:get("X"), e:has("X"), e:id(), tostring(e))
+    print(pcall(e.set, e, "X", 2))
+    e:remove("X"); e:despawn(); e:send("hi")
+  end
+end
+"#);
+    assert_eq!(out[0], "false\tnil\tfalse\t2\tEntity(2)");
+    assert!(
+        out[1].starts_with("false\t") && out[1].contains("entity 2 was despawned"),
+        "{}",
+        out[1]
+    );
+}
+
+#[test]
+fn components_are_copies() {
+    let out = one(r#"
+function init(self)
+  self.entity:set("Inv", { items = { "a" } })
+  local inv = self.entity:get("Inv")
+  table.insert(inv.items, "b")
+  print(#self.entity:get("Inv").items)
+  local t = self.entity:get("Transform")
+  print(t)
+end
+"#);
+    assert_eq!(out, vec!["1", "nil"]);
+}
+
+#[test]
+fn events_fifo_sender_and_subscribers() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"name": "a", "scripts": ["scripts/a.lua"]}, {"name": "b", "scripts": ["scripts/b.lua"]}]}"#,
+        ),
+        (
+            "scripts/a.lua",
+            r#"
+function init(self)
+  self.h = events.subscribe("ping", function(data, sender) print("sub", data.n, sender and sender:id()) end)
+end
+function update(self)
+  if time.frame == 0 then
+    events.emit("ping", { n = 1 })
+    events.emit("ping", { n = 2 })
+    world.find("b"):send("direct", "x")
+  elseif time.frame == 1 then
+    events.unsubscribe(self.h)
+    events.emit("ping", { n = 3 })
+  end
+end
+function on_event(self, name, data, sender) print("a", name, type(data) == "table" and data.n or data) end
+"#,
+        ),
+        (
+            "scripts/b.lua",
+            r#"
+function on_event(self, name, data, sender) print("b", name, type(data) == "table" and data.n or data, sender:id())
+  if name == "direct" then events.emit("chain", 0) end
+end
+"#,
+        ),
+    ]);
+    let mut rt = run(dir.path(), Config::default());
+    rt.frame(0.001);
+    rt.frame(0.001);
+    let ev = rt.drain_events();
+    assert!(errors(&ev).is_empty(), "{:?}", errors(&ev));
+    assert_eq!(
+        logs(&ev),
+        vec![
+            "a\tping\t1",
+            "b\tping\t1\t1",
+            "sub\t1\t1",
+            "a\tping\t2",
+            "b\tping\t2\t1",
+            "sub\t2\t1",
+            "b\tdirect\tx\t1",
+            "a\tchain\t0",
+            "b\tchain\t0\t2",
+            "a\tping\t3",
+            "b\tping\t3\t1"
+        ]
+    );
+}
+
+#[test]
+fn event_pass_limit_defers_the_rest_to_the_next_delivery() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/e.lua"]}]}"#,
+        ),
+        (
+            "scripts/e.lua",
+            r#"
+function update(self) if time.frame == 0 then events.emit("n", 1) end end
+function on_event(self, name, n) print(time.frame, n) events.emit("n", n + 1) end
+"#,
+        ),
+    ]);
+    let config = Config {
+        event_pass_limit: 2,
+        fixed_hz: 1.0,
+        ..Config::default()
+    };
+    let mut rt = run(dir.path(), config);
+    rt.frame(0.01);
+    rt.frame(0.01);
+    let ev = rt.drain_events();
+    assert_eq!(logs(&ev), vec!["0\t1", "0\t2", "1\t3", "1\t4"]);
+}
+
+#[test]
+fn tasks_wait_and_cancel() {
+    let out = {
+        let (_dir, mut rt) = scripts(&[(
+            "scripts/t.lua",
+            r#"
+function init(self)
+  task.spawn(function(a)
+    print("start", a, time.frame)
+    task.wait_frames(2)
+    print("frames", time.frame)
+    task.wait(0.05)
+    print("time", time.frame)
+  end, "arg")
+  self.k = task.spawn(function() task.wait_frames(1) print("never") end)
+  task.cancel(self.k)
+  print(pcall(task.wait, 1))
+end
+"#,
+        )]);
+        for _ in 0..8 {
+            rt.frame(0.02);
+        }
+        logs(&rt.drain_events())
+    };
+    assert_eq!(out[0], "start\targ\t0");
+    assert!(
+        out[1].starts_with("false\t") && out[1].contains("only a task can wait"),
+        "{}",
+        out[1]
+    );
+    assert_eq!(&out[2..], &["frames\t2", "time\t5"]);
+}
+
+#[test]
+fn vec3_and_quat() {
+    let out = one(r#"
+function init(self)
+  local a, b = vec3(1, 2, 3), vec3(4, 5, 6)
+  print(a + b, b - a, a * 2, 2 * a, a / 2, -a, a == vec3(1, 2, 3))
+  print(vec3(3, 4, 0):length(), a:dot(b), a:cross(b), vec3.lerp(a, b, 0.5), vec3.distance(a, a), vec3():normalized())
+  local q = quat.from_axis_angle(vec3(0, 0, 1), math.pi / 2)
+  local v = q * vec3(1, 0, 0)
+  print(string.format("%.3f %.3f %.3f", v.x, v.y, v.z), quat() == quat.identity())
+  local x, y, z = quat.from_euler(0.1, 0.2, 0.3):to_euler()
+  print(string.format("%.3f %.3f %.3f", x, y, z))
+  print((q * q:inverse()):normalized())
+  print(pcall(function() getmetatable(a).__add = nil end))
+end
+"#);
+    assert_eq!(out[0], "vec3(5, 7, 9)\tvec3(3, 3, 3)\tvec3(2, 4, 6)\tvec3(2, 4, 6)\tvec3(0.5, 1, 1.5)\tvec3(-1, -2, -3)\ttrue");
+    assert_eq!(
+        out[1],
+        "5.0\t32\tvec3(-3, 6, -3)\tvec3(2.5, 3.5, 4.5)\t0.0\tvec3(0, 0, 0)"
+    );
+    assert_eq!(out[2], "0.000 1.000 0.000\ttrue");
+    assert_eq!(out[3], "0.100 0.200 0.300");
+    assert!(
+        out[4].starts_with("quat(0, 0, 0, 1)") || out[4].starts_with("quat(0, 0, -0, 1)"),
+        "{}",
+        out[4]
+    );
+    assert!(out[5].starts_with("false"), "{}", out[5]);
+}
+
+#[test]
+fn fixed_update_accumulates() {
+    let (_dir, mut rt) = scripts(&[(
+        "scripts/f.lua",
+        "function fixed_update(self, dt) self.n = (self.n or 0) + 1; self.dt = dt end",
+    )]);
+    rt.frame(1.0 / 60.0);
+    rt.frame(1.0 / 120.0);
+    rt.frame(1.0 / 120.0);
+    rt.frame(1.0);
+    let calls = rt.report().scripts[0].calls["fixed_update"];
+    assert_eq!(calls, 1 + 1 + 5);
+}
+
+#[test]
+fn assets_are_confined() {
+    let dir = project(&[
+        ("assets/data.json", r#"{"hp": 3, "list": [1, 2]}"#),
+        ("assets/sub/t.txt", "hello"),
+        ("secret.txt", "secret"),
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/a.lua"]}]}"#,
+        ),
+        (
+            "scripts/a.lua",
+            r#"
+function init(self)
+  print(assets.load_text("sub/t.txt"), assets.load_json("data.json").hp, #assets.load_json("data.json").list)
+  print(assets.exists("data.json"), assets.exists("nope.txt"))
+  for _, p in ipairs({ "../secret.txt", "/etc/passwd", "sub/../../secret.txt", "link.txt", "C:/x" }) do
+    local ok, err = pcall(assets.load_text, p)
+    print(ok, err)
+  end
+end
+"#,
+        ),
+    ]);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        dir.path().join("secret.txt"),
+        dir.path().join("assets/link.txt"),
+    )
+    .expect("symlink");
+    let mut rt = run(dir.path(), Config::default());
+    rt.frame(0.01);
+    let out = logs(&rt.drain_events());
+    assert_eq!(out[0], "hello\t3\t2");
+    assert_eq!(out[1], "true\tfalse");
+    for line in &out[2..] {
+        assert!(
+            line.starts_with("false\t") && line.contains("refused path"),
+            "{line}"
+        );
+        assert!(!line.contains("secret\n"), "{line}");
+    }
+}
+
+#[test]
+fn require_caches_detects_cycles_and_records_dependents() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/a.lua"]}, {"scripts": ["scripts/c.lua"]}]}"#,
+        ),
+        (
+            "scripts/lib/util.lua",
+            "print('util loaded') local M = {} function M.twice(x) return x * 2 end return M",
+        ),
+        (
+            "scripts/lib/mid.lua",
+            "local u = require('lib.util') return { f = function(x) return u.twice(x) + 1 end }",
+        ),
+        ("scripts/lib/cyc1.lua", "return require('lib.cyc2')"),
+        ("scripts/lib/cyc2.lua", "return require('lib.cyc1')"),
+        (
+            "scripts/a.lua",
+            r#"
+local mid = require("lib.mid")
+local util = require("lib.util")
+function init(self)
+  print(mid.f(2), util == require("lib.util"))
+  for _, n in ipairs({ "../x", "/abs", "lib/util", "lib..util", "lib.cyc1", "nope" }) do
+    local ok, err = pcall(require, n)
+    print(ok, err)
+  end
+end
+"#,
+        ),
+        ("scripts/c.lua", "local u = require('lib.util')"),
+    ]);
+    let mut rt = run(dir.path(), Config::default());
+    rt.frame(0.01);
+    let out = logs(&rt.drain_events());
+    assert_eq!(out[0], "util loaded");
+    assert_eq!(out[1], "5\ttrue");
+    for line in &out[2..6] {
+        assert!(line.contains("invalid module name"), "{line}");
+    }
+    assert!(
+        out[6].contains(
+            "require cycle: scripts/lib/cyc1.lua -> scripts/lib/cyc2.lua -> scripts/lib/cyc1.lua"
+        ),
+        "{}",
+        out[6]
+    );
+    assert!(out[7].contains("scripts/nope.lua"), "{}", out[7]);
+    assert_eq!(
+        rt.dependents("scripts/lib/util.lua"),
+        vec!["scripts/a.lua", "scripts/c.lua", "scripts/lib/mid.lua"]
+    );
+    assert!(rt
+        .script_paths()
+        .contains(&"scripts/lib/mid.lua".to_string()));
+}
+
+#[test]
+fn properties_and_scene_overrides() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/p.lua", {"path": "scripts/p.lua", "order": -1, "properties": {"speed": 9, "extra": [1, 2]}}]}]}"#,
+        ),
+        ("scripts/p.lua", "properties = { speed = 1, name = 'x', nested = { a = 1 } }\nfunction init(self) self.nested.a = self.nested.a + 1 print(self.speed, self.name, self.nested.a, self.extra and #self.extra) end"),
+    ]);
+    let mut rt = run(dir.path(), Config::default());
+    rt.frame(0.01);
+    assert_eq!(logs(&rt.drain_events()), vec!["9\tx\t2\t2", "1\tx\t2\tnil"]);
+}
+
+#[test]
+fn reload_keeps_self_swaps_code_and_unfaults() {
+    let (dir, mut rt) = scripts(&[(
+        "scripts/r.lua",
+        "function update(self) self.n = (self.n or 0) + 1 if self.n == 2 then error('boom') end end",
+    )]);
+    for _ in 0..3 {
+        rt.frame(0.01);
+    }
+    assert_eq!(rt.report().scripts[0].status, "faulted");
+    let src = "function update(self) self.n = self.n + 10 end\nfunction on_reload(self) print('reloaded', self.n) end";
+    assert_eq!(
+        rt.reload_script_source("scripts/r.lua", src),
+        ReloadOutcome::Reloaded { instances: 1 }
+    );
+    assert_eq!(
+        rt.reload_script_source("scripts/r.lua", src),
+        ReloadOutcome::Unchanged
+    );
+    rt.frame(0.01);
+    let ev = rt.drain_events();
+    assert_eq!(logs(&ev), vec!["reloaded\t2"]);
+    assert!(ev
+        .iter()
+        .any(|e| matches!(e, Event::Reloaded { instances: 1, .. })));
+    assert_eq!(rt.report().scripts[0].status, "running");
+    match rt.reload_script_source("scripts/r.lua", "function update(self)\n  local = 1\nend") {
+        ReloadOutcome::Failed {
+            line,
+            column,
+            message,
+        } => {
+            assert_eq!((line, column), (2, 9), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    rt.frame(0.01);
+    std::fs::remove_file(dir.path().join("scripts/r.lua")).expect("rm");
+    assert_eq!(rt.reload_script("scripts/r.lua"), ReloadOutcome::Missing);
+    let ev = rt.drain_events();
+    assert!(ev
+        .iter()
+        .any(|e| matches!(e, Event::ReloadFailed { line: 2, .. })));
+    rt.frame(0.01);
+    assert!(errors(&rt.drain_events()).is_empty());
+}
+
+#[test]
+fn reloading_a_module_reruns_its_dependents() {
+    let (_dir, mut rt) = scripts(&[
+        ("scripts/lib/k.lua", "return { v = 1 }"),
+        (
+            "scripts/a.lua",
+            "local k = require('lib.k')\nfunction update(self) print(k.v) end",
+        ),
+    ]);
+    rt.frame(0.01);
+    assert_eq!(
+        rt.reload_script_source("scripts/lib/k.lua", "return { v = 2 }"),
+        ReloadOutcome::Reloaded { instances: 1 }
+    );
+    rt.frame(0.01);
+    assert_eq!(logs(&rt.drain_events()), vec!["1", "2"]);
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Health {
+    hp: i64,
+    max: i64,
+}
+
+#[test]
+fn host_components_and_functions() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"components": {"Health": {"hp": 5, "max": 10}}, "scripts": ["scripts/h.lua"]}]}"#,
+        ),
+        (
+            "scripts/h.lua",
+            r#"
+function update(self)
+  local h = self.entity:get("Health")
+  h.hp = game.heal(h.hp, 2)
+  self.entity:set("Health", h)
+  print(self.entity:get("Health").hp, pcall(self.entity.set, self.entity, "Health", { hp = "x" }))
+end
+"#,
+        ),
+    ]);
+    let mut reg = Registry::new();
+    reg.component::<Health>("Health", "hit points", vec![]);
+    reg.function(
+        "game",
+        api::Function {
+            name: "heal".into(),
+            doc: "adds hit points".into(),
+            params: vec![],
+            returns: vec![],
+        },
+        |_lua, args: mlua::MultiValue| {
+            let a = args
+                .iter()
+                .map(|v| v.as_integer().unwrap_or(0))
+                .sum::<i64>();
+            Ok(mlua::MultiValue::from_vec(vec![mlua::Value::Integer(a)]))
+        },
+    );
+    let mut rt = Runtime::new(dir.path(), Config::default(), reg).expect("runtime");
+    rt.load_scene(&Scene::load(dir.path()).expect("scene"))
+        .expect("load");
+    rt.frame(0.01);
+    let out = logs(&rt.drain_events());
+    assert!(
+        out[0].starts_with("7\tfalse\tset: invalid Health"),
+        "{}",
+        out[0]
+    );
+    let mut q = rt.world().query::<&Health>();
+    assert_eq!(q.iter().map(|h| h.hp).collect::<Vec<_>>(), vec![7]);
+    assert!(rt.api().component("Health").is_some());
+}
+
+#[test]
+fn scene_script_errors_are_reported_with_position() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/bad.lua"]}]}"#,
+        ),
+        ("scripts/bad.lua", "local a = 1\nlocal b = = 2\n"),
+    ]);
+    let mut rt = Runtime::new(dir.path(), Config::default(), Registry::new()).expect("runtime");
+    let err = rt
+        .load_scene(&Scene::load(dir.path()).expect("scene"))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "scripts/bad.lua:2:11: unexpected symbol near '='"
+    );
+}
