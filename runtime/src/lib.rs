@@ -18,8 +18,8 @@
 
 mod bindings;
 mod compile;
-mod dev;
 mod components;
+mod dev;
 mod error;
 mod event;
 mod guard;
@@ -42,6 +42,7 @@ pub use hecs;
 pub use mlua;
 
 pub use dev::{
-    is_watched_path, ChangeKind, DevChannel, DevEvent, DevHost, DevOptions, DevRequest, FileChange,
-    ProjectWatcher, SessionInfo, DEFAULT_CLIENT_QUEUE, PROTOCOL_VERSION, REMOVAL_GRACE,
+    apply_reloads, event_json, is_watched_path, ChangeKind, DevChannel, DevEvent, DevHost,
+    DevOptions, DevRequest, FileChange, ProjectWatcher, SessionInfo, DEFAULT_CLIENT_QUEUE,
+    PROTOCOL_VERSION, REMOVAL_GRACE,
 };

@@ -6,16 +6,20 @@
 //! [`DevHost::poll`] between frames and applies them there, so a reload never lands in the
 //! middle of a frame.
 
+mod apply;
 mod channel;
 mod session;
 mod watch;
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde_json::Value;
 
+use crate::{Event, Runtime};
+
+pub use apply::{apply_reloads, event_json};
 pub use channel::{DevChannel, DevRequest, DEFAULT_CLIENT_QUEUE};
 pub use session::{SessionInfo, PROTOCOL_VERSION};
 pub use watch::{is_watched_path, ChangeKind, FileChange, ProjectWatcher, REMOVAL_GRACE};
@@ -70,6 +74,7 @@ pub enum DevEvent {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub struct DevHost {
+    root: PathBuf,
     // Field order is drop order: stop watching before closing the channel.
     watcher: Option<ProjectWatcher>,
     channel: Option<DevChannel>,
@@ -82,18 +87,22 @@ impl DevHost {
     /// # Errors
     /// The watch or the socket cannot be set up, or the session file cannot be written.
     pub fn start(root: impl AsRef<Path>, api: Value, options: DevOptions) -> io::Result<DevHost> {
-        let root = root.as_ref();
+        let root = root.as_ref().canonicalize()?;
         let watcher = if options.watch {
-            Some(ProjectWatcher::start(root)?)
+            Some(ProjectWatcher::start(&root)?)
         } else {
             None
         };
         let channel = if options.channel {
-            Some(DevChannel::start(root, api)?)
+            Some(DevChannel::start(&root, api)?)
         } else {
             None
         };
-        Ok(DevHost { watcher, channel })
+        Ok(DevHost {
+            root,
+            watcher,
+            channel,
+        })
     }
 
     /// Everything that happened since the last call, file changes first; never blocks.
@@ -119,11 +128,33 @@ impl DevHost {
         events
     }
 
+    /// Polls, applies what arrived to `runtime` (see [`apply_reloads`]) and returns the events
+    /// that produced, without publishing them. Call it between frames.
+    pub fn apply(&self, runtime: &mut Runtime) -> Vec<Event> {
+        let events = self.poll();
+        if events.is_empty() {
+            return Vec::new();
+        }
+        apply_reloads(runtime, &self.root, events)
+    }
+
+    /// Sends one runtime event to every connected tool; never blocks.
+    pub fn publish(&self, event: &Event) {
+        if let Some(channel) = &self.channel {
+            channel.publish(&event_json(event));
+        }
+    }
+
     /// Sends one event object to every connected tool; never blocks.
-    pub fn publish(&self, event: &Value) {
+    pub fn publish_json(&self, event: &Value) {
         if let Some(channel) = &self.channel {
             channel.publish(event);
         }
+    }
+
+    /// The canonical project root.
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     /// The dev channel, when one was started.
