@@ -22,7 +22,9 @@ pub fn event_json(event: &Event) -> Value {
 /// Applies what the watcher and the dev channel reported, in order, and returns every event
 /// the runtime produced meanwhile (and any it had pending), ready to publish.
 ///
-/// - a saved or re-created script or module: [`Runtime::reload_script`], which keeps every
+/// - a saved or re-created script or module: [`Runtime::reload_script_source`] with the bytes
+///   the watcher read (so a version that was on disk for a moment is the one compiled), which
+///   keeps every
 ///   instance's `self`, reloads a module's dependents, and leaves the old code running when
 ///   the new one fails to compile. The `ms` of the resulting `reloaded` event is the time from
 ///   the moment the save was seen to the new code being in place, ready for the next frame;
@@ -65,7 +67,10 @@ pub fn apply_reloads(runtime: &mut Runtime, root: &Path, events: Vec<DevEvent>) 
                 });
             }
             DevEvent::FileChanged(change) => {
-                runtime.reload_script(&change.path);
+                match &change.source {
+                    Some(source) => runtime.reload_script_source(&change.path, source),
+                    None => runtime.reload_script(&change.path),
+                };
                 finish(runtime, &change.path, change.seen, &mut out);
             }
             DevEvent::ReloadRequested { path, seen } => {

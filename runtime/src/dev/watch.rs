@@ -59,6 +59,11 @@ pub struct FileChange {
     pub kind: ChangeKind,
     /// When the watcher received the file system event that completed the save.
     pub seen: Instant,
+    /// The bytes the watcher read and hashed for this change, when they are UTF-8 (`None` for
+    /// a removal). Applying these rather than re-reading the file means a version that was on
+    /// disk for a moment is still the version that gets compiled, even if the file changed
+    /// again before the game loop got to it.
+    pub source: Option<String>,
 }
 
 /// A recursive watch of a project directory that turns editor saves into [`FileChange`]s.
@@ -404,6 +409,7 @@ impl Tracker {
             path: rel,
             kind,
             seen,
+            source: String::from_utf8(bytes).ok(),
         });
     }
 
@@ -447,6 +453,7 @@ impl Tracker {
                     path: rel,
                     kind: ChangeKind::Removed,
                     seen,
+                    source: None,
                 })
                 .is_ok();
         }
