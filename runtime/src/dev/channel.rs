@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+use super::doorbell::Doorbell;
 use super::session::{same_token, SessionFile, SessionInfo, PROTOCOL_VERSION};
 
 /// Events buffered per client before the oldest unsent ones start being dropped.
@@ -79,6 +80,7 @@ struct Shared {
     clients: Mutex<Vec<Arc<Client>>>,
     stop: AtomicBool,
     next_id: AtomicU64,
+    bell: Arc<Doorbell>,
 }
 
 struct Client {
@@ -123,6 +125,16 @@ impl DevChannel {
         api: Value,
         capacity: usize,
     ) -> io::Result<DevChannel> {
+        Self::start_inner(root, api, capacity, Arc::new(Doorbell::default()))
+    }
+
+    /// [`DevChannel::start_with_queue`], ringing `bell` whenever a request is ready.
+    pub(crate) fn start_inner(
+        root: impl AsRef<Path>,
+        api: Value,
+        capacity: usize,
+        bell: Arc<Doorbell>,
+    ) -> io::Result<DevChannel> {
         let root = root.as_ref().canonicalize()?;
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
         let port = listener.local_addr()?.port();
@@ -141,6 +153,7 @@ impl DevChannel {
             clients: Mutex::new(Vec::new()),
             stop: AtomicBool::new(false),
             next_id: AtomicU64::new(1),
+            bell,
         });
         let (requests_tx, requests) = mpsc::channel();
         let accept_shared = shared.clone();
@@ -484,6 +497,7 @@ fn handle_request(
                     if requests.send(request).is_err() {
                         return Some(error_message("the game is shutting down"));
                     }
+                    shared.bell.ring();
                     None
                 }
                 Err(reason) => Some(error_message(format!("reload {path}: {reason}"))),

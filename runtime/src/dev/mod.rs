@@ -8,12 +8,16 @@
 
 mod apply;
 mod channel;
+mod doorbell;
 mod session;
 mod watch;
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
+
+use doorbell::Doorbell;
 
 use serde_json::Value;
 
@@ -75,6 +79,7 @@ pub enum DevEvent {
 /// ```
 pub struct DevHost {
     root: PathBuf,
+    bell: Arc<Doorbell>,
     // Field order is drop order: stop watching before closing the channel.
     watcher: Option<ProjectWatcher>,
     channel: Option<DevChannel>,
@@ -88,18 +93,25 @@ impl DevHost {
     /// The watch or the socket cannot be set up, or the session file cannot be written.
     pub fn start(root: impl AsRef<Path>, api: Value, options: DevOptions) -> io::Result<DevHost> {
         let root = root.as_ref().canonicalize()?;
+        let bell = Arc::new(Doorbell::default());
         let watcher = if options.watch {
-            Some(ProjectWatcher::start(&root)?)
+            Some(ProjectWatcher::start_with_doorbell(&root, bell.clone())?)
         } else {
             None
         };
         let channel = if options.channel {
-            Some(DevChannel::start(&root, api)?)
+            Some(DevChannel::start_inner(
+                &root,
+                api,
+                DEFAULT_CLIENT_QUEUE,
+                bell.clone(),
+            )?)
         } else {
             None
         };
         Ok(DevHost {
             root,
+            bell,
             watcher,
             channel,
         })
@@ -136,6 +148,25 @@ impl DevHost {
             return Vec::new();
         }
         apply_reloads(runtime, &self.root, events)
+    }
+
+    /// Sleeps until `deadline` (the next frame), waking early whenever a save or a request
+    /// arrives to apply it right away, between frames, so the next frame already runs the new
+    /// code. Returns the events produced, unpublished.
+    ///
+    /// A game loop that sleeps between frames calls this instead of `thread::sleep`; one that
+    /// does not sleep calls [`DevHost::apply`] between frames.
+    pub fn idle_until(&self, runtime: &mut Runtime, deadline: Instant) -> Vec<Event> {
+        let mut events = self.apply(runtime);
+        while self.wait_until(deadline) {
+            events.extend(self.apply(runtime));
+        }
+        events
+    }
+
+    /// Blocks until a save or a request may be ready (true) or until `deadline` (false).
+    pub fn wait_until(&self, deadline: Instant) -> bool {
+        self.bell.wait_until(deadline)
     }
 
     /// Sends one runtime event to every connected tool; never blocks.

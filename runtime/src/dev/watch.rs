@@ -30,6 +30,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use super::doorbell::Doorbell;
 use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RemoveKind, RenameMode};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
@@ -102,6 +103,14 @@ impl ProjectWatcher {
     /// The root does not exist or is not a directory, or the operating system refuses the
     /// watch (for example the inotify watch limit is reached).
     pub fn start(root: impl AsRef<Path>) -> io::Result<ProjectWatcher> {
+        Self::start_with_doorbell(root, Arc::new(Doorbell::default()))
+    }
+
+    /// [`ProjectWatcher::start`], ringing `bell` whenever a change is ready.
+    pub(crate) fn start_with_doorbell(
+        root: impl AsRef<Path>,
+        bell: Arc<Doorbell>,
+    ) -> io::Result<ProjectWatcher> {
         let root = root.as_ref().canonicalize()?;
         if !root.is_dir() {
             return Err(io::Error::new(
@@ -126,6 +135,7 @@ impl ProjectWatcher {
             unread: HashMap::new(),
             pending_removals: Vec::new(),
             out: tx,
+            bell,
         };
         tracker.scan_all(Instant::now(), false);
 
@@ -250,6 +260,7 @@ struct Tracker {
     /// Files that went missing: (path, report-after deadline, when first seen missing).
     pending_removals: Vec<(String, Instant, Instant)>,
     out: Sender<FileChange>,
+    bell: Arc<Doorbell>,
 }
 
 impl Tracker {
@@ -411,6 +422,7 @@ impl Tracker {
             seen,
             source: String::from_utf8(bytes).ok(),
         });
+        self.bell.ring();
     }
 
     /// `rel` (a file, or a folder when unsure or `folder`) disappeared: start the grace period
@@ -456,6 +468,7 @@ impl Tracker {
                     source: None,
                 })
                 .is_ok();
+            self.bell.ring();
         }
         alive
     }
