@@ -50,6 +50,9 @@ fn save(root: &std::path::Path, version: usize, atomic: bool) {
     }
 }
 
+/// One way of reading a [`Sample`].
+type Measure = fn(&Sample) -> f64;
+
 struct Sample {
     atomic: bool,
     event_ms: f64,
@@ -212,7 +215,7 @@ fn main() {
         if chosen.is_empty() {
             continue;
         }
-        let measures: [(&str, fn(&Sample) -> f64); 3] = [
+        let measures: [(&str, Measure); 3] = [
             ("`reloaded` ms (save seen -> code swapped)", |s| s.event_ms),
             ("external: write -> code swapped", |s| s.swapped_ms),
             ("external: write -> first update ran", |s| s.first_run_ms),
