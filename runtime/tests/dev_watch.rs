@@ -336,3 +336,13 @@ fn a_missing_root_is_an_error() {
     let dir = tempfile::tempdir().expect("temp dir");
     assert!(ProjectWatcher::start(dir.path().join("nope")).is_err());
 }
+
+#[test]
+fn a_file_saved_empty_is_reported_after_the_grace_period() {
+    // An empty read usually means "truncated, not written yet"; a file that stays empty is
+    // a real save and is reported once the grace period shows it.
+    let (dir, watcher) = project();
+    write_in_place(&dir.path().join("scripts/player.lua"), "");
+    let got = expect_changes(&watcher, 1);
+    assert_eq!(got, vec![changed("scripts/player.lua")]);
+}

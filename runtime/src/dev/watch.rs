@@ -118,7 +118,7 @@ impl ProjectWatcher {
                 format!("{} is not a directory", root.display()),
             ));
         }
-        let (raw_tx, raw_rx) = mpsc::channel::<(Instant, notify::Result<notify::Event>)>();
+        let (raw_tx, raw_rx) = mpsc::channel::<RawEvent>();
         let mut watcher = notify::recommended_watcher(move |event| {
             // The receiving side only goes away when the watcher is being dropped.
             let _ = raw_tx.send((Instant::now(), event));
@@ -133,6 +133,9 @@ impl ProjectWatcher {
             root: root.clone(),
             known: HashMap::new(),
             unread: HashMap::new(),
+            reading: None,
+            written_during_read: false,
+            empty_rechecks: Vec::new(),
             pending_removals: Vec::new(),
             out: tx,
             bell,
@@ -234,6 +237,9 @@ fn is_editor_temporary(name: &str) -> bool {
         || name.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// An event from notify with the moment it reached the watcher.
+type RawEvent = (Instant, notify::Result<notify::Event>);
+
 fn content_hash(bytes: &[u8]) -> u64 {
     // SipHash with fixed keys: the same bytes give the same hash in every run.
     let mut hasher = DefaultHasher::new();
@@ -257,6 +263,11 @@ struct Tracker {
     /// close (when it was not, a new write is in progress and reading would catch it half
     /// done; its own close will come).
     unread: HashMap<String, Unread>,
+    /// The file being read, and whether a write to it was seen during the read.
+    reading: Option<String>,
+    written_during_read: bool,
+    /// Files read empty although they had content: (path, look-again deadline, seen).
+    empty_rechecks: Vec<(String, Instant, Instant)>,
     /// Files that went missing: (path, report-after deadline, when first seen missing).
     pending_removals: Vec<(String, Instant, Instant)>,
     out: Sender<FileChange>,
@@ -270,6 +281,7 @@ impl Tracker {
             let timeout = self
                 .pending_removals
                 .iter()
+                .chain(&self.empty_rechecks)
                 .map(|(_, deadline, _)| deadline.saturating_duration_since(now))
                 .min()
                 .unwrap_or(Duration::from_millis(100))
@@ -282,12 +294,13 @@ impl Tracker {
                     for (seen, event) in raw.try_iter() {
                         self.handle(seen, event);
                     }
-                    self.read_finished_writes();
+                    self.read_finished_writes(&raw);
                     true
                 }
                 Err(RecvTimeoutError::Timeout) => true,
                 Err(RecvTimeoutError::Disconnected) => false,
             };
+            self.settle_empty(Instant::now());
             if !self.settle_removals(Instant::now()) || !alive {
                 break;
             }
@@ -339,8 +352,12 @@ impl Tracker {
                 }
             }
             EventKind::Access(AccessKind::Open(_)) | EventKind::Modify(ModifyKind::Data(_)) => {
+                let writing = matches!(event.kind, EventKind::Modify(_));
                 for path in &event.paths {
                     if let Some(rel) = self.relative(path) {
+                        if writing && self.reading.as_deref() == Some(rel.as_str()) {
+                            self.written_during_read = true;
+                        }
                         if let Some(unread) = self.unread.get_mut(&rel) {
                             unread.last_was_close = false;
                         }
@@ -377,18 +394,70 @@ impl Tracker {
     }
 
     /// Reads every file whose last write is finished and no new write has started since.
-    fn read_finished_writes(&mut self) {
-        let ready: Vec<(String, Instant)> = self
-            .unread
-            .iter()
-            .filter(|(_, unread)| unread.last_was_close)
-            .map(|(rel, unread)| (rel.clone(), unread.seen))
-            .collect();
-        for (rel, _) in &ready {
-            self.unread.remove(rel);
+    ///
+    /// Events arrive with a delay (more on a loaded machine), so a new write may already have
+    /// begun when the close of the previous one is handled. After each read, the events that
+    /// arrived meanwhile are handled: a `Modify(Data)` of the file means the bytes read may be
+    /// half of the new version, and the read is dropped in favour of that write's own close.
+    fn read_finished_writes(&mut self, raw: &Receiver<RawEvent>) {
+        for _ in 0..8 {
+            let ready: Vec<(String, Instant)> = self
+                .unread
+                .iter()
+                .filter(|(_, unread)| unread.last_was_close)
+                .map(|(rel, unread)| (rel.clone(), unread.seen))
+                .collect();
+            if ready.is_empty() {
+                return;
+            }
+            for (rel, seen) in ready {
+                self.unread.remove(&rel);
+                self.reading = Some(rel.clone());
+                self.written_during_read = false;
+                let bytes = self.read(&rel, seen);
+                for (later, event) in raw.try_iter() {
+                    self.handle(later, event);
+                }
+                self.reading = None;
+                let Some(bytes) = bytes else {
+                    continue;
+                };
+                if self.written_during_read {
+                    self.unread.entry(rel).or_insert(Unread {
+                        last_was_close: false,
+                        seen,
+                    });
+                    continue;
+                }
+                if bytes.is_empty()
+                    && self
+                        .known
+                        .get(&rel)
+                        .is_some_and(|h| *h != content_hash(&[]))
+                {
+                    // Truncated and not written yet, or really emptied: look again after the
+                    // grace period (the write's own close reports it if it comes first).
+                    self.empty_rechecks.push((rel, seen + REMOVAL_GRACE, seen));
+                    continue;
+                }
+                self.report(rel, seen, bytes);
+            }
         }
-        for (rel, seen) in ready {
-            self.saved(rel, seen);
+    }
+
+    /// Reads a watched file; a missing one starts the removal grace period.
+    fn read(&mut self, rel: &str, seen: Instant) -> Option<Vec<u8>> {
+        match std::fs::read(self.root.join(rel)) {
+            Ok(bytes) => Some(bytes),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                // Renamed away right after the write: let the grace period decide.
+                self.missing(rel, seen, false);
+                None
+            }
+            Err(error) => {
+                tracing::warn!("file watcher: cannot read {rel}: {error}");
+                None
+            }
         }
     }
 
@@ -397,19 +466,15 @@ impl Tracker {
         if !is_watched_path(&rel) {
             return;
         }
-        let bytes = match std::fs::read(self.root.join(&rel)) {
-            Ok(bytes) => bytes,
-            Err(error) if error.kind() == io::ErrorKind::NotFound => {
-                // Renamed away right after the write: let the grace period decide.
-                self.missing(&rel, seen, false);
-                return;
-            }
-            Err(error) => {
-                tracing::warn!("file watcher: cannot read {rel}: {error}");
-                return;
-            }
-        };
+        if let Some(bytes) = self.read(&rel, seen) {
+            self.report(rel, seen, bytes);
+        }
+    }
+
+    /// Reports `bytes` as the content of `rel` unless they are what was last reported.
+    fn report(&mut self, rel: String, seen: Instant, bytes: Vec<u8>) {
         self.pending_removals.retain(|(path, _, _)| *path != rel);
+        self.empty_rechecks.retain(|(path, _, _)| *path != rel);
         let hash = content_hash(&bytes);
         let kind = match self.known.insert(rel.clone(), hash) {
             Some(old) if old == hash => return,
@@ -423,6 +488,23 @@ impl Tracker {
             source: String::from_utf8(bytes).ok(),
         });
         self.bell.ring();
+    }
+
+    /// Reports the files still empty when their recheck is due.
+    fn settle_empty(&mut self, now: Instant) {
+        let mut index = 0;
+        while index < self.empty_rechecks.len() {
+            if self.empty_rechecks[index].1 > now {
+                index += 1;
+                continue;
+            }
+            let (rel, _, seen) = self.empty_rechecks.swap_remove(index);
+            if let Some(bytes) = self.read(&rel, seen) {
+                if bytes.is_empty() {
+                    self.report(rel, seen, bytes);
+                }
+            }
+        }
     }
 
     /// `rel` (a file, or a folder when unsure or `folder`) disappeared: start the grace period
