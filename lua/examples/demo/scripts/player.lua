@@ -1,0 +1,27 @@
+-- scripts/player.lua: flies in a circle around the arena's centre, facing where it goes.
+local steer = require("lib.steer")
+
+properties = { orbit_radius = 5, angular_speed = 0.4 }
+
+function init(self)
+  self.angle = 0
+end
+
+function update(self, dt)
+  self.angle = self.angle + self.angular_speed * dt
+  local t = self.entity:get("Transform")
+  local next_pos = steer.ring_point(self.orbit_radius, self.angle)
+  t.rotation = steer.facing(next_pos - t.position)
+  t.position = next_pos
+  self.entity:set("Transform", t)
+end
+
+function on_event(self, name, data)
+  if name == "player_hit" then
+    local p = self.entity:get("Player")
+    p.hits = p.hits + 1
+    self.entity:set("Player", p)
+  elseif name == "game_over" then
+    self.entity:set("Player", { hits = 0 })
+  end
+end

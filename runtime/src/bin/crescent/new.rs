@@ -1,0 +1,130 @@
+//! `crescent new project|script`: start a project or a script from the embedded templates.
+
+use crate::embedded::{PROJECT_TEMPLATE, SCRIPT_TEMPLATE};
+use anyhow::{bail, Context, Result};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Creates `dir/name` from the project template. Refuses to touch an existing path.
+pub fn project(dir: &Path, name: &str) -> Result<ExitCode> {
+    validate_project_name(name)?;
+    let root = dir.join(name);
+    if root.exists() {
+        bail!("{} already exists; choose another name", root.display());
+    }
+    for (rel, text) in PROJECT_TEMPLATE {
+        let target = match *rel {
+            "gitignore" => ".gitignore".to_string(),
+            other => other.to_string(),
+        };
+        write_new(&root.join(target), &text.replace("{{name}}", name))?;
+    }
+    let shown = root.display();
+    println!("created {shown}");
+    println!("  run it:   crescent run {shown}");
+    println!("  check it: crescent check {shown}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Creates `dir/scripts/<name>.lua` from the script template. Refuses to overwrite.
+pub fn script(dir: &Path, name: &str) -> Result<ExitCode> {
+    let name = name.strip_suffix(".lua").unwrap_or(name);
+    let name = name.strip_prefix("scripts/").unwrap_or(name);
+    validate_script_name(name)?;
+    let rel = format!("scripts/{name}.lua");
+    let path = dir.join(&rel);
+    if path.exists() {
+        bail!("{} already exists; not overwriting it", path.display());
+    }
+    let base = name.rsplit('/').next().unwrap_or(name);
+    write_new(&path, &SCRIPT_TEMPLATE.replace("{{name}}", base))?;
+    println!("created {}", path.display());
+    println!("  attach it to an entity in scene.json: \"scripts\": [\"{rel}\"]");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_new(path: &Path, text: &str) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    // `create_new` makes the refusal to overwrite hold even against a race.
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// A project name is a folder name that is the same on every system: it starts with a letter
+/// and holds letters, digits, `-` and `_`.
+fn validate_project_name(name: &str) -> Result<()> {
+    let ok = name.len() <= 64
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !ok {
+        bail!(
+            "invalid project name `{name}`: use a letter first, then letters, digits, `-` or `_` (at most 64)"
+        );
+    }
+    Ok(())
+}
+
+/// A script name is a path of Lua-module-friendly parts (`enemy`, `enemies/boss`), so that
+/// `require("enemies.boss")` can name it too.
+fn validate_script_name(name: &str) -> Result<()> {
+    let part_ok = |p: &str| {
+        !p.is_empty()
+            && p.len() <= 64
+            && p.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    if name.split('/').count() > 8 || !name.split('/').all(part_ok) {
+        bail!(
+            "invalid script name `{name}`: use parts of letters, digits and `_` (not starting with a digit), separated by `/`"
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_names() {
+        for good in ["game", "my-game", "Game_2"] {
+            assert!(validate_project_name(good).is_ok(), "{good}");
+        }
+        for bad in ["", "2game", "../x", "a/b", "my game", ".hidden", "ü"] {
+            assert!(validate_project_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn script_names() {
+        for good in ["enemy", "enemies/boss", "_private", "a1"] {
+            assert!(validate_script_name(good).is_ok(), "{good}");
+        }
+        for bad in ["", "1x", "../x", "a//b", "/abs", "a-b", "a.b", "a/"] {
+            assert!(validate_script_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn new_files_refuse_to_overwrite() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("x/y.txt");
+        write_new(&path, "one").expect("first write");
+        assert!(write_new(&path, "two").is_err());
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "one");
+    }
+}

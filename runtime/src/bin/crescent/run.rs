@@ -1,0 +1,276 @@
+//! `crescent run`: load a project and run it, for N fixed frames or in real time until Ctrl-C.
+
+use crate::console::Console;
+use crate::diagnostic::{display_path, render};
+use crate::embedded;
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+use crescent_runtime::{Config, Error, Registry, Report, Runtime, Scene};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The fixed time step of `--frames` runs and the frame rate of real-time runs.
+const FRAME_DT: f64 = 1.0 / 60.0;
+/// Longest step a real-time frame takes, so a stall (a debugger, a suspended terminal) does
+/// not turn into one huge jump.
+const MAX_DT: f64 = 0.25;
+
+/// Options of `crescent run`.
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Project folder (the one holding scene.json); without it, the built-in demo.
+    pub dir: Option<PathBuf>,
+    /// Run exactly N frames with a fixed step of 1/60 s, as fast as possible (deterministic).
+    #[arg(long, value_name = "N")]
+    pub frames: Option<u64>,
+    /// Print a report of every script instance at the end.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub report: Option<ReportFormat>,
+    /// Print the world hash (hex) on standard output at the end.
+    #[arg(long)]
+    pub hash: bool,
+    /// Write every event (logs, errors, reloads) as one JSON object per line on standard output.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub events: Option<EventsFormat>,
+    /// Reload scripts when their files change.
+    #[arg(long)]
+    pub watch: bool,
+    /// Like --watch, and open the dev channel for tools (the language server).
+    #[arg(long)]
+    pub dev: bool,
+}
+
+/// Formats of `--report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// `{"frames", "entities", "world_hash", "scripts": [...]}`.
+    Json,
+    /// A table for people.
+    Text,
+}
+
+/// Formats of `--events`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EventsFormat {
+    /// One JSON object per line, as on the dev channel.
+    Json,
+}
+
+/// Runs the project and prints what was asked; exit status 1 when it cannot start.
+pub fn run(args: RunArgs) -> Result<ExitCode> {
+    if args.watch || args.dev {
+        eprintln!(
+            "error: --watch and --dev (hot reload and the dev channel) are not available in this build yet"
+        );
+        return Ok(ExitCode::from(2));
+    }
+    let root = match &args.dir {
+        Some(dir) => dir.clone(),
+        None => {
+            let root = embedded::extract_demo()?;
+            eprintln!("running the built-in demo from {}", root.display());
+            root
+        }
+    };
+    let mut runtime = match start(&root) {
+        Ok(rt) => rt,
+        Err(text) => {
+            eprintln!("{text}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    if let Err(e) = runtime.write_api_json() {
+        tracing::warn!("cannot write .crescent/api.json: {e}");
+    }
+
+    let mut console = Console::new(args.events.is_some());
+    let started = Instant::now();
+    match args.frames {
+        Some(n) => {
+            for _ in 0..n {
+                runtime.frame(FRAME_DT);
+                pump(&mut runtime, &mut console);
+            }
+        }
+        None => real_time(&mut runtime, &mut console),
+    }
+    let wall = started.elapsed();
+
+    // The report and hash describe the world as the last frame left it, before `destroy`.
+    let report = runtime.report();
+    let stats = runtime.stats();
+    runtime.shutdown();
+    for event in runtime.drain_events() {
+        console.event(&event);
+    }
+    console.finish();
+    console.line(&format!(
+        "done: {} frames in {:.2} s, {} entities, {} scripts, {} faulted, {} errors",
+        report.frames,
+        wall.as_secs_f64(),
+        report.entities,
+        stats.scripts,
+        report
+            .scripts
+            .iter()
+            .filter(|s| s.status != "running")
+            .count(),
+        console.errors,
+    ));
+
+    let mut out = std::io::stdout().lock();
+    match args.report {
+        Some(ReportFormat::Json) => {
+            let json = serde_json::to_string_pretty(&report)?;
+            let _ = writeln!(out, "{json}");
+        }
+        Some(ReportFormat::Text) => {
+            let _ = write!(out, "{}", report_text(&report));
+        }
+        None => {}
+    }
+    if args.hash {
+        let _ = writeln!(out, "{}", report.world_hash);
+    }
+    let _ = out.flush();
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Builds the world: the scene is validated, then every script compiles and runs its top level.
+/// The error text is ready to print (compiler style, with the source line).
+fn start(root: &Path) -> std::result::Result<Runtime, String> {
+    if !root.is_dir() {
+        return Err(format!("error: {} is not a folder", root.display()));
+    }
+    let scene = Scene::load(root).map_err(|e| format!("error: {e}"))?;
+    let mut runtime =
+        Runtime::new(root, Config::default(), Registry::new()).map_err(|e| describe(root, &e))?;
+    runtime.load_scene(&scene).map_err(|e| describe(root, &e))?;
+    Ok(runtime)
+}
+
+fn describe(root: &Path, e: &Error) -> String {
+    match e {
+        Error::Script {
+            path,
+            line,
+            column,
+            message,
+        } => {
+            let source = std::fs::read_to_string(root.join(path)).ok();
+            let shown = display_path(root, path);
+            format!(
+                "error: {}",
+                render(&shown, *line, *column, message, source.as_deref())
+            )
+        }
+        other => format!("error: {other}"),
+    }
+}
+
+fn pump(runtime: &mut Runtime, console: &mut Console) {
+    for event in runtime.drain_events() {
+        console.event(&event);
+    }
+    console.tick(&runtime.stats());
+}
+
+/// Runs at 60 frames per second of wall time until Ctrl-C.
+fn real_time(runtime: &mut Runtime, console: &mut Console) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    let handler = ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            // A second Ctrl-C means the game is stuck somewhere: leave at once.
+            std::process::exit(130);
+        }
+    });
+    if let Err(e) = handler {
+        tracing::warn!("cannot handle Ctrl-C ({e}); stop the game with a signal");
+    }
+    console.line("running in real time; press Ctrl-C to stop");
+    let period = Duration::from_secs_f64(FRAME_DT);
+    let mut last = Instant::now();
+    let mut next = last;
+    let mut first = true;
+    while !stop.load(Ordering::SeqCst) {
+        let now = Instant::now();
+        let dt = if first {
+            FRAME_DT
+        } else {
+            now.duration_since(last).as_secs_f64().min(MAX_DT)
+        };
+        first = false;
+        last = now;
+        runtime.frame(dt);
+        pump(runtime, console);
+        next += period;
+        let now = Instant::now();
+        if next > now {
+            std::thread::sleep(next - now);
+        } else if now - next > period * 4 {
+            // Far behind (a slow frame): start counting again rather than rushing to catch up.
+            next = now;
+        }
+    }
+}
+
+/// The `--report text` table.
+fn report_text(report: &Report) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "frames {}  entities {}  world hash {}",
+        report.frames, report.entities, report.world_hash
+    );
+    let phases = [
+        "init",
+        "update",
+        "fixed_update",
+        "on_event",
+        "on_reload",
+        "destroy",
+    ];
+    let width = report
+        .scripts
+        .iter()
+        .map(|s| s.path.len())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    let _ = write!(
+        out,
+        "{:<width$}  {:>6}  {:<7}",
+        "script", "entity", "status"
+    );
+    for p in phases {
+        let _ = write!(out, "  {p:>w$}", w = p.len().max(6));
+    }
+    let _ = writeln!(out, "  {:>6}  {:>9}", "errors", "time ms");
+    for s in &report.scripts {
+        let _ = write!(out, "{:<width$}  {:>6}  {:<7}", s.path, s.entity, s.status);
+        for p in phases {
+            let n = s.calls.get(p).copied().unwrap_or(0);
+            let _ = write!(out, "  {n:>w$}", w = p.len().max(6));
+        }
+        let _ = writeln!(out, "  {:>6}  {:>9.3}", s.errors.len(), s.time_ms);
+    }
+    for s in report.scripts.iter().filter(|s| !s.errors.is_empty()) {
+        for e in &s.errors {
+            let _ = writeln!(
+                out,
+                "\n{}:{}: {} (entity {}, in {})",
+                s.path, e.line, e.message, s.entity, e.phase
+            );
+            for tb in e.traceback.lines().filter(|l| !l.trim().is_empty()) {
+                let _ = writeln!(out, "    {}", tb.trim_end());
+            }
+        }
+    }
+    out
+}
