@@ -152,7 +152,7 @@ fn the_language_server_sees_reloads_failures_and_errors() {
     let script = root.join("scripts/player.lua");
     fs::write(
         &script,
-        "function init(self) self.hits = 0 end\nfunction update(self) self.hits = self.hits + 1 end\n",
+        "function init(self) self.hits = 0 print('ready') end\nfunction update(self) self.hits = self.hits + 1 end\n",
     )
     .expect("script");
     fs::write(
@@ -183,6 +183,17 @@ fn the_language_server_sees_reloads_failures_and_errors() {
         .expect("ping");
     assert_eq!(tool.recv(), json!({"type": "pong"}));
 
+    // Save only once the game runs the first version: a save made while the scene is still
+    // loading is simply what gets loaded, and there is nothing to reload.
+    let stop = Instant::now() + PATIENCE;
+    loop {
+        let left = stop.saturating_duration_since(Instant::now());
+        let event = game.stdout.recv_timeout(left).expect("the game starts");
+        if event["type"] == "log" && event["message"] == "ready" {
+            break;
+        }
+    }
+
     // A plain save: the new code runs, and `self.hits` survives (on_reload sees it).
     fs::write(
         &script,
@@ -191,7 +202,12 @@ fn the_language_server_sees_reloads_failures_and_errors() {
     )
     .expect("plain save");
     // on_reload runs as part of the reload, so its log comes before the `reloaded` event.
-    let kept = tool.wait_for("log", "scripts/player.lua");
+    let kept = loop {
+        let log = tool.wait_for("log", "scripts/player.lua");
+        if log["message"] != "ready" {
+            break log;
+        }
+    };
     assert_eq!(kept["message"], "kept true");
     let reloaded = tool.wait_for("reloaded", "scripts/player.lua");
     assert_eq!(reloaded["instances"], 1);
