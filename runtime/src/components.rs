@@ -161,6 +161,15 @@ impl Registry {
         self
     }
 
+    /// Adds descriptions to the API without bindings: documentation of script components and
+    /// script fields, for instance. A function, method or namespace described here must still be
+    /// bound (by [`Registry::function`]); [`crate::Runtime::new`] refuses a described function
+    /// that nothing implements.
+    pub fn describe(&mut self, api: Api) -> &mut Self {
+        self.api.merge(api);
+        self
+    }
+
     /// Registers a function callable from scripts as `namespace.name(...)` (or as a global
     /// when `namespace` is empty); `description` documents it in the API.
     pub fn function<F>(&mut self, namespace: &str, description: api::Function, f: F) -> &mut Self

@@ -27,6 +27,7 @@ pub(crate) struct Guard {
     last_seq: AtomicI64,
     first_seen: AtomicU64,
     pub w_ref: AtomicI32,
+    escalated: AtomicBool,
     state: Mutex<GuardState>,
 }
 
@@ -48,6 +49,7 @@ impl Guard {
             last_seq: AtomicI64::new(0),
             first_seen: AtomicU64::new(0),
             w_ref: AtomicI32::new(0),
+            escalated: AtomicBool::new(false),
             state: Mutex::new(GuardState::default()),
         }
     }
@@ -84,6 +86,7 @@ impl Guard {
         }
         let mut st = self.lock();
         st.active = false;
+        self.escalated.store(false, Ordering::SeqCst);
         if self.armed.swap(false, Ordering::SeqCst) {
             for &l in st.main.iter().chain(st.threads.iter()) {
                 // SAFETY: these states belong to the Lua state this guard serves; we are on the
@@ -120,6 +123,22 @@ impl Guard {
         true
     }
 
+    /// Re-arms the hook with `count` on every state being run (from the hook, Lua thread).
+    fn set_count(&self, count: c_int) {
+        let st = self.lock();
+        for &l in st.main.iter().chain(st.threads.iter()) {
+            // SAFETY: on the Lua thread, with states that are running or being resumed.
+            unsafe {
+                ffi::lua_sethook(
+                    l as *mut ffi::lua_State,
+                    Some(budget_hook),
+                    ffi::LUA_MASKCOUNT,
+                    count,
+                )
+            };
+        }
+    }
+
     pub fn shutdown(&self) {
         self.lock().shutdown = true;
     }
@@ -136,6 +155,10 @@ impl Guard {
     fn leave_thread(&self) {
         let mut st = self.lock();
         st.threads.pop();
+    }
+
+    fn depth(&self) -> usize {
+        self.lock().threads.len()
     }
 }
 
@@ -183,20 +206,40 @@ unsafe extern "C-unwind" fn budget_hook(l: *mut ffi::lua_State, ar: *mut ffi::lu
     let seq = ffi::lua_tointegerx(l, -1, std::ptr::null_mut());
     ffi::lua_pop(l, 2);
     if seq == 0 {
+        if g.escalated.swap(false, Ordering::Relaxed) {
+            g.set_count(HOOK_COUNT);
+        }
         return;
     }
     let now = g.now_ns();
     if g.last_seq.swap(seq, Ordering::Relaxed) != seq {
         g.first_seen.store(now, Ordering::Relaxed);
+        if g.escalated.swap(false, Ordering::Relaxed) {
+            g.set_count(HOOK_COUNT);
+        }
         return;
     }
     if now.saturating_sub(g.first_seen.load(Ordering::Relaxed)) < g.budget.as_nanos() as u64 {
         return;
     }
+    // The engine's own Lua code (the prelude) is never interrupted: it is finite, and an error
+    // raised there would escape the runner that attributes errors to instances.
+    ffi::lua_getinfo(l, c"Sl".as_ptr(), ar);
+    if !(*ar).source.is_null()
+        && CStr::from_ptr((*ar).source)
+            .to_bytes()
+            .starts_with(b"=crescent/")
+    {
+        return;
+    }
+    // From now on the hook runs at every instruction, so a `pcall` around the loop cannot
+    // swallow the error: the first instruction after it returns raises it again.
+    if !g.escalated.swap(true, Ordering::Relaxed) {
+        g.set_count(1);
+    }
     // Build the message in a scope of its own: nothing with a destructor may be alive when
     // lua_error jumps out of this function.
     {
-        ffi::lua_getinfo(l, c"Sl".as_ptr(), ar);
         let src = CStr::from_ptr((*ar).short_src.as_ptr()).to_string_lossy();
         let msg = format!(
             "{}:{}: script exceeded its time budget of {} ms",
@@ -210,20 +253,51 @@ unsafe extern "C-unwind" fn budget_hook(l: *mut ffi::lua_State, ar: *mut ffi::lu
 }
 
 /// `H.guard_enter(co)`: records a coroutine about to be resumed (and hooks it when armed).
+/// The coroutine is also anchored in `W[2][depth]`, so a pointer in the guard's list always
+/// names a live coroutine even if an error skips `guard_leave`.
 pub(crate) unsafe extern "C-unwind" fn guard_enter(l: *mut ffi::lua_State) -> c_int {
     let g = ffi::lua_touserdata(l, ffi::lua_upvalueindex(1)) as *const Guard;
     let co = ffi::lua_tothread(l, 1);
-    if !g.is_null() && !co.is_null() && (*g).enabled() {
-        (*g).enter_thread(co);
+    if g.is_null() || co.is_null() || !(*g).enabled() {
+        return 0;
     }
+    let depth = (*g).depth() + 1;
+    // Anchor first: this may raise a memory error, and nothing is recorded yet.
+    ffi::lua_rawgeti(
+        l,
+        ffi::LUA_REGISTRYINDEX,
+        (*g).w_ref.load(Ordering::Relaxed) as ffi::lua_Integer,
+    );
+    ffi::lua_rawgeti(l, -1, 2);
+    ffi::lua_pushvalue(l, 1);
+    ffi::lua_rawseti(l, -2, depth as ffi::lua_Integer);
+    ffi::lua_pop(l, 2);
+    (*g).enter_thread(co);
     0
 }
 
-/// `H.guard_leave()`: the coroutine resumed last has yielded or finished.
+/// `H.guard_leave([seq])`: the coroutine resumed last has yielded or finished. With `seq`,
+/// also sets `W[1] = seq` before any Lua instruction runs, so the task scheduler can leave a
+/// task that overran without the hook firing again in the scheduler's own code.
 pub(crate) unsafe extern "C-unwind" fn guard_leave(l: *mut ffi::lua_State) -> c_int {
     let g = ffi::lua_touserdata(l, ffi::lua_upvalueindex(1)) as *const Guard;
-    if !g.is_null() && (*g).enabled() {
+    if g.is_null() {
+        return 0;
+    }
+    if (*g).enabled() {
         (*g).leave_thread();
+    }
+    let mut isnum: c_int = 0;
+    let seq = ffi::lua_tointegerx(l, 1, &mut isnum);
+    if isnum != 0 {
+        ffi::lua_rawgeti(
+            l,
+            ffi::LUA_REGISTRYINDEX,
+            (*g).w_ref.load(Ordering::Relaxed) as ffi::lua_Integer,
+        );
+        ffi::lua_pushinteger(l, seq);
+        ffi::lua_rawseti(l, -2, 1);
+        ffi::lua_pop(l, 1);
     }
     0
 }

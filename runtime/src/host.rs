@@ -148,6 +148,14 @@ unsafe extern "C-unwind" fn traceback(l: *mut ffi::lua_State) -> c_int {
     1
 }
 
+/// `H.now()`: monotonic seconds since the first call in this process.
+unsafe extern "C-unwind" fn now(l: *mut ffi::lua_State) -> c_int {
+    static EPOCH: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let epoch = EPOCH.get_or_init(std::time::Instant::now);
+    ffi::lua_pushnumber(l, epoch.elapsed().as_secs_f64());
+    1
+}
+
 /// `H.caller(level)`: short source and current line of the function at `level`.
 unsafe extern "C-unwind" fn caller(l: *mut ffi::lua_State) -> c_int {
     let level = ffi::lua_tointegerx(l, 1, std::ptr::null_mut()) as c_int;
@@ -224,6 +232,7 @@ pub(crate) fn host_table(
         c_closure(lua, traceback, std::ptr::null_mut())?,
     )?;
     h.set("caller", c_closure(lua, caller, std::ptr::null_mut())?)?;
+    h.set("now", c_closure(lua, now, std::ptr::null_mut())?)?;
 
     let s = shared.clone();
     h.set(

@@ -1,6 +1,21 @@
 //! Crescent's runtime: Lua 5.4 scripts attached to entities, run in a deterministic order in a
 //! sandbox, with hot reload and a dev channel to tools.
 //!
+//! # Design
+//! - One `mlua::Lua` per [`Runtime`]. A Lua prelude (`prelude.lua`) owns the hot loops: Rust
+//!   calls it once per frame, and each phase's loop over instances runs inside Lua, in one
+//!   `xpcall` that resumes after a faulting instance. The update and fixed_update lists keep
+//!   callback functions, `self` tables and call counters in parallel arrays, rebuilt only when
+//!   instances change.
+//! - Transform `get`/`set` cross into Rust once each, through raw C closures (no mlua
+//!   trampoline); `rotation` and `scale` of a Transform value are built on first access.
+//!   Script components live in Lua-side stores keyed by entity id; Name and host components
+//!   live in hecs and cross through serde.
+//! - The time budget costs nothing until a call overruns half of it: a watchdog thread then arms
+//!   a count hook (see `guard.rs`).
+//! - Script-visible names are copied from the implementations by walking the API registry
+//!   (`bindings.rs`), so nothing is bound without being described.
+//!
 //! # Example
 //! ```
 //! use crescent_runtime::{Config, Registry, Runtime, Scene};

@@ -10,7 +10,7 @@ local H = ...
 local type, next, pairs, ipairs, select, setmetatable, getmetatable = type, next, pairs, ipairs, select, setmetatable, getmetatable
 local rawget, rawequal, rawlen, tostring, tonumber, error, xpcall, pcall =
   rawget, rawequal, rawlen, tostring, tonumber, error, xpcall, pcall
-local assert, load, collectgarbage = assert, load, collectgarbage
+local assert, load, collectgarbage, rawset = assert, load, collectgarbage, rawset
 local sort, concat, unpack = table.sort, table.concat, table.unpack
 local co_create, co_resume, co_status, co_running, co_yield, co_close, co_isyieldable =
   coroutine.create, coroutine.resume, coroutine.status, coroutine.running, coroutine.yield, coroutine.close, coroutine.isyieldable
@@ -19,6 +19,7 @@ local sfmt, srep, ssub, smatch, sfind, sgsub = string.format, string.rep, string
 
 local tf_get, tf_set, handler, guard_enter, guard_leave = H.tf_get, H.tf_set, H.handler, H.guard_enter, H.guard_leave
 local comp_get, comp_set, comp_has, comp_remove = H.comp_get, H.comp_set, H.comp_has, H.comp_remove
+local now = H.now   -- monotonic seconds (a raw C function)
 local W = H.watch -- W[1]: sequence number of the callback running now (0: none), read by the budget hook
 
 -- Binary chunks can crash the interpreter: nothing may reach `string.dump`, not even through
@@ -176,6 +177,7 @@ impl.types.quat = { target = QM, impl = QI }
 -- their type, entity handles stay the same handle, other metatables are shared).
 -------------------------------------------------------------------------------------------------
 local hid = setmetatable({}, { __mode = "k" }) -- handle -> entity id
+local TF -- the metatable of Transform values (below)
 local function copy(v, seen)
   if type(v) ~= "table" or hid[v] then return v end
   seen = seen or {}
@@ -187,6 +189,7 @@ local function copy(v, seen)
   local mt = getmetatable(v)
   if mt == "vec3" then setmetatable(out, V3)
   elseif mt == "quat" then setmetatable(out, Q)
+  elseif mt == "Transform" then setmetatable(out, TF)
   elseif type(mt) == "table" then setmetatable(out, mt) end
   return out
 end
@@ -203,11 +206,18 @@ local by_entity = {}   -- id -> instances of the entity, in list order
 local instances = {}   -- every live instance
 local pending_init = {}
 local despawn_list, pending_despawn = {}, {}
-local lists = { update = {}, fixed_update = {}, on_event = {} }
+local lists = { on_event = {} }
 local lists_dirty = true
 local scripts = {}     -- path -> script record { path, env, init, update, ... }
 local modules = {}     -- path -> { value, env, loading }
-local current = nil    -- the instance whose code runs now
+local current = nil    -- the instance whose code runs now (outside the hot loops)
+local last_i, running_hot = 0, nil
+-- The instance whose code runs now, also inside a hot loop (which does not set `current`).
+local function cur()
+  if current ~= nil then return current end
+  if running_hot ~= nil then return running_hot.insts[last_i] end
+  return nil
+end
 local seq = 0          -- callback sequence counter, mirrored into W[1]
 local queue = {}       -- pending events, FIFO
 local subs, sub_next = {}, 0
@@ -239,6 +249,34 @@ local function stale(h, what)
   error(sfmt("%s: entity %d was despawned", what, id), 3)
 end
 
+-- The table `get("Transform")` returns: `position` is made at once (scripts nearly always
+-- read it); `rotation` and `scale` are made on first access from the numbers kept in the
+-- table's array part, so a get/set that only moves an entity allocates two tables, not four.
+local TF_KEYS = { "position", "rotation", "scale" }
+TF = {
+  __metatable = "Transform",
+  __index = function(t, k)
+    if k == "rotation" then
+      local r = setmetatable({ x = rawget(t, 1), y = rawget(t, 2), z = rawget(t, 3), w = rawget(t, 4) }, Q)
+      rawset(t, "rotation", r)
+      return r
+    elseif k == "scale" then
+      local s = setmetatable({ x = rawget(t, 5), y = rawget(t, 6), z = rawget(t, 7) }, V3)
+      rawset(t, "scale", s)
+      return s
+    end
+    return nil
+  end,
+  __pairs = function(t)
+    local i = 0
+    return function()
+      i = i + 1
+      local k = TF_KEYS[i]
+      if k ~= nil then return k, t[k] end
+      return nil
+    end, t, nil
+  end,
+}
 local ZERO3 = { x = 0, y = 0, z = 0 }
 local ONE3 = { x = 1, y = 1, z = 1 }
 local IDQ = { x = 0, y = 0, z = 0, w = 1 }
@@ -256,11 +294,7 @@ function EI.get(h, name)
   if name == "Transform" then
     local px, py, pz, rx, ry, rz, rw, sx, sy, sz = tf_get(bits)
     if px == nil then return nil end
-    return {
-      position = setmetatable({ x = px, y = py, z = pz }, V3),
-      rotation = setmetatable({ x = rx, y = ry, z = rz, w = rw }, Q),
-      scale = setmetatable({ x = sx, y = sy, z = sz }, V3),
-    }
+    return setmetatable({ rx, ry, rz, rw, sx, sy, sz, position = setmetatable({ x = px, y = py, z = pz }, V3) }, TF)
   end
   local store = stores[name]
   if store ~= nil then
@@ -278,11 +312,18 @@ function EI.set(h, name, value)
   if bits == nil then stale(h, "set") end
   if name == "Transform" then
     if type(value) ~= "table" then error("set: Transform must be a table { position, rotation, scale }", 2) end
-    local p, r, s = value.position, value.rotation, value.scale
+    local p, r, s = value.position, rawget(value, "rotation"), rawget(value, "scale")
     if p == nil then p = ZERO3 end
-    if r == nil then r = IDQ end
-    if s == nil then s = ONE3 end
-    if not tf_set(bits, p.x, p.y, p.z, r.x, r.y, r.z, r.w, s.x, s.y, s.z) then
+    local ok
+    if r == nil and s == nil and rawget(value, 7) ~= nil then
+      -- A Transform from `get` whose rotation and scale were never touched.
+      ok = tf_set(bits, p.x, p.y, p.z, value[1], value[2], value[3], value[4], value[5], value[6], value[7])
+    else
+      if r == nil then r = value.rotation or IDQ end
+      if s == nil then s = value.scale or ONE3 end
+      ok = tf_set(bits, p.x, p.y, p.z, r.x, r.y, r.z, r.w, s.x, s.y, s.z)
+    end
+    if not ok then
       error("set: Transform position, rotation and scale must hold numbers", 2)
     end
     return
@@ -328,7 +369,8 @@ function EI.despawn(h)
   despawn_list[#despawn_list + 1] = id
 end
 local function sender_handle()
-  if current ~= nil then return handles[current.entity] end
+  local c = cur()
+  if c ~= nil then return handles[c.entity] end
   return nil
 end
 function EI.send(h, name, data)
@@ -368,6 +410,17 @@ local function describe(v)
     end
     return "error object is a table: {" .. concat(parts, ", ") .. "}"
   end
+  if t == "userdata" then
+    -- Errors raised by Rust functions arrive as userdata that print their message.
+    local ok, s = pcall(tostring, v)
+    if ok and type(s) == "string" then
+      s = sgsub(s, "^runtime error: ", "")
+      s = sgsub(s, "^callback error\n?", "")
+      local cut = sfind(s, "\nstack traceback:", 1, true)
+      if cut then s = ssub(s, 1, cut - 1) end
+      return s
+    end
+  end
   return "error object is a " .. t .. " value"
 end
 
@@ -396,8 +449,7 @@ end
 S.split_error = split_error
 
 local fault_hooks = {}
-local function fault(inst, phase, err)
-  inst.faulted = true
+local function fault_report(inst, phase, err)
   local msg, tb, line = split_error(err)
   local errs = inst.errors
   if errs == nil then
@@ -406,7 +458,16 @@ local function fault(inst, phase, err)
   end
   if #errs < 32 then errs[#errs + 1] = { phase = phase, line = line, message = msg, traceback = tb } end
   H.script_error(inst.rec.path, line, msg, tb, inst.entity, phase)
-  if msg == "not enough memory" or sfind(msg, "not enough memory", 1, true) then collectgarbage("collect") end
+  if sfind(msg, "not enough memory", 1, true) then collectgarbage("collect") end
+end
+-- Marks an instance faulted and reports why. Reporting allocates; if even that fails (memory
+-- exhausted), the instance is still faulted and memory is collected.
+local function fault(inst, phase, err)
+  inst.faulted = true
+  if not pcall(fault_report, inst, phase, err) then
+    collectgarbage("collect")
+    pcall(fault_report, inst, phase, "not enough memory")
+  end
 end
 
 -- Calls one callback of one instance, guarded. Returns true when it ran without error.
@@ -417,7 +478,9 @@ local function call_one(inst, phase, fn, ...)
   W[1] = seq
   local key = "c_" .. phase
   inst[key] = (inst[key] or 0) + 1
+  local t0 = now()
   local ok, err = xpcall(fn, handler, ...)
+  inst.time = inst.time + (now() - t0)
   W[1] = prev_w
   current = prev_cur
   if not ok then fault(inst, phase, err) end
@@ -433,69 +496,109 @@ local function inst_less(a, b)
   return a.index < b.index
 end
 
-local function rebuild_lists()
-  sort(instances, inst_less)
-  local u, f, e = {}, {}, {}
+-- A hot phase list keeps what its loop touches in parallel arrays (callback functions, self
+-- tables, call counters), so the loop reads contiguous memory instead of one record per
+-- instance. Counters are folded back into the instance records when the lists are rebuilt
+-- and before a report.
+local function new_hot(name)
+  return { name = name, insts = {}, fns = {}, selves = {}, calls = {}, times = {} }
+end
+local hot_update, hot_fixed = new_hot("update"), new_hot("fixed_update")
+
+-- Time in the hot loops is sampled: one frame in TIME_SAMPLE runs the timed loop, and its
+-- times count TIME_SAMPLE times. Other callbacks are timed exactly.
+local TIME_SAMPLE = 16
+local function fold_calls(hot)
+  local insts, calls, times, key = hot.insts, hot.calls, hot.times, "c_" .. hot.name
+  for i = 1, #insts do
+    local inst = insts[i]
+    inst[key] = inst[key] + calls[i]
+    inst.time = inst.time + times[i] * TIME_SAMPLE
+    calls[i] = 0
+    times[i] = 0
+  end
+end
+S.fold_calls = function() fold_calls(hot_update) fold_calls(hot_fixed) end
+
+local function fill_hot(hot, name)
+  fold_calls(hot)
+  local insts, fns, selves, calls, times = {}, {}, {}, {}, {}
+  local n = 0
   for i = 1, #instances do
     local inst = instances[i]
-    if inst.started then
-      local rec = inst.rec
-      if rec.update then u[#u + 1] = inst end
-      if rec.fixed_update then f[#f + 1] = inst end
-      if rec.on_event then e[#e + 1] = inst end
+    local f = inst.rec[name]
+    if f and inst.started and not inst.faulted and not inst.dead then
+      n = n + 1
+      insts[n], fns[n], selves[n], calls[n], times[n] = inst, f, inst.self, 0, 0
     end
   end
-  lists.update, lists.fixed_update, lists.on_event = u, f, e
+  hot.insts, hot.fns, hot.selves, hot.calls, hot.times = insts, fns, selves, calls, times
+end
+
+local function rebuild_lists()
+  sort(instances, inst_less)
+  local e = {}
+  for i = 1, #instances do
+    local inst = instances[i]
+    if inst.started and inst.rec.on_event then e[#e + 1] = inst end
+  end
+  lists.on_event = e
+  fill_hot(hot_update, "update")
+  fill_hot(hot_fixed, "fixed_update")
   lists_dirty = false
 end
 
-local cur_i = 0
-local function loop_update(list, start, dt)
-  for i = start, #list do
-    local inst = list[i]
-    if not inst.faulted then
-      cur_i = i
-      current = inst
-      seq = seq + 1
-      W[1] = seq
-      inst.c_update = inst.c_update + 1
-      inst.rec.update(inst.self, dt)
-    end
+-- W[1] = base + i identifies the callback running now (for the budget hook); after an error
+-- `last_i` is the failing position.
+local function hot_loop(fns, selves, calls, start, dt, base)
+  for i = start, #fns do
+    last_i = i
+    W[1] = base + i
+    calls[i] = calls[i] + 1
+    fns[i](selves[i], dt)
   end
   W[1] = 0
 end
-local function loop_fixed(list, start, dt)
-  for i = start, #list do
-    local inst = list[i]
-    if not inst.faulted then
-      cur_i = i
-      current = inst
-      seq = seq + 1
-      W[1] = seq
-      inst.c_fixed_update = inst.c_fixed_update + 1
-      inst.rec.fixed_update(inst.self, dt)
-    end
+local function hot_loop_timed(fns, selves, calls, start, dt, base, times)
+  for i = start, #fns do
+    last_i = i
+    W[1] = base + i
+    calls[i] = calls[i] + 1
+    local t0 = now()
+    fns[i](selves[i], dt)
+    times[i] = times[i] + (now() - t0)
   end
   W[1] = 0
 end
 
--- Runs `loop` over `list` inside one xpcall; after an error the faulted instance is marked and
--- the loop resumes with the next one.
-local function run_list(list, phase, loop, dt)
+-- Runs a hot list inside one xpcall; after an error the faulted instance is marked and the
+-- loop resumes with the next one.
+local function run_list(hot, dt)
+  local fns, selves, calls, insts = hot.fns, hot.selves, hot.calls, hot.insts
+  local n = #fns
+  if n == 0 then return end
+  local base = seq
+  seq = seq + n + 1
   local start = 1
-  while start <= #list do
-    cur_i = 0
-    local ok, err = xpcall(loop, handler, list, start, dt)
+  running_hot = hot
+  local loop = hot_loop
+  if T.frame % TIME_SAMPLE == 0 then loop = hot_loop_timed end
+  while start <= n do
+    last_i = 0
+    local ok, err = xpcall(loop, handler, fns, selves, calls, start, dt, base, hot.times)
     W[1] = 0
     if ok then break end
-    local inst = list[cur_i]
+    local inst = insts[last_i]
     if inst == nil then
-      H.internal_error("phase " .. phase .. ": " .. describe(type(err) == "table" and err[1] or err))
+      H.internal_error("phase " .. hot.name .. ": " .. describe(type(err) == "table" and err[1] or err))
       break
     end
-    fault(inst, phase, err)
-    start = cur_i + 1
+    current = inst
+    fault(inst, hot.name, err)
+    lists_dirty = true
+    start = last_i + 1
   end
+  running_hot = nil
   current = nil
 end
 
@@ -541,9 +644,12 @@ local function new_env(path)
     if type(chunk) ~= "string" and type(chunk) ~= "function" then
       error("load: chunk must be a string or a function", 2)
     end
-    if name ~= nil and type(name) ~= "string" then name = nil end
+    -- Chunk names are always marked as loaded code: a script cannot pass its chunk off as a
+    -- script file or as the engine's own code.
+    local shown = "=(load)"
+    if type(name) == "string" then shown = "=(load) " .. ssub(sgsub(name, "^[=@]+", ""), 1, 60) end
     if e == nil then e = env end
-    return real_load(chunk, name or "=(load)", "t", e)
+    return real_load(chunk, shown, "t", e)
   end
   return env
 end
@@ -650,7 +756,7 @@ local function attach(id, path, order, index, overrides)
   next_instance = next_instance + 1
   local inst = {
     n = next_instance, rec = rec, self = self, entity = id, order = order, index = index,
-    faulted = false, started = false,
+    faulted = false, started = false, time = 0,
     c_init = 0, c_update = 0, c_fixed_update = 0, c_on_event = 0, c_on_reload = 0, c_destroy = 0,
   }
   local list = by_entity[id]
@@ -796,9 +902,10 @@ end
 function events_ns.subscribe(name, fn)
   if type(name) ~= "string" then error("events.subscribe: event name must be a string", 2) end
   if type(fn) ~= "function" then error("events.subscribe: handler must be a function", 2) end
-  if current == nil then error("events.subscribe: only a script instance can subscribe (call it from a callback)", 2) end
+  local owner = cur()
+  if owner == nil then error("events.subscribe: only a script instance can subscribe (call it from a callback)", 2) end
   sub_next = sub_next + 1
-  subs[#subs + 1] = { id = sub_next, name = name, fn = fn, owner = current }
+  subs[#subs + 1] = { id = sub_next, name = name, fn = fn, owner = owner }
   return sub_next
 end
 function events_ns.unsubscribe(id)
@@ -865,10 +972,11 @@ local function resume_task(t, ...)
   current = owner
   seq = seq + 1
   W[1] = seq
+  local t0 = now()
   guard_enter(t.co)
   local ok, a, b = co_resume(t.co, ...)
-  guard_leave()
-  W[1] = prev_w
+  guard_leave(prev_w)
+  owner.time = owner.time + (now() - t0)
   current = prev_cur
   if not ok then
     t.done = true
@@ -890,9 +998,10 @@ end
 
 function task_ns.spawn(fn, ...)
   if type(fn) ~= "function" then error("task.spawn: expected a function", 2) end
-  if current == nil then error("task.spawn: only a script instance can start a task (call it from a callback)", 2) end
+  local owner = cur()
+  if owner == nil then error("task.spawn: only a script instance can start a task (call it from a callback)", 2) end
   task_next = task_next + 1
-  local t = { id = task_next, co = co_create(fn), owner = current }
+  local t = { id = task_next, co = co_create(fn), owner = owner }
   task_of_co[t.co] = t
   tasks[#tasks + 1] = t
   resume_task(t, ...)
@@ -996,14 +1105,14 @@ function S.frame(dt, nfixed, fixed_dt, pass_limit)
   prepare_phase()
   for _ = 1, nfixed do
     prepare_phase()
-    run_list(lists.fixed_update, "fixed_update", loop_fixed, fixed_dt)
+    run_list(hot_fixed, fixed_dt)
     flush_despawns()
     prepare_phase()
     deliver(pass_limit)
     flush_despawns()
   end
   prepare_phase()
-  run_list(lists.update, "update", loop_update, dt)
+  run_list(hot_update, dt)
   flush_despawns()
   prepare_phase()
   run_tasks()
@@ -1067,6 +1176,7 @@ function S.env_of(path)
 end
 
 function S.report()
+  S.fold_calls()
   sort(instances, inst_less)
   local out = {}
   for i = 1, #instances do
@@ -1076,6 +1186,7 @@ function S.report()
       calls = { init = inst.c_init, update = inst.c_update, fixed_update = inst.c_fixed_update,
         on_event = inst.c_on_event, on_reload = inst.c_on_reload, destroy = inst.c_destroy },
       errors = inst.errors or {},
+      time_ms = inst.time * 1000,
     }
   end
   return out
@@ -1210,6 +1321,24 @@ function S.make_namespace(name, fns, ctor)
     __pairs = function() return next, fns, nil end }
   if ctor then mt.__call = function(_, ...) return ctor(...) end end
   return setmetatable({}, mt)
+end
+
+-- Every name a script environment offers: globals, `ns.name` for engine namespaces, and
+-- `Type:method` for the engine's handle and value types (checked against the API registry).
+function S.env_names()
+  local out = {}
+  for k, v in next, BASE do
+    out[#out + 1] = k
+    if type(v) == "table" and impl.namespaces[k] ~= nil then
+      for f in pairs(v) do out[#out + 1] = k .. "." .. f end
+    end
+  end
+  for k in next, new_env("scripts/probe.lua") do out[#out + 1] = k end
+  for k in next, EM do out[#out + 1] = "Entity:" .. k end
+  for k in next, V3M do out[#out + 1] = "vec3:" .. k end
+  for k in next, QM do out[#out + 1] = "quat:" .. k end
+  sort(out)
+  return out
 end
 
 S.load_script = load_script

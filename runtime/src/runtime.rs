@@ -60,7 +60,7 @@ struct Calls {
     report: Function,
     counts: Function,
     hash_view: Function,
-    split_error: Function,
+    env_names: Option<Function>,
 }
 
 /// One running world: entities, their script instances, and the Lua state that runs them.
@@ -152,6 +152,7 @@ impl Runtime {
         let guard = Arc::new(Guard::new(config.budget));
         let w = lua.create_table()?;
         w.raw_set(1, 0)?;
+        w.raw_set(2, lua.create_table()?)?;
         let mains = host::install_guard(&lua, &guard, &w)?;
         let h = host::host_table(&lua, &shared, &guard, &w)?;
 
@@ -185,6 +186,8 @@ impl Runtime {
         bindings::build_base(&lua, &s, &imp, &api).map_err(Error::Lua)?;
         let set_native: Function = s.get("set_native")?;
         set_native.call::<()>(native)?;
+        // The vec3 metatable, for hosts and benchmarks that build vectors outside scripts.
+        lua.set_named_registry_value("crescent.V3", s.get::<Table>("V3")?)?;
         let seed: Function = s.get("seed")?;
         seed.call::<()>(config.seed as i64)?;
 
@@ -197,7 +200,7 @@ impl Runtime {
             report: s.get("report")?,
             counts: s.get("counts")?,
             hash_view: s.get("hash_view")?,
-            split_error: s.get("split_error")?,
+            env_names: s.get("env_names")?,
         };
         let time: Table = s.get("time")?;
         time.set("fixed_dt", 1.0 / fixed_hz(&config))?;
@@ -427,11 +430,13 @@ impl Runtime {
                 return self.reload_failed(&path, ce.line, ce.column, ce.message);
             }
         };
-        {
+        let (old_override, old_hash) = {
             let mut sh = self.shared.borrow_mut();
-            sh.overrides.insert(path.clone(), source.to_string());
-            sh.sources.insert(path.clone(), hash);
-        }
+            (
+                sh.overrides.insert(path.clone(), source.to_string()),
+                sh.sources.insert(path.clone(), hash),
+            )
+        };
         self.guard.begin(&self.mains);
         let r: mlua::Result<(bool, Value)> = self.calls.reload.call((path.as_str(), f));
         self.guard.end();
@@ -443,6 +448,18 @@ impl Runtime {
                     Value::String(s) => s.to_string_lossy().to_string(),
                     _ => "reload failed".into(),
                 };
+                // The old code keeps running: remember it as what runs, so saving the same
+                // broken text again is retried rather than reported as unchanged.
+                let mut sh = self.shared.borrow_mut();
+                match old_override {
+                    Some(o) => sh.overrides.insert(path.clone(), o),
+                    None => sh.overrides.remove(&path),
+                };
+                match old_hash {
+                    Some(h) => sh.sources.insert(path.clone(), h),
+                    None => sh.sources.remove(&path),
+                };
+                drop(sh);
                 let (line, message) = split_position(&path, &raw);
                 return self.reload_failed(&path, line, 0, message);
             }
@@ -664,10 +681,15 @@ impl Runtime {
         Ok(file)
     }
 
-    /// Splits a Lua error value into (message, traceback, line) the way faults are reported.
-    #[doc(hidden)]
-    pub fn describe_error(&self, v: Value) -> (String, String, u32) {
-        self.calls.split_error.call(v).unwrap_or_default()
+    /// Every name a script environment offers: globals, `namespace.function` for engine
+    /// namespaces and `Type:method` for engine types (used to check nothing undescribed is bound).
+    pub fn script_environment_names(&self) -> Vec<String> {
+        let f: mlua::Result<Function> = self
+            .calls
+            .env_names
+            .clone()
+            .ok_or(mlua::Error::runtime("no env_names"));
+        f.and_then(|f| f.call(())).unwrap_or_default()
     }
 }
 

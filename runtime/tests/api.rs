@@ -507,3 +507,115 @@ fn scene_script_errors_are_reported_with_position() {
         "scripts/bad.lua:2:11: unexpected symbol near '='"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_script_symlinked_out_of_scripts_is_refused() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/link.lua"]}]}"#,
+        ),
+        ("outside.lua", "print('escaped')"),
+    ]);
+    std::os::unix::fs::symlink(
+        dir.path().join("outside.lua"),
+        dir.path().join("scripts/link.lua"),
+    )
+    .expect("symlink");
+    let mut rt = Runtime::new(dir.path(), Config::default(), Registry::new()).expect("runtime");
+    let err = rt
+        .load_scene(&Scene::load(dir.path()).expect("scene"))
+        .unwrap_err();
+    assert!(err.to_string().contains("leaves scripts/"), "{err}");
+    assert!(logs(&rt.drain_events()).is_empty());
+}
+
+#[test]
+fn a_failing_top_level_keeps_the_old_code_and_can_be_retried() {
+    let (_dir, mut rt) = scripts(&[("scripts/r.lua", "function update(self) print('old') end")]);
+    rt.frame(0.01);
+    let bad = "function update(self) print('new') end\nerror('top level fails')";
+    assert!(matches!(
+        rt.reload_script_source("scripts/r.lua", bad),
+        ReloadOutcome::Failed { line: 2, .. }
+    ));
+    assert!(matches!(
+        rt.reload_script_source("scripts/r.lua", bad),
+        ReloadOutcome::Failed { .. }
+    ));
+    rt.frame(0.01);
+    // The top level ran up to the error, but the callbacks the engine calls are the old ones.
+    assert_eq!(logs(&rt.drain_events()), vec!["old", "old"]);
+}
+
+#[test]
+fn tasks_and_senders_from_update_belong_to_the_running_instance() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/a.lua"]}, {"scripts": ["scripts/a.lua"]}]}"#,
+        ),
+        (
+            "scripts/a.lua",
+            r#"
+function update(self)
+  if time.frame == 0 then
+    events.emit("hello", self.entity:id())
+    task.spawn(function() task.wait_frames(1) print("task of", self.entity:id()) error("task fails") end)
+  end
+end
+function on_event(self, name, data, sender) print(self.entity:id(), "got", name, data, "from", sender:id()) end
+"#,
+        ),
+    ]);
+    let mut rt = run(dir.path(), Config::default());
+    rt.frame(0.01);
+    rt.frame(0.01);
+    let ev = rt.drain_events();
+    assert_eq!(
+        logs(&ev),
+        vec![
+            "1\tgot\thello\t1\tfrom\t1",
+            "2\tgot\thello\t1\tfrom\t1",
+            "1\tgot\thello\t2\tfrom\t2",
+            "2\tgot\thello\t2\tfrom\t2",
+            "task of\t1",
+            "task of\t2",
+        ]
+    );
+    let errs = errors(&ev);
+    assert_eq!(errs.len(), 2);
+    assert!(errs.iter().all(|e| e.3 == "task" && e.1 == 5), "{errs:?}");
+    assert!(rt.report().scripts.iter().all(|s| s.status == "faulted"));
+}
+
+#[test]
+fn host_function_errors_fault_with_their_message() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/h.lua"]}]}"#,
+        ),
+        ("scripts/h.lua", "function update(self) game.fail() end"),
+    ]);
+    let mut reg = Registry::new();
+    reg.function(
+        "game",
+        api::Function {
+            name: "fail".into(),
+            doc: "always fails".into(),
+            params: vec![],
+            returns: vec![],
+        },
+        |_lua, _args| Err(mlua::Error::runtime("the host said no")),
+    );
+    let mut rt = Runtime::new(dir.path(), Config::default(), reg).expect("runtime");
+    rt.load_scene(&Scene::load(dir.path()).expect("scene"))
+        .expect("load");
+    rt.frame(0.01);
+    let errs = errors(&rt.drain_events());
+    assert_eq!(errs.len(), 1);
+    assert!(errs[0].2.contains("the host said no"), "{:?}", errs[0]);
+    assert!(!errs[0].2.contains("stack traceback"), "{:?}", errs[0]);
+}

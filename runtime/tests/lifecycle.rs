@@ -122,3 +122,134 @@ function update(self) self.t["k" .. math.random(1, 50)] = true
     a.frame(0.016);
     assert_ne!(a.world_hash(), b.world_hash());
 }
+
+#[test]
+fn plain_recursion_overflows_cleanly() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/r.lua", "scripts/ok.lua"]}]}"#,
+        ),
+        (
+            "scripts/r.lua",
+            "local function down(n) return 1 + down(n + 1) end\nfunction update(self) down(1) end",
+        ),
+        (
+            "scripts/ok.lua",
+            "function update(self) self.n = (self.n or 0) + 1 end",
+        ),
+    ]);
+    let config = Config {
+        budget: std::time::Duration::ZERO,
+        ..Config::default()
+    };
+    let mut rt = run(dir.path(), config);
+    rt.frame(0.01);
+    rt.frame(0.01);
+    let errs = errors(&rt.drain_events());
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(errs[0].2.contains("stack overflow"), "{}", errs[0].2);
+    assert_eq!(rt.report().scripts[1].calls["update"], 2);
+}
+
+#[test]
+fn time_is_measured_per_instance() {
+    let (_dir, mut rt) = scripts(&[(
+        "scripts/slow.lua",
+        "function init(self) local x = 0 for i = 1, 200000 do x = x + i end end\nfunction update(self) local x = 0 for i = 1, 20000 do x = x + i end end",
+    )]);
+    for _ in 0..20 {
+        rt.frame(0.01);
+    }
+    let r = rt.report();
+    assert!(r.scripts[0].time_ms > 0.0, "{:?}", r.scripts[0]);
+    assert_eq!(r.scripts[0].calls["update"], 20);
+}
+
+#[test]
+fn order_and_spawned_entities_get_init_before_update() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [
+                {"scripts": ["scripts/o.lua", {"path": "scripts/o.lua", "order": -5}]},
+                {"scripts": [{"path": "scripts/o.lua", "order": -5}, "scripts/spawner.lua"]}]}"#,
+        ),
+        ("scripts/o.lua", "function update(self) print('update', self.entity:id()) end"),
+        (
+            "scripts/spawner.lua",
+            r#"
+function update(self)
+  if time.frame == 0 then
+    local e = world.spawn({}, { "scripts/child.lua" })
+    print("spawned", e:id())
+  end
+end
+"#,
+        ),
+        (
+            "scripts/child.lua",
+            "function init(self) print('child init', time.frame) end\nfunction update(self) print('child update', time.frame) end\nfunction destroy(self) print('child destroy') end",
+        ),
+    ]);
+    let mut rt = run(dir.path(), Config::default());
+    rt.frame(0.001);
+    rt.frame(0.001);
+    assert_eq!(
+        logs(&rt.drain_events()),
+        vec![
+            "update\t1",
+            "update\t2",
+            "update\t1",
+            "spawned\t3",
+            "child init\t0",
+            "update\t1",
+            "update\t2",
+            "update\t1",
+            "child update\t1",
+        ]
+    );
+}
+
+#[test]
+fn transform_values_behave_like_plain_tables() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"components": {"Transform": {"position": [1, 2, 3], "scale": [2, 2, 2]}}, "scripts": ["scripts/t.lua"]}]}"#,
+        ),
+        (
+            "scripts/t.lua",
+            r#"
+function init(self)
+  local t = self.entity:get("Transform")
+  local keys = {}
+  for k, v in pairs(t) do keys[#keys + 1] = k .. "=" .. tostring(v) end
+  print(table.concat(keys, " "))
+  t.rotation = quat.from_axis_angle(vec3(0, 1, 0), 0)
+  t.scale.x = 5
+  self.entity:set("Transform", t)
+  local u = self.entity:get("Transform")
+  print(u.scale, u.rotation, u.position)
+  self.entity:set("Transform", { position = vec3(9, 9, 9) })
+  print(self.entity:get("Transform").scale)
+  self.entity:set("Saved", u)
+  print(self.entity:get("Saved").scale)
+end
+"#,
+        ),
+    ]);
+    let mut rt = run(dir.path(), Config::default());
+    rt.frame(0.01);
+    let ev = rt.drain_events();
+    assert!(errors(&ev).is_empty(), "{:?}", errors(&ev));
+    assert_eq!(
+        logs(&ev),
+        vec![
+            "position=vec3(1, 2, 3) rotation=quat(0, 0, 0, 1) scale=vec3(2, 2, 2)",
+            "vec3(5, 2, 2)\tquat(0, 0, 0, 1)\tvec3(1, 2, 3)",
+            "vec3(1, 1, 1)",
+            "vec3(5, 2, 2)",
+        ]
+    );
+}

@@ -19,7 +19,7 @@ pub fn project(dir: &Path, name: &str) -> Result<ExitCode> {
         };
         write_new(&root.join(target), &text.replace("{{name}}", name))?;
     }
-    let shown = root.display();
+    let shown = crate::diagnostic::display_path(dir, name);
     println!("created {shown}");
     println!("  run it:   crescent run {shown}");
     println!("  check it: crescent check {shown}");

@@ -1,0 +1,1 @@
+function update(self) error({ code = 42, why = "table" }) end

@@ -1,0 +1,3 @@
+function update(self)
+  coroutine.yield(1)
+end

@@ -1,0 +1,4 @@
+function init(self)
+  if self then
+    print("no end")
+end

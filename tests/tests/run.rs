@@ -1,0 +1,316 @@
+//! `crescent run` end to end: the demo, determinism across processes, reports, events and the
+//! errors that stop a game before its first frame.
+
+use crescent_e2e::*;
+use serde_json::Value;
+
+fn scripts(report: &Value) -> &Vec<Value> {
+    report["scripts"].as_array().expect("scripts is an array")
+}
+
+#[test]
+fn the_demo_runs_ten_thousand_frames_clean() {
+    let demo = repo_root().join("lua/examples/demo");
+    let run =
+        crescent(&["run", arg(&demo), "--frames", "10000", "--report", "json"]).expect_code(0);
+    let report = run.json();
+    assert_eq!(report["frames"], 10000);
+    let instances = scripts(&report);
+    assert!(instances.len() >= 8, "{report}");
+    for s in instances {
+        assert_eq!(s["status"], "running", "{s}");
+        assert_eq!(s["errors"].as_array().map(Vec::len), Some(0), "{s}");
+    }
+    // It shows something worth watching: waves, kills and a periodic status.
+    assert!(run.stderr.contains("wave 3: "), "{}", run.stderr);
+    assert!(run.stderr.contains("| kills "), "{}", run.stderr);
+    assert!(run.stderr.contains("cleared: score"), "{}", run.stderr);
+}
+
+#[test]
+fn without_a_folder_the_embedded_demo_runs_from_anywhere() {
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let run = crescent_in(
+        elsewhere.path(),
+        &["run", "--frames", "120", "--report", "json"],
+    )
+    .expect_code(0);
+    let report = run.json();
+    assert_eq!(report["frames"], 120);
+    let paths: Vec<&str> = scripts(&report)
+        .iter()
+        .filter_map(|s| s["path"].as_str())
+        .collect();
+    assert!(paths.contains(&"scripts/game.lua"), "{paths:?}");
+    assert!(run.stderr.contains("built-in demo"), "{}", run.stderr);
+}
+
+#[test]
+fn the_embedded_demo_is_the_demo_folder() {
+    // Same scene, same scripts: the same world after the same frames.
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let embedded =
+        crescent_in(elsewhere.path(), &["run", "--frames", "600", "--hash"]).expect_code(0);
+    let demo = repo_root().join("lua/examples/demo");
+    let folder = crescent(&["run", arg(&demo), "--frames", "600", "--hash"]).expect_code(0);
+    assert_eq!(embedded.stdout, folder.stdout);
+}
+
+#[test]
+fn the_world_hash_is_the_same_in_two_processes_and_changes_with_the_scene() {
+    let demo = copy_project(&repo_root().join("lua/examples/demo"));
+    let args = ["run", arg(demo.path()), "--frames", "1500", "--hash"];
+    let first = crescent(&args).expect_code(0);
+    let second = crescent(&args).expect_code(0);
+    let hash = first.stdout.trim();
+    assert_eq!(hash.len(), 16, "{hash:?}");
+    assert!(hash.chars().all(|c| c.is_ascii_hexdigit()), "{hash:?}");
+    assert_eq!(first.stdout, second.stdout);
+
+    let scene = demo.path().join("scene.json");
+    let text = std::fs::read_to_string(&scene).expect("read scene");
+    let changed = text.replace("\"angular_speed\": 0.5", "\"angular_speed\": 0.55");
+    assert_ne!(text, changed, "the demo scene sets angular_speed");
+    std::fs::write(&scene, changed).expect("write scene");
+    let third = crescent(&args).expect_code(0);
+    assert_ne!(first.stdout, third.stdout);
+}
+
+#[test]
+fn the_report_has_the_documented_shape() {
+    let run = crescent(&[
+        "run",
+        arg(&fixture("faulty")),
+        "--frames",
+        "30",
+        "--report",
+        "json",
+    ])
+    .expect_code(0);
+    let report = run.json();
+    let keys: Vec<&String> = report.as_object().expect("object").keys().collect();
+    assert_eq!(keys, ["frames", "entities", "world_hash", "scripts"]);
+    assert_eq!(report["frames"], 30);
+    assert_eq!(report["entities"], 2);
+    assert_eq!(report["world_hash"].as_str().map(str::len), Some(16));
+    let list = scripts(&report);
+    assert_eq!(list.len(), 2);
+    for s in list {
+        let keys: Vec<&String> = s.as_object().expect("object").keys().collect();
+        assert_eq!(
+            keys,
+            ["path", "entity", "status", "calls", "errors", "time_ms"]
+        );
+        let mut calls: Vec<&String> = s["calls"].as_object().expect("calls").keys().collect();
+        calls.sort();
+        assert_eq!(
+            calls,
+            [
+                "destroy",
+                "fixed_update",
+                "init",
+                "on_event",
+                "on_reload",
+                "update"
+            ]
+        );
+        assert!(s["time_ms"].is_number());
+    }
+    let steady = &list[0];
+    assert_eq!(steady["path"], "scripts/steady.lua");
+    assert_eq!(steady["entity"], 1);
+    assert_eq!(steady["status"], "running");
+    assert_eq!(steady["calls"]["update"], 30);
+
+    let fragile = &list[1];
+    assert_eq!(fragile["path"], "scripts/fragile.lua");
+    assert_eq!(fragile["entity"], 2);
+    assert_eq!(fragile["status"], "faulted");
+    assert_eq!(
+        fragile["calls"]["update"], 5,
+        "a faulted instance is not called again"
+    );
+    let errors = fragile["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1);
+    let e = &errors[0];
+    let keys: Vec<&String> = e.as_object().expect("object").keys().collect();
+    assert_eq!(keys, ["phase", "line", "message", "traceback"]);
+    assert_eq!(e["phase"], "update");
+    assert_eq!(e["line"], 10);
+    assert!(
+        e["message"].as_str().is_some_and(|m| m.contains("missing")),
+        "{e}"
+    );
+    assert!(
+        e["traceback"]
+            .as_str()
+            .is_some_and(|t| t.contains("scripts/fragile.lua:10")),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_text_report_is_a_table() {
+    let run = crescent(&[
+        "run",
+        arg(&fixture("faulty")),
+        "--frames",
+        "12",
+        "--report",
+        "text",
+    ])
+    .expect_code(0);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("frames 12  entities 2  world hash "),
+        "{}",
+        run.stdout
+    );
+    assert!(lines[1].starts_with("script"), "{}", run.stdout);
+    assert!(lines[2].starts_with("scripts/steady.lua"), "{}", run.stdout);
+    assert!(lines[3].contains("faulted"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("scripts/fragile.lua:10:"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn events_are_json_lines_on_stdout() {
+    let run = crescent(&[
+        "run",
+        arg(&fixture("faulty")),
+        "--frames",
+        "20",
+        "--events",
+        "json",
+    ])
+    .expect_code(0);
+    let events: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let logs: Vec<&Value> = events.iter().filter(|e| e["type"] == "log").collect();
+    assert_eq!(logs.len(), 2, "{events:?}");
+    assert_eq!(logs[0]["level"], "info");
+    assert_eq!(logs[0]["message"], "steady at 10");
+    assert_eq!(logs[0]["path"], "scripts/steady.lua");
+    assert_eq!(logs[0]["line"], 9);
+    let faults: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["type"] == "script_error")
+        .collect();
+    assert_eq!(faults.len(), 1, "{events:?}");
+    let f = faults[0];
+    assert_eq!(f["path"], "scripts/fragile.lua");
+    assert_eq!(f["line"], 10);
+    assert_eq!(f["entity"], 2);
+    assert_eq!(f["phase"], "update");
+    assert!(f["traceback"].is_string());
+    // Human-readable lines go to standard error.
+    assert!(
+        run.stderr.contains("scripts/steady.lua:9: steady at 10"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("error scripts/fragile.lua:10:"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_malformed_scene_is_refused_before_the_first_frame() {
+    let run = crescent(&[
+        "run",
+        arg(&fixture("bad_scene")),
+        "--frames",
+        "5",
+        "--report",
+        "json",
+    ])
+    .expect_code(1);
+    assert!(run.stdout.is_empty(), "no report: {}", run.stdout);
+    assert!(
+        run.stderr.contains(
+            "scene.json: $.entities[1].components.Transform.position[2]: expected a number, found \"three\""
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_missing_script_file_is_named() {
+    let run = crescent(&["run", arg(&fixture("missing_script")), "--frames", "5"]).expect_code(1);
+    assert!(
+        run.stderr
+            .contains("$.entities[0].scripts[1]: script file `scripts/nowhere.lua` does not exist"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_script_that_does_not_compile_is_refused_with_its_source_line() {
+    let dir = copy_project(&fixture("broken_script"));
+    let run = crescent(&["run", arg(dir.path()), "--frames", "5"]).expect_code(1);
+    assert!(
+        run.stderr
+            .contains("scripts/broken.lua:3:13: unexpected symbol near '='"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains(" 3 |   local x = = 1\n   |             ^"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_failing_top_level_is_refused() {
+    let run = crescent(&["run", arg(&fixture("top_level_error")), "--frames", "5"]).expect_code(1);
+    assert!(run.stderr.contains("scripts/boom.lua:3:"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("local speed = config.speed"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_running_game_writes_its_api_description() {
+    let dir = copy_project(&fixture("faulty"));
+    crescent(&["run", arg(dir.path()), "--frames", "1"]).expect_code(0);
+    let text = std::fs::read_to_string(dir.path().join(".crescent/api.json")).expect("api.json");
+    let api = crescent_api::Api::from_json(&text).expect("parses");
+    assert!(api.namespace("world").is_some());
+}
+
+#[test]
+fn watch_opens_the_dev_channel_and_removes_its_session_on_exit() {
+    // Hot reload itself is tested end to end in runtime/tests/dev_reload.rs.
+    let project = copy_project(&fixture("faulty"));
+    let run = crescent(&["run", arg(project.path()), "--frames", "1", "--watch"]).expect_code(0);
+    assert!(
+        run.stderr.contains("dev channel on 127.0.0.1:"),
+        "{}",
+        run.stderr
+    );
+    assert!(!project.path().join(".crescent/session.json").exists());
+}
+
+#[test]
+fn a_folder_that_does_not_exist_is_an_error() {
+    let run = crescent(&["run", "no/such/project", "--frames", "1"]).expect_code(1);
+    assert!(
+        run.stderr.contains("no/such/project is not a folder"),
+        "{}",
+        run.stderr
+    );
+}
