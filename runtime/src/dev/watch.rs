@@ -275,7 +275,7 @@ struct Tracker {
 }
 
 impl Tracker {
-    fn run(&mut self, raw: Receiver<(Instant, notify::Result<notify::Event>)>, stop: &AtomicBool) {
+    fn run(&mut self, raw: Receiver<RawEvent>, stop: &AtomicBool) {
         while !stop.load(Ordering::Relaxed) {
             let now = Instant::now();
             let timeout = self
@@ -294,12 +294,12 @@ impl Tracker {
                     for (seen, event) in raw.try_iter() {
                         self.handle(seen, event);
                     }
-                    self.read_finished_writes(&raw);
                     true
                 }
                 Err(RecvTimeoutError::Timeout) => true,
                 Err(RecvTimeoutError::Disconnected) => false,
             };
+            self.read_finished_writes(&raw);
             self.settle_empty(Instant::now());
             if !self.settle_removals(Instant::now()) || !alive {
                 break;
