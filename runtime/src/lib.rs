@@ -34,6 +34,7 @@
 mod bindings;
 mod compile;
 mod components;
+mod dev;
 mod error;
 mod event;
 mod guard;
@@ -54,3 +55,9 @@ pub use scene::{normalize_script_path, EntityDef, Scene, SceneError, ScriptRef};
 pub use hecs;
 /// Lua through mlua, re-exported so hosts use the same version for [`Registry::function`].
 pub use mlua;
+
+pub use dev::{
+    apply_reloads, event_json, is_watched_path, ChangeKind, DevChannel, DevEvent, DevHost,
+    DevOptions, DevRequest, FileChange, ProjectWatcher, SessionInfo, DEFAULT_CLIENT_QUEUE,
+    PROTOCOL_VERSION, REMOVAL_GRACE,
+};

@@ -303,13 +303,16 @@ fn a_running_game_writes_its_api_description() {
 }
 
 #[test]
-fn watch_is_refused_clearly_until_hot_reload_is_built_in() {
-    let faulty = copy_project(&fixture("faulty"));
-    // FIXME: --watch/--dev are accepted but not wired to the dev channel in this build; this
-    // test asserts today's behaviour and changes when they are.
-    let run = crescent(&["run", arg(faulty.path()), "--frames", "1", "--watch"]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("not available"), "{}", run.stderr);
+fn watch_opens_the_dev_channel_and_removes_its_session_on_exit() {
+    // Hot reload itself is tested end to end in runtime/tests/dev_reload.rs.
+    let project = copy_project(&fixture("faulty"));
+    let run = crescent(&["run", arg(project.path()), "--frames", "1", "--watch"]).expect_code(0);
+    assert!(
+        run.stderr.contains("dev channel on 127.0.0.1:"),
+        "{}",
+        run.stderr
+    );
+    assert!(!project.path().join(".crescent/session.json").exists());
 }
 
 #[test]

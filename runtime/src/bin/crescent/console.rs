@@ -45,10 +45,10 @@ impl Console {
     /// Shows one event: JSON on standard output if asked, and a readable line on standard error.
     pub fn event(&mut self, event: &Event) {
         if self.events_json {
-            if let Ok(json) = serde_json::to_string(event) {
-                let mut out = std::io::stdout().lock();
-                let _ = writeln!(out, "{json}");
-            }
+            // The same objects as on the dev channel, from the same function.
+            let json = crescent_runtime::event_json(event);
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{json}");
         }
         let text = match event {
             Event::Log {

@@ -5,7 +5,7 @@ use crate::diagnostic::{display_path, render};
 use crate::embedded;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use crescent_runtime::{Config, Error, Registry, Report, Runtime, Scene};
+use crescent_runtime::{Config, DevHost, DevOptions, Error, Registry, Report, Runtime, Scene};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -36,10 +36,11 @@ pub struct RunArgs {
     /// Write every event (logs, errors, reloads) as one JSON object per line on standard output.
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub events: Option<EventsFormat>,
-    /// Reload scripts when their files change.
+    /// Reload scripts when their files change, and open the dev channel for tools (the
+    /// language server) described in .crescent/session.json.
     #[arg(long)]
     pub watch: bool,
-    /// Like --watch, and open the dev channel for tools (the language server).
+    /// The same as --watch.
     #[arg(long)]
     pub dev: bool,
 }
@@ -62,12 +63,6 @@ pub enum EventsFormat {
 
 /// Runs the project and prints what was asked; exit status 1 when it cannot start.
 pub fn run(args: RunArgs) -> Result<ExitCode> {
-    if args.watch || args.dev {
-        eprintln!(
-            "error: --watch and --dev (hot reload and the dev channel) are not available in this build yet"
-        );
-        return Ok(ExitCode::from(2));
-    }
     let root = match &args.dir {
         Some(dir) => dir.clone(),
         None => {
@@ -76,8 +71,9 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
             root
         }
     };
-    let mut runtime = match start(&root) {
-        Ok(rt) => rt,
+    let watch = args.watch || args.dev;
+    let (mut runtime, dev) = match start(&root, watch) {
+        Ok(started) => started,
         Err(text) => {
             eprintln!("{text}");
             return Ok(ExitCode::FAILURE);
@@ -92,11 +88,15 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     match args.frames {
         Some(n) => {
             for _ in 0..n {
+                if let Some(dev) = &dev {
+                    let events = dev.apply(&mut runtime);
+                    show(&events, &mut console, Some(dev));
+                }
                 runtime.frame(FRAME_DT);
-                pump(&mut runtime, &mut console);
+                pump(&mut runtime, &mut console, dev.as_ref());
             }
         }
-        None => real_time(&mut runtime, &mut console),
+        None => real_time(&mut runtime, &mut console, dev.as_ref()),
     }
     let wall = started.elapsed();
 
@@ -104,9 +104,10 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let report = runtime.report();
     let stats = runtime.stats();
     runtime.shutdown();
-    for event in runtime.drain_events() {
-        console.event(&event);
-    }
+    let events = runtime.drain_events();
+    show(&events, &mut console, dev.as_ref());
+    // Stop watching and close the dev channel (removing .crescent/session.json).
+    drop(dev);
     console.finish();
     console.line(&format!(
         "done: {} frames in {:.2} s, {} entities, {} scripts, {} faulted, {} errors",
@@ -142,15 +143,33 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
 
 /// Builds the world: the scene is validated, then every script compiles and runs its top level.
 /// The error text is ready to print (compiler style, with the source line).
-fn start(root: &Path) -> std::result::Result<Runtime, String> {
+///
+/// With `watch`, the project watcher and the dev channel start before the scripts load, so no
+/// save falls between loading a script and watching it.
+fn start(root: &Path, watch: bool) -> std::result::Result<(Runtime, Option<DevHost>), String> {
     if !root.is_dir() {
         return Err(format!("error: {} is not a folder", root.display()));
     }
     let scene = Scene::load(root).map_err(|e| format!("error: {e}"))?;
     let mut runtime =
         Runtime::new(root, Config::default(), Registry::new()).map_err(|e| describe(root, &e))?;
+    let dev = if watch {
+        let api = serde_json::to_value(runtime.api()).map_err(|e| format!("error: {e}"))?;
+        let host = DevHost::start(root, api, DevOptions::default())
+            .map_err(|e| format!("error: cannot start watching {}: {e}", root.display()))?;
+        if let Some(channel) = host.channel() {
+            eprintln!(
+                "watching {} for changes; dev channel on 127.0.0.1:{} (.crescent/session.json)",
+                root.display(),
+                channel.port()
+            );
+        }
+        Some(host)
+    } else {
+        None
+    };
     runtime.load_scene(&scene).map_err(|e| describe(root, &e))?;
-    Ok(runtime)
+    Ok((runtime, dev))
 }
 
 fn describe(root: &Path, e: &Error) -> String {
@@ -172,15 +191,24 @@ fn describe(root: &Path, e: &Error) -> String {
     }
 }
 
-fn pump(runtime: &mut Runtime, console: &mut Console) {
-    for event in runtime.drain_events() {
-        console.event(&event);
-    }
+fn pump(runtime: &mut Runtime, console: &mut Console, dev: Option<&DevHost>) {
+    let events = runtime.drain_events();
+    show(&events, console, dev);
     console.tick(&runtime.stats());
 }
 
+/// Shows events on the console and sends them to the tools on the dev channel.
+fn show(events: &[crescent_runtime::Event], console: &mut Console, dev: Option<&DevHost>) {
+    for event in events {
+        console.event(event);
+        if let Some(dev) = dev {
+            dev.publish(event);
+        }
+    }
+}
+
 /// Runs at 60 frames per second of wall time until Ctrl-C.
-fn real_time(runtime: &mut Runtime, console: &mut Console) {
+fn real_time(runtime: &mut Runtime, console: &mut Console, dev: Option<&DevHost>) {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
     let handler = ctrlc::set_handler(move || {
@@ -207,12 +235,19 @@ fn real_time(runtime: &mut Runtime, console: &mut Console) {
         first = false;
         last = now;
         runtime.frame(dt);
-        pump(runtime, console);
+        pump(runtime, console, dev);
         next += period;
         let now = Instant::now();
-        if next > now {
+        if let Some(dev) = dev {
+            // Sleep until the next frame, applying saves as soon as they are seen: the next
+            // frame runs the new code.
+            let events = dev.idle_until(runtime, next.max(now));
+            show(&events, console, Some(dev));
+        } else if next > now {
             std::thread::sleep(next - now);
-        } else if now - next > period * 4 {
+        }
+        let now = Instant::now();
+        if now > next && now - next > period * 4 {
             // Far behind (a slow frame): start counting again rather than rushing to catch up.
             next = now;
         }

@@ -1,0 +1,200 @@
+//! Hot reload and the dev channel: the project watcher, the TCP channel to tools, and the
+//! host that joins them to the game loop.
+//!
+//! Invariant: nothing here runs Lua or touches the world from a background thread. The
+//! watcher and the channel only produce [`DevEvent`]s; the game loop takes them with
+//! [`DevHost::poll`] between frames and applies them there, so a reload never lands in the
+//! middle of a frame.
+
+mod apply;
+mod channel;
+mod doorbell;
+mod session;
+mod watch;
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use doorbell::Doorbell;
+
+use serde_json::Value;
+
+use crate::{Event, Runtime};
+
+pub use apply::{apply_reloads, event_json};
+pub use channel::{DevChannel, DevRequest, DEFAULT_CLIENT_QUEUE};
+pub use session::{SessionInfo, PROTOCOL_VERSION};
+pub use watch::{is_watched_path, ChangeKind, FileChange, ProjectWatcher, REMOVAL_GRACE};
+
+/// What a [`DevHost`] runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DevOptions {
+    /// Watch the project and report saved scripts and scene changes.
+    pub watch: bool,
+    /// Listen for tools on the dev channel and write `.crescent/session.json`.
+    pub channel: bool,
+}
+
+impl Default for DevOptions {
+    fn default() -> Self {
+        DevOptions {
+            watch: true,
+            channel: true,
+        }
+    }
+}
+
+/// Something the game loop should act on between two frames.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DevEvent {
+    /// A project file was saved, created or removed.
+    FileChanged(FileChange),
+    /// A tool asked for a script to be reloaded.
+    ReloadRequested {
+        /// Project-relative script path.
+        path: String,
+        /// When the request arrived.
+        seen: Instant,
+    },
+}
+
+/// The watcher and the dev channel of one running project, seen by the game loop as one
+/// non-blocking source of [`DevEvent`]s and one sink of events for tools.
+///
+/// # Example
+/// ```no_run
+/// use crescent_runtime::{DevHost, DevOptions};
+/// let api = serde_json::to_value(crescent_runtime::api::builtin()).unwrap();
+/// let host = DevHost::start("my-game", api, DevOptions::default())?;
+/// loop {
+///     for event in host.poll() {
+///         println!("{event:?}");
+///     }
+///     # break;
+///     // ... run a frame ...
+/// }
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub struct DevHost {
+    root: PathBuf,
+    bell: Arc<Doorbell>,
+    // Field order is drop order: stop watching before closing the channel.
+    watcher: Option<ProjectWatcher>,
+    channel: Option<DevChannel>,
+}
+
+impl DevHost {
+    /// Starts what `options` asks for on the project at `root`. Start it before loading the
+    /// scene, so that no save falls between loading a script and watching it.
+    ///
+    /// # Errors
+    /// The watch or the socket cannot be set up, or the session file cannot be written.
+    pub fn start(root: impl AsRef<Path>, api: Value, options: DevOptions) -> io::Result<DevHost> {
+        let root = root.as_ref().canonicalize()?;
+        let bell = Arc::new(Doorbell::default());
+        let watcher = if options.watch {
+            Some(ProjectWatcher::start_with_doorbell(&root, bell.clone())?)
+        } else {
+            None
+        };
+        let channel = if options.channel {
+            Some(DevChannel::start_inner(
+                &root,
+                api,
+                DEFAULT_CLIENT_QUEUE,
+                bell.clone(),
+            )?)
+        } else {
+            None
+        };
+        Ok(DevHost {
+            root,
+            bell,
+            watcher,
+            channel,
+        })
+    }
+
+    /// Everything that happened since the last call, file changes first; never blocks.
+    pub fn poll(&self) -> Vec<DevEvent> {
+        let mut events: Vec<DevEvent> = self
+            .watcher
+            .iter()
+            .flat_map(|w| w.drain())
+            .map(DevEvent::FileChanged)
+            .collect();
+        if let Some(channel) = &self.channel {
+            events.extend(
+                channel
+                    .poll_requests()
+                    .into_iter()
+                    .map(|request| match request {
+                        DevRequest::Reload { path, seen, .. } => {
+                            DevEvent::ReloadRequested { path, seen }
+                        }
+                    }),
+            );
+        }
+        events
+    }
+
+    /// Polls, applies what arrived to `runtime` (see [`apply_reloads`]) and returns the events
+    /// that produced, without publishing them. Call it between frames.
+    pub fn apply(&self, runtime: &mut Runtime) -> Vec<Event> {
+        let events = self.poll();
+        if events.is_empty() {
+            return Vec::new();
+        }
+        apply_reloads(runtime, &self.root, events)
+    }
+
+    /// Sleeps until `deadline` (the next frame), waking early whenever a save or a request
+    /// arrives to apply it right away, between frames, so the next frame already runs the new
+    /// code. Returns the events produced, unpublished.
+    ///
+    /// A game loop that sleeps between frames calls this instead of `thread::sleep`; one that
+    /// does not sleep calls [`DevHost::apply`] between frames.
+    pub fn idle_until(&self, runtime: &mut Runtime, deadline: Instant) -> Vec<Event> {
+        let mut events = self.apply(runtime);
+        while self.wait_until(deadline) {
+            events.extend(self.apply(runtime));
+        }
+        events
+    }
+
+    /// Blocks until a save or a request may be ready (true) or until `deadline` (false).
+    pub fn wait_until(&self, deadline: Instant) -> bool {
+        self.bell.wait_until(deadline)
+    }
+
+    /// Sends one runtime event to every connected tool; never blocks.
+    pub fn publish(&self, event: &Event) {
+        if let Some(channel) = &self.channel {
+            channel.publish(&event_json(event));
+        }
+    }
+
+    /// Sends one event object to every connected tool; never blocks.
+    pub fn publish_json(&self, event: &Value) {
+        if let Some(channel) = &self.channel {
+            channel.publish(event);
+        }
+    }
+
+    /// The canonical project root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The dev channel, when one was started.
+    pub fn channel(&self) -> Option<&DevChannel> {
+        self.channel.as_ref()
+    }
+
+    /// The project watcher, when one was started.
+    pub fn watcher(&self) -> Option<&ProjectWatcher> {
+        self.watcher.as_ref()
+    }
+}
