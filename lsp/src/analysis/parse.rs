@@ -42,6 +42,28 @@ impl std::fmt::Debug for Parse {
     }
 }
 
+thread_local! {
+    static BIG_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Starts a thread with a stack large enough to parse on directly (no extra thread per parse).
+///
+/// # Errors
+/// Fails when the operating system refuses a new thread.
+pub fn spawn_parse_thread<F, T>(name: &str, f: F) -> std::io::Result<std::thread::JoinHandle<T>>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    std::thread::Builder::new()
+        .name(name.into())
+        .stack_size(PARSE_STACK)
+        .spawn(move || {
+            BIG_STACK.with(|b| b.set(true));
+            f()
+        })
+}
+
 /// Parses `text` as Lua 5.4.
 pub fn parse(text: &str) -> Parse {
     if let Some((offset, depth)) = too_deep(text) {
@@ -54,6 +76,9 @@ pub fn parse(text: &str) -> Parse {
                 message: format!("nesting deeper than {depth} levels"),
             }],
         };
+    }
+    if BIG_STACK.with(|b| b.get()) {
+        return parse_now(text);
     }
     let run = || parse_now(text);
     let spawned = std::thread::scope(|scope| {
