@@ -11,11 +11,15 @@
 //! - Its decoder matches the `Content-Length` header case-sensitively and accepts at most two
 //!   headers. Here headers are matched case-insensitively, extra headers are ignored, and every
 //!   frame is re-emitted with one canonical `Content-Length` header.
+//! - One body it cannot decode (not UTF-8, not JSON, not a JSON-RPC message) ends its input
+//!   stream: it answers a parse error, then `serve()` returns and the server quits (tokio-util's
+//!   `FramedRead` stops after a decoder error).
 //!
 //! Garbled input never kills the server: a header block without a usable `Content-Length` is
 //! skipped with a warning on stderr and the reader resynchronises on the next header; a body
-//! that is not JSON (or not UTF-8) is forwarded so tower-lsp answers it with a JSON-RPC parse
-//! error.
+//! that tower-lsp's own `Request`/`Response` types do not accept is dropped with a warning
+//! instead of being forwarded. (No parse-error answer is sent for it: stdout belongs to
+//! tower-lsp, and a second writer could interleave with its frames.)
 //!
 //! Layering: [`FrameReader`] is pure byte-level framing, [`inspect`] decides what to do with
 //! one body, and [`filter_stream`] wires both to a blocking reader on a thread and a bounded
@@ -170,6 +174,7 @@ where
                         return;
                     }
                 }
+                Verdict::Drop(reason) => tracing::warn!("dropped a message: {reason}"),
                 Verdict::Exit(code) => {
                     wait_for_drain(&pending);
                     on_exit(code);
@@ -344,6 +349,8 @@ fn find_ascii_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 pub enum Verdict {
     /// Pass this body (possibly rewritten) to tower-lsp.
     Forward(Vec<u8>),
+    /// Drop the body, for this reason: tower-lsp would stop reading after it.
+    Drop(String),
     /// The `exit` notification: end the process with this code.
     Exit(i32),
 }
@@ -357,6 +364,9 @@ pub struct Session {
 impl Session {
     /// Decides what happens to one body.
     pub fn accept(&mut self, body: Vec<u8>) -> Verdict {
+        if let Err(reason) = decodable(&body) {
+            return Verdict::Drop(reason);
+        }
         let inspection = inspect(&body);
         match inspection.kind {
             Kind::Exit => return Verdict::Exit(if self.shutdown_requested { 0 } else { 1 }),
@@ -409,6 +419,25 @@ pub fn inspect(body: &[u8]) -> Inspection {
         kind,
         null_params: matches!(head.params, Some(Params::Null)),
     }
+}
+
+/// Whether tower-lsp's decoder accepts the body: exactly its own message types, so the two
+/// can never disagree.
+fn decodable(body: &[u8]) -> Result<(), String> {
+    use tower_lsp::jsonrpc::{Request, Response};
+    let preview = || String::from_utf8_lossy(&body[..body.len().min(60)]).into_owned();
+    if let Err(err) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+        return Err(format!("not JSON ({err}): {:?}", preview()));
+    }
+    let request = serde_json::from_slice::<Request>(body);
+    if request.is_ok() || serde_json::from_slice::<Response>(body).is_ok() {
+        return Ok(());
+    }
+    let err = request.err().map(|e| e.to_string()).unwrap_or_default();
+    Err(format!(
+        "not a JSON-RPC 2.0 message ({err}): {:?}",
+        preview()
+    ))
 }
 
 /// Removes a top-level `"params": null`; `None` when the body is not a JSON object.
@@ -621,26 +650,38 @@ mod tests {
     }
 
     #[test]
-    fn invalid_json_and_lookalikes_pass_through_untouched() {
+    fn bodies_tower_lsp_cannot_decode_are_dropped() {
         let mut session = Session::default();
         for text in [
             "{not json",
-            "\u{fffd}",
+            "",
+            "[1,2,3]",
+            r#"{"jsonrpc":"1.0","id":1,"method":"initialize"}"#,
+            r#"{"id":1,"method":"initialize"}"#,
+            r#"{"jsonrpc":"2.0","id":1,"method":3}"#,
+            r#"{"jsonrpc":"2.0","method":"exit""#,
+        ] {
+            let verdict = session.accept(text.as_bytes().to_vec());
+            assert!(matches!(verdict, Verdict::Drop(_)), "{text}: {verdict:?}");
+        }
+        let invalid_utf8 = vec![b'{', 0xff, b'}'];
+        assert!(matches!(session.accept(invalid_utf8), Verdict::Drop(_)));
+    }
+
+    #[test]
+    fn lookalikes_pass_through_untouched() {
+        let mut session = Session::default();
+        for text in [
             r#"{"jsonrpc":"2.0","id":3,"method":"exit"}"#, // a request named exit is not the notification
             r#"{"jsonrpc":"2.0","method":"shutdown"}"#, // a notification named shutdown is not the request
             r#"{"jsonrpc":"2.0","id":4,"result":null}"#,
-            r#"[1,2,3]"#,
+            r#"{"jsonrpc":"2.0","id":"x","method":"textDocument/hover","params":{"a":[1,{"b":null}]}}"#,
         ] {
             assert_eq!(
                 session.accept(text.as_bytes().to_vec()),
                 Verdict::Forward(text.as_bytes().to_vec())
             );
         }
-        let invalid_utf8 = vec![b'{', 0xff, b'}'];
-        assert_eq!(
-            session.accept(invalid_utf8.clone()),
-            Verdict::Forward(invalid_utf8)
-        );
         assert!(!session.shutdown_requested);
     }
 
