@@ -1,0 +1,1 @@
+//! Formatting through StyLua, used as a library.
