@@ -32,6 +32,8 @@ use serde_json::{json, Value};
 const COMPLETIONS: usize = 200;
 const EDITS: usize = 100;
 const TIMEOUT: Duration = Duration::from_secs(120);
+/// Limit for one diagnostics answer during the edit loop.
+const EDIT_TIMEOUT: Duration = Duration::from_secs(10);
 
 fn main() {
     if let Err(err) = run() {
@@ -393,15 +395,24 @@ impl Connection {
 
     /// Reads messages until one matches, answering server requests and keeping the rest.
     fn wait_for(&mut self, matches: impl Fn(&Value) -> bool) -> Result<(Instant, Value)> {
+        self.wait_within(TIMEOUT, matches)
+    }
+
+    /// [`Connection::wait_for`] with its own time limit.
+    fn wait_within(
+        &mut self,
+        limit: Duration,
+        matches: impl Fn(&Value) -> bool,
+    ) -> Result<(Instant, Value)> {
         if let Some(pos) = self.backlog.iter().position(|(_, m)| matches(m)) {
             return Ok(self.backlog.remove(pos));
         }
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + limit;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let (at, message) = match self.messages.recv_timeout(left) {
                 Ok(m) => m,
-                Err(RecvTimeoutError::Timeout) => bail!("timed out after {TIMEOUT:?}"),
+                Err(RecvTimeoutError::Timeout) => bail!("timed out after {limit:?}"),
                 Err(RecvTimeoutError::Disconnected) => bail!("the server closed its output"),
             };
             if let (Some(method), Some(id)) = (message.get("method"), message.get("id")) {
@@ -614,23 +625,26 @@ fn measure(server: &Path, root: &Path, files: usize) -> Result<Results> {
     };
     let mut version = 1;
     let mut samples = Vec::with_capacity(EDITS);
+    conn.backlog.clear();
+    // A publish for `version` (when the server sends versions) whose content fits.
+    let published = |m: &Value, version: i64, with_error: bool| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri
+            && m["params"]["version"].as_i64().is_none_or(|v| v == version)
+            && has_code(m, "unknown-member") == with_error
+    };
     for _ in 0..EDITS {
         version += 1;
         let sent = Instant::now();
         conn.notify("textDocument/didChange", replace(version, "spw"))?;
-        let (at, _) = conn.wait_for(|m| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == uri
-                && has_code(m, "unknown-member")
-        })?;
+        let (at, _) = conn
+            .wait_within(EDIT_TIMEOUT, |m| published(m, version, true))
+            .context("waiting for the unknown-member diagnostic after an edit")?;
         samples.push(at.saturating_duration_since(sent));
         version += 1;
         conn.notify("textDocument/didChange", replace(version, "spa"))?;
-        conn.wait_for(|m| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == uri
-                && !has_code(m, "unknown-member")
-        })?;
+        conn.wait_within(EDIT_TIMEOUT, |m| published(m, version, false))
+            .context("waiting for the diagnostics of the fixed text")?;
         // Drop stale notifications so the next wait sees only fresh ones.
         conn.backlog.clear();
     }
