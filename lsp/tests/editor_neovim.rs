@@ -149,6 +149,100 @@ fn neovim_gets_diagnostics_completion_and_a_clean_exit() {
     );
 }
 
+/// The user setup snippet for this Neovim: `crescent-0.7.lua` before 0.10, `crescent.lua` after.
+fn snippet_for_installed_nvim() -> &'static str {
+    let version = Command::new("nvim")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let minor = version
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("NVIM v0."))
+        .and_then(|rest| rest.split('.').next())
+        .and_then(|m| m.parse::<u32>().ok())
+        .unwrap_or(0);
+    if minor >= 10 {
+        "crescent.lua"
+    } else {
+        "crescent-0.7.lua"
+    }
+}
+
+#[test]
+fn the_user_setup_snippet_attaches_the_server() {
+    if !nvim_available() {
+        let msg = "nvim not found: install Debian's neovim package (apt-get install -y neovim)";
+        println!("SKIPPED editor_neovim: {msg}");
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
+        return;
+    }
+    let project = tempfile::tempdir().expect("temp project");
+    let root = project.path().canonicalize().expect("canonical temp path");
+    write_project(&root);
+    let home = tempfile::tempdir().expect("temp home");
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let snippet = manifest
+        .join("../editors/neovim")
+        .join(snippet_for_installed_nvim());
+    let check = manifest.join("tests/editor/nvim_snippet_check.lua");
+    // The snippet runs `crescent-lsp` from PATH, as a user's installation would.
+    let server_dir = Path::new(env!("CARGO_BIN_EXE_crescent-lsp"))
+        .parent()
+        .expect("bin dir");
+    let path = format!(
+        "{}:{}",
+        server_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+
+    let mut command = Command::new("nvim");
+    command
+        .args(["--headless", "-i", "NONE", "-u"])
+        .arg(&snippet)
+        .arg("-c")
+        .arg(format!("luafile {}", check.display()))
+        .arg(root.join("scripts/player.lua"))
+        .current_dir(&root)
+        .env("PATH", path)
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .stdin(std::process::Stdio::null());
+    let output = run_with_timeout(command, Duration::from_secs(90));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let transcript = format!(
+        "snippet: {}\nstatus: {:?}\nstdout:\n{stdout}\nstderr:\n{}",
+        snippet.display(),
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let events: Vec<Value> = stdout
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    assert!(
+        output.status.success(),
+        "no diagnostics through the snippet\n{transcript}"
+    );
+    let client = events
+        .iter()
+        .find(|e| e["kind"] == "client" && e["name"] == "crescent")
+        .unwrap_or_else(|| panic!("no `crescent` client attached\n{transcript}"));
+    // The snippet finds the project root through scene.json.
+    assert_eq!(client["root"].as_str(), root.to_str(), "{transcript}");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["kind"] == "diagnostic" && e["code"] == "unknown-member"),
+        "{transcript}"
+    );
+}
+
 /// Runs a command to completion, killing it if it takes longer than `limit`.
 fn run_with_timeout(mut command: Command, limit: Duration) -> std::process::Output {
     command
