@@ -33,7 +33,7 @@ mod tests {
             r#"
 local a = 1
 local b = = 2
-      --^ error: expected an expression
+        --^ error: expected an expression
 local c = a
 "#,
             &WorkspaceFacts::default(),
