@@ -90,6 +90,8 @@ pub struct Local {
     pub reads: Vec<Span>,
     /// Places that assign it after the declaration.
     pub writes: Vec<Span>,
+    /// Its Lua 5.4 attribute (`const` or `close`), if declared with one.
+    pub attrib: Option<String>,
 }
 
 /// A callable engine item.
@@ -449,6 +451,7 @@ impl<'a> Walker<'a> {
             init,
             reads: Vec::new(),
             writes: Vec::new(),
+            attrib: None,
         });
         self.model.occurrences.push(Occurrence {
             span: decl,
@@ -518,10 +521,16 @@ impl<'a> Walker<'a> {
                 let inits: Vec<Option<String>> =
                     local.expressions().iter().map(|e| self.short(e)).collect();
                 let from = node_span(local).map(|s| s.end).unwrap_or(end);
+                let attribs: Vec<Option<String>> = local
+                    .attributes()
+                    .map(|a| a.and_then(|a| ident(a.name())).map(String::from))
+                    .collect();
                 for (i, name) in local.names().iter().enumerate() {
                     let ty = tys.get(i).cloned().flatten();
                     let init = inits.get(i).cloned().flatten();
-                    self.declare(name, LocalKind::Local, ty, init, from);
+                    if let Some(idx) = self.declare(name, LocalKind::Local, ty, init, from) {
+                        self.model.locals[idx].attrib = attribs.get(i).cloned().flatten();
+                    }
                 }
             }
             Stmt::Assignment(assign) => {
@@ -733,6 +742,7 @@ impl<'a> Walker<'a> {
                 init: None,
                 reads: vec![Span::new(start, start)],
                 writes: Vec::new(),
+                attrib: None,
             });
             if let Some(scope) = self.scopes.last_mut() {
                 scope.push(idx);

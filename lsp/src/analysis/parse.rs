@@ -119,9 +119,20 @@ fn parse_now(text: &str) -> Parse {
             }
         })
         .collect();
+    // An unclosed block reported around a real error inside it is that error's cascade.
+    let cascade = |e: &SyntaxError| {
+        e.message.contains("to close") || e.message.contains("needs to be a statement")
+    };
+    let inner: Vec<usize> = raw
+        .iter()
+        .filter(|e| !cascade(e))
+        .map(|e| e.start)
+        .collect();
+    raw.retain(|e| !(e.message.contains("to close") && inner.iter().any(|&s| s > e.start)));
     for e in &mut raw {
         relocate(text, e);
     }
+    raw.extend(super::compile_checks::check(result.ast(), text));
     raw.sort_by_key(|e| e.start);
     let mut errors: Vec<SyntaxError> = Vec::new();
     let mut last_line: Option<usize> = None;
