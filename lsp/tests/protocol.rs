@@ -306,3 +306,62 @@ async fn indexes_the_workspace_with_progress_and_reads_api_json() {
         "{r}"
     );
 }
+
+#[tokio::test]
+async fn closed_files_with_invalid_utf8_and_large_files_are_answered() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("broken.lua");
+    std::fs::write(
+        &path,
+        b"local name = \"\xff\xfe\"\nfunction init(self) print(name) end\n",
+    )
+    .expect("write");
+    let mut c = Client::start();
+    c.initialize(None, false).await;
+    let uri = format!("file://{}", path.display());
+    let r = c
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let names: Vec<&str> = r["result"]
+        .as_array()
+        .expect("symbols")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert!(names.contains(&"init") && names.contains(&"name"), "{r}");
+    let r = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 27}}),
+        )
+        .await;
+    assert!(
+        r["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .contains("local name"),
+        "{r}"
+    );
+    // A large open file still gets its diagnostics.
+    let big_uri = "file:///nowhere/big.lua";
+    let mut big = String::new();
+    for i in 0..20_000 {
+        big.push_str(&format!("local v{i} = world.find(\"e{i}\")\n"));
+    }
+    big.push_str("world.spwn({})\n");
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": big_uri, "languageId": "lua", "version": 1, "text": big}}),
+    )
+    .await;
+    let d = c.wait_for(diagnostics_for(big_uri)).await;
+    let diags = d["params"]["diagnostics"].as_array().expect("array");
+    assert!(
+        diags.iter().any(|d| d["code"] == "unknown-member"),
+        "the error at the end is found"
+    );
+    assert!(diags.len() <= 1000, "diagnostics are capped per file");
+}

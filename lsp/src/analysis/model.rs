@@ -256,6 +256,8 @@ pub struct Model {
     pub functions: Vec<FunctionDecl>,
     /// Spans of every function body (named or anonymous).
     pub function_bodies: Vec<Span>,
+    /// Spans of the outermost function bodies, sorted and disjoint.
+    pub top_level_bodies: Vec<Span>,
     /// Assignments to `self.x`, in source order.
     pub self_fields: Vec<SelfField>,
     /// `require("name")` calls with a literal name (the span is inside the quotes).
@@ -311,9 +313,8 @@ impl Model {
 
     /// Whether `offset` lies inside some function body.
     pub fn in_function(&self, offset: usize) -> bool {
-        self.function_bodies
-            .iter()
-            .any(|b| b.start < offset && offset < b.end)
+        let i = self.top_level_bodies.partition_point(|b| b.start < offset);
+        i > 0 && offset < self.top_level_bodies[i - 1].end
     }
 
     /// The first assignment of each `self` field, in source order.
@@ -729,6 +730,9 @@ impl<'a> Walker<'a> {
         let start = token_span(body.parameters_parentheses().tokens().0).start;
         let end = self.end_of(body.end_token(), self.text.len());
         self.model.function_bodies.push(Span::new(start, end));
+        if self.depth == 0 {
+            self.model.top_level_bodies.push(Span::new(start, end));
+        }
         self.depth += 1;
         self.scopes.push(Vec::new());
         if implicit_self {
