@@ -305,6 +305,58 @@ async fn indexes_the_workspace_with_progress_and_reads_api_json() {
             .is_some_and(|a| a.iter().any(|s| s["name"] == "init")),
         "{r}"
     );
+
+    // `require` goes to the module's file.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": "local shield = require(\"shield\")\nprint(shield)\n"}]}),
+    )
+    .await;
+    let r = c
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 26}}),
+        )
+        .await;
+    let target = r["result"]["uri"].as_str().unwrap_or("");
+    assert!(target.ends_with("/scripts/shield.lua"), "{r}");
+
+    // The host registers a new component: the workspace's api.json changes on disk.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": "function init(self) print(self.entity:get(\"Mana\")) end\n"}]}),
+    )
+    .await;
+    let d = c
+        .wait_for(|v| diagnostics_for(&uri)(v) && v["params"]["version"] == 3)
+        .await;
+    assert_eq!(
+        d["params"]["diagnostics"].as_array().map(Vec::len),
+        Some(1),
+        "{d}"
+    );
+    let mut with_mana = host.clone();
+    if let Some(components) = with_mana["components"].as_array_mut() {
+        components
+            .push(json!({"name": "Mana", "doc": "magic", "type": "number", "origin": "host"}));
+    }
+    std::fs::write(root.join(".crescent/api.json"), with_mana.to_string()).expect("write");
+    let api_uri = format!("file://{}/.crescent/api.json", root.display());
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": api_uri, "type": 2}]}),
+    )
+    .await;
+    let d = c
+        .wait_for(|v| {
+            diagnostics_for(&uri)(v)
+                && v["params"]["version"] == 3
+                && v["params"]["diagnostics"]
+                    .as_array()
+                    .is_some_and(|a| a.is_empty())
+        })
+        .await;
+    assert_eq!(d["params"]["uri"], uri.as_str());
 }
 
 #[tokio::test]
