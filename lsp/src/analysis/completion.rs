@@ -615,6 +615,16 @@ end
     }
 
     #[test]
+    fn completes_component_keys_in_spawn_tables() {
+        check(
+            "function init(self)\n  world.spawn({ Tra$0 })\nend",
+            expect![[r#"
+                cp Transform
+            "#]],
+        );
+    }
+
+    #[test]
     fn completes_locals_and_keywords() {
         check(
             r#"
