@@ -206,6 +206,19 @@ impl Backend {
             .await;
     }
 
+    /// Publishes in the background, so a burst of edits never queues behind analysis.
+    fn spawn_publish(&self, uri: lsp::Url) {
+        let this = self.clone_handle();
+        tokio::spawn(async move { this.publish(uri).await });
+    }
+
+    /// Replaces the runtime diagnostics of a file (errors a running game reported) and
+    /// republishes it with its static diagnostics.
+    pub fn set_runtime_diagnostics(&self, uri: lsp::Url, diagnostics: Vec<lsp::Diagnostic>) {
+        write(&self.state.runtime).insert(uri.clone(), diagnostics);
+        self.spawn_publish(uri);
+    }
+
     fn republish_others(&self, except: &lsp::Url) {
         let uris: Vec<lsp::Url> = read(&self.state.docs)
             .keys()
@@ -492,7 +505,7 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         let document = Arc::new(Document::new(doc.version, doc.text, self.api()));
         write(&self.state.docs).insert(doc.uri.clone(), document);
-        self.publish(doc.uri).await;
+        self.spawn_publish(doc.uri);
     }
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
@@ -518,7 +531,7 @@ impl LanguageServer for Backend {
             };
             docs.insert(uri.clone(), Arc::new(next));
         }
-        self.publish(uri).await;
+        self.spawn_publish(uri);
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
