@@ -615,6 +615,19 @@ end
     }
 
     #[test]
+    fn any_offset_is_safe() {
+        let text = "local s = \"é漢😀\"\nfunction init(self)\n  self.entity:\nend\n";
+        let api = crescent_api::builtin();
+        let file = super::super::analyze(text, &api);
+        for offset in 0..=text.len() + 3 {
+            let _ = completions(text, offset, &file, &api, &WorkspaceFacts::default());
+            let _ = super::super::hover::hover(offset, &file, &api, &WorkspaceFacts::default());
+            let _ = super::super::signature::signature_help(text, offset, &file, &api);
+            let _ = super::super::navigation::definition(offset, &file);
+        }
+    }
+
+    #[test]
     fn completes_component_keys_in_spawn_tables() {
         check(
             "function init(self)\n  world.spawn({ Tra$0 })\nend",

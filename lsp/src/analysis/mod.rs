@@ -65,7 +65,10 @@ pub fn repaired(text: &str, offset: usize, file: &FileAnalysis, api: &Api) -> Op
     if file.parse.errors.is_empty() {
         return None;
     }
-    let offset = offset.min(text.len());
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
     let end = text[offset..]
         .find('\n')
