@@ -305,4 +305,115 @@ async fn indexes_the_workspace_with_progress_and_reads_api_json() {
             .is_some_and(|a| a.iter().any(|s| s["name"] == "init")),
         "{r}"
     );
+
+    // `require` goes to the module's file.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": "local shield = require(\"shield\")\nprint(shield)\n"}]}),
+    )
+    .await;
+    let r = c
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 26}}),
+        )
+        .await;
+    let target = r["result"]["uri"].as_str().unwrap_or("");
+    assert!(target.ends_with("/scripts/shield.lua"), "{r}");
+
+    // The host registers a new component: the workspace's api.json changes on disk.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": "function init(self) print(self.entity:get(\"Mana\")) end\n"}]}),
+    )
+    .await;
+    let d = c
+        .wait_for(|v| diagnostics_for(&uri)(v) && v["params"]["version"] == 3)
+        .await;
+    assert_eq!(
+        d["params"]["diagnostics"].as_array().map(Vec::len),
+        Some(1),
+        "{d}"
+    );
+    let mut with_mana = host.clone();
+    if let Some(components) = with_mana["components"].as_array_mut() {
+        components
+            .push(json!({"name": "Mana", "doc": "magic", "type": "number", "origin": "host"}));
+    }
+    std::fs::write(root.join(".crescent/api.json"), with_mana.to_string()).expect("write");
+    let api_uri = format!("file://{}/.crescent/api.json", root.display());
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": api_uri, "type": 2}]}),
+    )
+    .await;
+    let d = c
+        .wait_for(|v| {
+            diagnostics_for(&uri)(v)
+                && v["params"]["version"] == 3
+                && v["params"]["diagnostics"]
+                    .as_array()
+                    .is_some_and(|a| a.is_empty())
+        })
+        .await;
+    assert_eq!(d["params"]["uri"], uri.as_str());
+}
+
+#[tokio::test]
+async fn closed_files_with_invalid_utf8_and_large_files_are_answered() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("broken.lua");
+    std::fs::write(
+        &path,
+        b"local name = \"\xff\xfe\"\nfunction init(self) print(name) end\n",
+    )
+    .expect("write");
+    let mut c = Client::start();
+    c.initialize(None, false).await;
+    let uri = format!("file://{}", path.display());
+    let r = c
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let names: Vec<&str> = r["result"]
+        .as_array()
+        .expect("symbols")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert!(names.contains(&"init") && names.contains(&"name"), "{r}");
+    let r = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 27}}),
+        )
+        .await;
+    assert!(
+        r["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .contains("local name"),
+        "{r}"
+    );
+    // A large open file still gets its diagnostics.
+    let big_uri = "file:///nowhere/big.lua";
+    let mut big = String::new();
+    for i in 0..20_000 {
+        big.push_str(&format!("local v{i} = world.find(\"e{i}\")\n"));
+    }
+    big.push_str("world.spwn({})\n");
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": big_uri, "languageId": "lua", "version": 1, "text": big}}),
+    )
+    .await;
+    let d = c.wait_for(diagnostics_for(big_uri)).await;
+    let diags = d["params"]["diagnostics"].as_array().expect("array");
+    assert!(
+        diags.iter().any(|d| d["code"] == "unknown-member"),
+        "the error at the end is found"
+    );
+    assert!(diags.len() <= 1000, "diagnostics are capped per file");
 }

@@ -16,6 +16,7 @@
 //! fallback for broken code), `hover`, `signature`, `navigation` (definition, references,
 //! rename), `symbols`, `summary`, `format`, `fuzzy`, `line_index`.
 
+pub mod compile_checks;
 pub mod completion;
 pub mod context;
 pub mod diagnostics;

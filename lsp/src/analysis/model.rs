@@ -90,6 +90,8 @@ pub struct Local {
     pub reads: Vec<Span>,
     /// Places that assign it after the declaration.
     pub writes: Vec<Span>,
+    /// Its Lua 5.4 attribute (`const` or `close`), if declared with one.
+    pub attrib: Option<String>,
 }
 
 /// A callable engine item.
@@ -254,6 +256,8 @@ pub struct Model {
     pub functions: Vec<FunctionDecl>,
     /// Spans of every function body (named or anonymous).
     pub function_bodies: Vec<Span>,
+    /// Spans of the outermost function bodies, sorted and disjoint.
+    pub top_level_bodies: Vec<Span>,
     /// Assignments to `self.x`, in source order.
     pub self_fields: Vec<SelfField>,
     /// `require("name")` calls with a literal name (the span is inside the quotes).
@@ -309,9 +313,8 @@ impl Model {
 
     /// Whether `offset` lies inside some function body.
     pub fn in_function(&self, offset: usize) -> bool {
-        self.function_bodies
-            .iter()
-            .any(|b| b.start < offset && offset < b.end)
+        let i = self.top_level_bodies.partition_point(|b| b.start < offset);
+        i > 0 && offset < self.top_level_bodies[i - 1].end
     }
 
     /// The first assignment of each `self` field, in source order.
@@ -449,6 +452,7 @@ impl<'a> Walker<'a> {
             init,
             reads: Vec::new(),
             writes: Vec::new(),
+            attrib: None,
         });
         self.model.occurrences.push(Occurrence {
             span: decl,
@@ -518,10 +522,16 @@ impl<'a> Walker<'a> {
                 let inits: Vec<Option<String>> =
                     local.expressions().iter().map(|e| self.short(e)).collect();
                 let from = node_span(local).map(|s| s.end).unwrap_or(end);
+                let attribs: Vec<Option<String>> = local
+                    .attributes()
+                    .map(|a| a.and_then(|a| ident(a.name())).map(String::from))
+                    .collect();
                 for (i, name) in local.names().iter().enumerate() {
                     let ty = tys.get(i).cloned().flatten();
                     let init = inits.get(i).cloned().flatten();
-                    self.declare(name, LocalKind::Local, ty, init, from);
+                    if let Some(idx) = self.declare(name, LocalKind::Local, ty, init, from) {
+                        self.model.locals[idx].attrib = attribs.get(i).cloned().flatten();
+                    }
                 }
             }
             Stmt::Assignment(assign) => {
@@ -720,6 +730,9 @@ impl<'a> Walker<'a> {
         let start = token_span(body.parameters_parentheses().tokens().0).start;
         let end = self.end_of(body.end_token(), self.text.len());
         self.model.function_bodies.push(Span::new(start, end));
+        if self.depth == 0 {
+            self.model.top_level_bodies.push(Span::new(start, end));
+        }
         self.depth += 1;
         self.scopes.push(Vec::new());
         if implicit_self {
@@ -733,6 +746,7 @@ impl<'a> Walker<'a> {
                 init: None,
                 reads: vec![Span::new(start, start)],
                 writes: Vec::new(),
+                attrib: None,
             });
             if let Some(scope) = self.scopes.last_mut() {
                 scope.push(idx);

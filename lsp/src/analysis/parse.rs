@@ -119,6 +119,20 @@ fn parse_now(text: &str) -> Parse {
             }
         })
         .collect();
+    // An unclosed block reported around a real error inside it is that error's cascade.
+    let cascade = |e: &SyntaxError| {
+        e.message.contains("to close") || e.message.contains("needs to be a statement")
+    };
+    let inner: Vec<usize> = raw
+        .iter()
+        .filter(|e| !cascade(e))
+        .map(|e| e.start)
+        .collect();
+    raw.retain(|e| !(e.message.contains("to close") && inner.iter().any(|&s| s > e.start)));
+    for e in &mut raw {
+        relocate(text, e);
+    }
+    raw.extend(super::compile_checks::check(result.ast(), text));
     raw.sort_by_key(|e| e.start);
     let mut errors: Vec<SyntaxError> = Vec::new();
     let mut last_line: Option<usize> = None;
@@ -136,6 +150,46 @@ fn parse_now(text: &str) -> Parse {
     Parse {
         ast: result.into_ast(),
         errors,
+    }
+}
+
+/// Moves an "expected ..." error to the token the parser could not use, where `luac` reports
+/// it: full_moon places these on the last good token (or the whole unclosed block) instead.
+fn relocate(text: &str, e: &mut SyntaxError) {
+    // "... after expression" errors already sit on the offending token.
+    if !e.message.starts_with("expected") || e.message.ends_with("after expression") {
+        return;
+    }
+    let at = next_token(text, e.end);
+    let mut end = at;
+    let b = text.as_bytes();
+    while end < b.len() && !b[end].is_ascii_whitespace() {
+        end += 1;
+    }
+    e.start = at;
+    e.end = end.max(at);
+}
+
+/// The offset of the first byte at or after `from` that is not whitespace or a comment.
+fn next_token(text: &str, from: usize) -> usize {
+    let b = text.as_bytes();
+    let mut i = from.min(b.len());
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i + 1 < b.len() && b[i] == b'-' && b[i + 1] == b'-' {
+            i += 2;
+            if let Some(level) = long_bracket(b, i) {
+                i = skip_long(b, i, level);
+            } else {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            continue;
+        }
+        return i;
     }
 }
 

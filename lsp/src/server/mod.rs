@@ -164,8 +164,14 @@ impl Backend {
         let snapshot = doc.clone();
         let result = run(move || {
             let file = snapshot.analysis();
-            let diags =
+            let mut diags =
                 analysis::diagnostics::diagnostics(&snapshot.text, &file, &snapshot.api, &facts);
+            // Past the cap, keep the most severe findings.
+            if diags.len() > MAX_DIAGNOSTICS {
+                diags.sort_by_key(|d| d.severity);
+                diags.truncate(MAX_DIAGNOSTICS);
+                diags.sort_by_key(|d| (d.span.start, d.span.end));
+            }
             let protos: Vec<lsp::Diagnostic> = diags
                 .iter()
                 .take(MAX_DIAGNOSTICS)

@@ -20,6 +20,20 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             unnecessary: false,
         });
     }
+    // Assigning a `<const>` or `<close>` local is a compile error in Lua 5.4.
+    for l in &ctx.file.model.locals {
+        if l.attrib.is_some() {
+            if let Some(w) = l.writes.first() {
+                out.push(Diagnostic {
+                    span: *w,
+                    severity: LINT.severity,
+                    code: LINT.code,
+                    message: format!("attempt to assign to const variable '{}'", l.name),
+                    unnecessary: false,
+                });
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -33,8 +47,11 @@ mod tests {
             r#"
 local a = 1
 local b = = 2
-      --^ error: expected an expression
+        --^ error: expected an expression
 local c = a
+local k <const> = 1
+local k2 = k; k = 2
+            --^ error: attempt to assign to const variable 'k'
 "#,
             &WorkspaceFacts::default(),
             Some("syntax"),

@@ -31,7 +31,12 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         if known.contains(name.as_str()) {
             continue;
         }
-        let locals = model.locals_at(span.start);
+        // Suggesting from the visible locals costs a scan of all locals; bound it on huge files.
+        let locals = if out.len() < 200 {
+            model.locals_at(span.start)
+        } else {
+            Vec::new()
+        };
         let candidates = known
             .iter()
             .copied()

@@ -16,10 +16,16 @@ pub const LINT: Lint = Lint {
 
 fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     let model = &ctx.file.model;
+    let defined_here: std::collections::HashSet<&str> = model
+        .components
+        .iter()
+        .filter(|c| c.defines)
+        .map(|c| c.name.as_str())
+        .collect();
     let known = |name: &str| {
         ctx.api.component(name).is_some()
             || ctx.facts.script_components.contains(name)
-            || model.components.iter().any(|c| c.defines && c.name == name)
+            || defined_here.contains(name)
     };
     for c in &model.components {
         if c.defines || known(&c.name) {
