@@ -565,7 +565,11 @@ fn measure(server: &Path, root: &Path, files: usize) -> Result<Results> {
     let indexed = match conn
         .wait_for(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
     {
-        Ok((at, _)) => Some(at.saturating_duration_since(started)),
+        Ok((at, end)) => {
+            let message = end["params"]["value"]["message"].as_str().unwrap_or("");
+            eprintln!("{files}: $/progress end: {message:?}");
+            Some(at.saturating_duration_since(started))
+        }
         Err(err) => {
             eprintln!("{files}: no end of $/progress seen: {err:#}");
             None
