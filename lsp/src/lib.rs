@@ -1,1 +1,11 @@
-//! The Crescent language server.
+//! Crescent's language server: engine-aware Lua 5.4 analysis over LSP.
+//!
+//! Two layers with one rule between them: [`analysis`] is plain Rust over text and byte
+//! offsets and never imports the LSP crates; [`server`] is the only code that knows tower-lsp,
+//! and each of its handlers converts the request, runs the analysis and converts the answer.
+//! [`transport`] adapts the process's stdin for real clients.
+#![warn(missing_docs)]
+
+pub mod analysis;
+pub mod server;
+pub mod transport;

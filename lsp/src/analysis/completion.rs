@@ -1,0 +1,656 @@
+//! Completion: engine members, entity methods, component names and fields, `self` fields,
+//! locals and globals, lifecycle skeletons, modules, asset paths and keywords.
+//!
+//! The context comes from the tokens before the cursor ([`super::context`]), so completion
+//! works in a file whose tree is broken around the cursor; the model supplies locals and
+//! `self` fields from whatever parsed.
+
+use super::context::{
+    call_at, cursor_context, resolve, resolve_callee, CallContext, CursorContext, KEYWORDS,
+};
+use super::model::{open_type, takes_component, takes_component_table, Model, Ty};
+use super::{FileAnalysis, WorkspaceFacts};
+use crescent_api::{Api, Function};
+use std::collections::BTreeSet;
+
+/// What kind of thing an item completes (mapped to the editor's icons by the server).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    /// A function.
+    Function,
+    /// A method (`:`).
+    Method,
+    /// A field of a table or value.
+    Field,
+    /// A local or global variable.
+    Variable,
+    /// An engine namespace or a module.
+    Module,
+    /// A reserved word.
+    Keyword,
+    /// A code template (lifecycle skeleton).
+    Snippet,
+    /// A file path.
+    File,
+    /// A component name.
+    Component,
+}
+
+impl ItemKind {
+    fn short(self) -> &'static str {
+        match self {
+            ItemKind::Function => "fn",
+            ItemKind::Method => "me",
+            ItemKind::Field => "fd",
+            ItemKind::Variable => "lc",
+            ItemKind::Module => "md",
+            ItemKind::Keyword => "kw",
+            ItemKind::Snippet => "sn",
+            ItemKind::File => "fl",
+            ItemKind::Component => "cp",
+        }
+    }
+}
+
+/// One completion proposal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompletionItem {
+    /// What the list shows and what is filtered on.
+    pub label: String,
+    /// Kind of item.
+    pub kind: ItemKind,
+    /// One line shown beside the label (signature or type).
+    pub detail: Option<String>,
+    /// Markdown documentation.
+    pub documentation: Option<String>,
+    /// Text to insert when different from the label; a snippet when `snippet` is set.
+    pub insert_text: Option<String>,
+    /// Whether `insert_text` uses snippet syntax (`${1:x}`).
+    pub snippet: bool,
+}
+
+/// The completions at `offset` and the byte where the replaced word starts.
+#[derive(Debug, Clone, Default)]
+pub struct Completions {
+    /// Where the text being completed starts (the server replaces from here to the cursor).
+    pub replace_start: usize,
+    /// The proposals, in a stable order.
+    pub items: Vec<CompletionItem>,
+}
+
+fn item(label: impl Into<String>, kind: ItemKind) -> CompletionItem {
+    CompletionItem {
+        label: label.into(),
+        kind,
+        detail: None,
+        documentation: None,
+        insert_text: None,
+        snippet: false,
+    }
+}
+
+fn function_item(f: &Function, kind: ItemKind, prefix: &str) -> CompletionItem {
+    let mut it = item(f.name.clone(), kind);
+    it.detail = Some(format!("{prefix}{}", f.signature()));
+    it.documentation = Some(function_doc(f));
+    let args: Vec<String> = f
+        .params
+        .iter()
+        .filter(|p| !p.optional && p.name != "...")
+        .enumerate()
+        .map(|(i, p)| format!("${{{}:{}}}", i + 1, p.name))
+        .collect();
+    it.insert_text = Some(format!("{}({})", f.name, args.join(", ")));
+    it.snippet = true;
+    it
+}
+
+/// Markdown documentation of an engine function: doc line and parameters.
+pub fn function_doc(f: &Function) -> String {
+    let mut doc = f.doc.clone();
+    let documented: Vec<String> = f
+        .params
+        .iter()
+        .filter(|p| !p.doc.is_empty())
+        .map(|p| format!("- `{}`: {}", p.name, p.doc))
+        .collect();
+    if !documented.is_empty() {
+        doc.push_str("\n\n");
+        doc.push_str(&documented.join("\n"));
+    }
+    doc
+}
+
+/// Completes at byte `offset` of `text`.
+pub fn completions(
+    text: &str,
+    offset: usize,
+    file: &FileAnalysis,
+    api: &Api,
+    facts: &WorkspaceFacts,
+) -> Completions {
+    let fixed = super::repaired(text, offset, file, api);
+    let model = &fixed.as_ref().unwrap_or(file).model;
+    let ctx = cursor_context(text, offset);
+    let mut out = Completions {
+        replace_start: offset,
+        items: Vec::new(),
+    };
+    match ctx {
+        CursorContext::Comment => {}
+        CursorContext::String {
+            content_start,
+            prefix,
+            call,
+        } => {
+            out.replace_start = content_start;
+            if let Some(call) = call {
+                string_items(&call, &prefix, model, api, facts, offset, &mut out.items);
+            }
+        }
+        CursorContext::Member {
+            receiver,
+            method,
+            prefix,
+            prefix_start,
+        } => {
+            out.replace_start = prefix_start;
+            let r = resolve(&receiver, model, api, offset);
+            member_items(&r.ty, r.is_self, method, model, api, &mut out.items);
+            filter(&mut out.items, &prefix);
+        }
+        CursorContext::Name {
+            prefix,
+            prefix_start,
+            call,
+            statement_start,
+        } => {
+            out.replace_start = prefix_start;
+            if let Some(call) = &call {
+                if call.in_table {
+                    if let Some(f) = resolve_callee(&call.callee, model, api, offset)
+                        .and_then(|c| c.function(api).cloned())
+                    {
+                        if f.params
+                            .get(call.arg_index)
+                            .is_some_and(takes_component_table)
+                        {
+                            for name in component_names(model, api, facts) {
+                                let mut it = item(name.clone(), ItemKind::Component);
+                                it.insert_text = Some(format!("{name} = "));
+                                it.documentation = api.component(&name).map(|c| c.doc.clone());
+                                out.items.push(it);
+                            }
+                            filter(&mut out.items, &prefix);
+                            return out;
+                        }
+                    }
+                }
+            }
+            name_items(
+                offset,
+                statement_start && call.is_none(),
+                model,
+                api,
+                &mut out.items,
+            );
+            filter(&mut out.items, &prefix);
+        }
+    }
+    out
+}
+
+/// The engine function whose arguments hold the cursor (for signature help).
+pub fn enclosing_call(
+    text: &str,
+    offset: usize,
+    file: &FileAnalysis,
+    api: &Api,
+) -> Option<(CallContext, super::model::Callee)> {
+    let call = call_at(text, offset)?;
+    let fixed = super::repaired(text, offset, file, api);
+    let model = &fixed.as_ref().unwrap_or(file).model;
+    let callee = resolve_callee(&call.callee, model, api, offset)?;
+    Some((call, callee))
+}
+
+fn filter(items: &mut Vec<CompletionItem>, prefix: &str) {
+    if prefix.is_empty() {
+        return;
+    }
+    let p = prefix.to_lowercase();
+    items.retain(|it| {
+        let mut label = it.label.to_lowercase().into_bytes().into_iter();
+        p.bytes().all(|c| label.any(|l| l == c))
+    });
+}
+
+fn component_names(model: &Model, api: &Api, facts: &WorkspaceFacts) -> BTreeSet<String> {
+    api.components
+        .iter()
+        .map(|c| c.name.clone())
+        .chain(facts.script_components.iter().cloned())
+        .chain(
+            model
+                .components
+                .iter()
+                .filter(|c| c.defines)
+                .map(|c| c.name.clone()),
+        )
+        .collect()
+}
+
+fn string_items(
+    call: &CallContext,
+    prefix: &str,
+    model: &Model,
+    api: &Api,
+    facts: &WorkspaceFacts,
+    offset: usize,
+    items: &mut Vec<CompletionItem>,
+) {
+    let Some(callee) = resolve_callee(&call.callee, model, api, offset) else {
+        return;
+    };
+    if call.in_table {
+        return;
+    }
+    if let super::model::Callee::Global(g) = &callee {
+        if g == "require" && call.arg_index == 0 {
+            for m in &facts.modules {
+                items.push(item(m.clone(), ItemKind::Module));
+            }
+            filter(items, prefix);
+            return;
+        }
+    }
+    let Some(f) = callee.function(api) else {
+        return;
+    };
+    let param = f
+        .params
+        .get(call.arg_index)
+        .or_else(|| f.params.last().filter(|p| p.name == "..."));
+    let Some(param) = param else { return };
+    if takes_component(param) {
+        for name in component_names(model, api, facts) {
+            let mut it = item(name.clone(), ItemKind::Component);
+            match api.component(&name) {
+                Some(c) => {
+                    it.detail = Some(format!("{} component", c.ty));
+                    it.documentation = Some(c.doc.clone());
+                }
+                None => it.detail = Some("script component".into()),
+            }
+            items.push(it);
+        }
+    } else if param.doc.contains("assets/") {
+        for path in &facts.assets {
+            items.push(item(path.clone(), ItemKind::File));
+        }
+    }
+    filter(items, prefix);
+}
+
+fn member_items(
+    ty: &Option<Ty>,
+    is_self: bool,
+    method: bool,
+    model: &Model,
+    api: &Api,
+    items: &mut Vec<CompletionItem>,
+) {
+    match ty {
+        Some(Ty::Namespace(ns)) if !method => {
+            if let Some(n) = api.namespace(ns) {
+                for f in &n.functions {
+                    items.push(function_item(f, ItemKind::Function, ""));
+                }
+                for f in &n.fields {
+                    let mut it = item(f.name.clone(), ItemKind::Field);
+                    it.detail = Some(f.ty.clone());
+                    it.documentation = Some(f.doc.clone());
+                    items.push(it);
+                }
+            }
+        }
+        Some(Ty::Type(t)) => {
+            let Some(d) = api.type_def(t) else { return };
+            if method {
+                for f in &d.methods {
+                    items.push(function_item(f, ItemKind::Method, ""));
+                }
+            } else {
+                for f in &d.fields {
+                    let mut it = item(f.name.clone(), ItemKind::Field);
+                    it.detail = Some(f.ty.clone());
+                    it.documentation = Some(f.doc.clone());
+                    items.push(it);
+                }
+                if open_type(api) == Some(t.as_str()) {
+                    self_field_items(model, items);
+                }
+            }
+        }
+        Some(Ty::Component(c)) if !method => {
+            if let Some(c) = api.component(c) {
+                for f in &c.fields {
+                    let mut it = item(f.name.clone(), ItemKind::Field);
+                    it.detail = Some(f.ty.clone());
+                    it.documentation = Some(f.doc.clone());
+                    items.push(it);
+                }
+            }
+        }
+        None if is_self && !method => self_field_items(model, items),
+        _ => {}
+    }
+}
+
+fn self_field_items(model: &Model, items: &mut Vec<CompletionItem>) {
+    let mut seen = BTreeSet::new();
+    for f in &model.self_fields {
+        if seen.insert(f.name.clone()) {
+            let mut it = item(f.name.clone(), ItemKind::Field);
+            it.detail = Some("self field".into());
+            items.push(it);
+        }
+    }
+}
+
+fn name_items(
+    offset: usize,
+    statement_start: bool,
+    model: &Model,
+    api: &Api,
+    items: &mut Vec<CompletionItem>,
+) {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for i in model.locals_at(offset) {
+        let l = &model.locals[i];
+        if seen.insert(l.name.clone()) {
+            let kind = if l.kind == super::model::LocalKind::Function {
+                ItemKind::Function
+            } else {
+                ItemKind::Variable
+            };
+            let mut it = item(l.name.clone(), kind);
+            it.detail = l.init.as_ref().map(|s| format!("= {s}"));
+            items.push(it);
+        }
+    }
+    for (name, _) in &model.global_writes {
+        if seen.insert(name.clone()) {
+            let mut it = item(name.clone(), ItemKind::Variable);
+            it.detail = Some("global of this file".into());
+            items.push(it);
+        }
+    }
+    for f in &api.globals {
+        if seen.insert(f.name.clone()) {
+            items.push(function_item(f, ItemKind::Function, ""));
+        }
+    }
+    for n in &api.namespaces {
+        if seen.insert(n.name.clone()) {
+            let mut it = item(n.name.clone(), ItemKind::Module);
+            it.documentation = Some(n.doc.clone());
+            items.push(it);
+        }
+    }
+    for g in &api.sandbox.globals {
+        if seen.insert(g.clone()) {
+            items.push(item(g.clone(), ItemKind::Variable));
+        }
+    }
+    if statement_start && !model.in_function(offset) {
+        for cb in &api.callbacks {
+            if model
+                .functions
+                .iter()
+                .any(|f| f.name == cb.name && f.top_level)
+            {
+                continue;
+            }
+            let params: Vec<&str> = cb.params.iter().map(|p| p.name.as_str()).collect();
+            let mut it = item(
+                format!("function {}({})", cb.name, params.join(", ")),
+                ItemKind::Snippet,
+            );
+            it.insert_text = Some(format!(
+                "function {}({})\n\t$0\nend",
+                cb.name,
+                params.join(", ")
+            ));
+            it.snippet = true;
+            it.detail = Some("lifecycle function".into());
+            it.documentation = Some(cb.doc.clone());
+            items.push(it);
+        }
+    }
+    for k in KEYWORDS {
+        items.push(item(*k, ItemKind::Keyword));
+    }
+}
+
+/// Renders items one per line (`kind label detail`), for snapshots.
+pub fn render(items: &[CompletionItem]) -> String {
+    let mut out = String::new();
+    for it in items {
+        out.push_str(it.kind.short());
+        out.push(' ');
+        out.push_str(&it.label);
+        if let Some(d) = &it.detail {
+            out.push(' ');
+            out.push_str(d);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use expect_test::{expect, Expect};
+
+    fn check_with(fixture: &str, facts: &WorkspaceFacts, expect: Expect) {
+        let offset = fixture.find("$0").expect("fixture has $0");
+        let text = fixture.replace("$0", "");
+        let api = crescent_api::builtin();
+        let file = super::super::analyze(&text, &api);
+        let c = completions(&text, offset, &file, &api, facts);
+        expect.assert_eq(&render(&c.items));
+    }
+
+    fn check(fixture: &str, expect: Expect) {
+        check_with(fixture, &WorkspaceFacts::default(), expect)
+    }
+
+    #[test]
+    fn completes_entity_methods() {
+        check(
+            r#"
+function init(self)
+  self.entity:$0
+end
+"#,
+            expect![[r#"
+                me id id() -> integer
+                me alive alive() -> boolean
+                me get get(name: string) -> any
+                me set set(name: string, value: any)
+                me has has(name: string) -> boolean
+                me remove remove(name: string)
+                me despawn despawn()
+                me send send(name: string, data?: any)
+            "#]],
+        );
+    }
+
+    #[test]
+    fn completes_namespace_members_with_prefix() {
+        check(
+            "function update(self, dt)\n  world.sp$0\nend\n",
+            expect![[r#"
+                fn spawn spawn(components: table<string, any>, scripts?: (string|table)[]) -> Entity
+            "#]],
+        );
+    }
+
+    #[test]
+    fn completes_component_names_in_strings() {
+        let mut facts = WorkspaceFacts::default();
+        facts.script_components.insert("Health".into());
+        check_with(
+            r#"
+function update(self, dt)
+  local h = self.entity:get("$0")
+end
+"#,
+            &facts,
+            expect![[r#"
+                cp Health script component
+                cp Name string component
+                cp Transform table component
+            "#]],
+        );
+    }
+
+    #[test]
+    fn completes_component_fields_directly_and_through_a_local() {
+        check(
+            r#"
+function update(self, dt)
+  self.entity:get("Transform").$0
+end
+"#,
+            expect![[r#"
+                fd position vec3
+                fd rotation quat
+                fd scale vec3
+            "#]],
+        );
+        check(
+            r#"
+function update(self, dt)
+  local t = self.entity:get("Transform")
+  t.position.$0
+end
+"#,
+            expect![[r#"
+                fd x number
+                fd y number
+                fd z number
+            "#]],
+        );
+    }
+
+    #[test]
+    fn completes_self_fields_assigned_anywhere() {
+        check(
+            r#"
+function update(self, dt)
+  self.$0
+end
+function init(self)
+  self.speed = 3
+  self.target = world.find("boss")
+end
+"#,
+            expect![[r#"
+                fd entity Entity
+                fd speed self field
+                fd target self field
+            "#]],
+        );
+    }
+
+    #[test]
+    fn completes_with_a_syntax_error_elsewhere() {
+        check(
+            r#"
+local broken = = 1
+function update(self, dt)
+  local e = world.find("x")
+  e:des$0
+end
+"#,
+            expect![[r#"
+                me despawn despawn()
+            "#]],
+        );
+    }
+
+    #[test]
+    fn lifecycle_skeletons_at_top_level_only() {
+        check(
+            "function init(self) end\nfixed$0",
+            expect![[r#"
+                sn function fixed_update(self, dt) lifecycle function
+            "#]],
+        );
+        check("function init(self)\n  fixed$0\nend", expect![[""]]);
+    }
+
+    #[test]
+    fn completes_modules_and_assets() {
+        let mut facts = WorkspaceFacts::default();
+        facts.modules.insert("lib.util".into());
+        facts.assets.insert("levels/one.json".into());
+        check_with(
+            r#"local u = require("li$0")"#,
+            &facts,
+            expect![[r#"
+            md lib.util
+        "#]],
+        );
+        check_with(
+            r#"local l = assets.load_json("$0")"#,
+            &facts,
+            expect![[r#"
+            fl levels/one.json
+        "#]],
+        );
+    }
+
+    #[test]
+    fn any_offset_is_safe() {
+        let text = "local s = \"é漢😀\"\nfunction init(self)\n  self.entity:\nend\n";
+        let api = crescent_api::builtin();
+        let file = super::super::analyze(text, &api);
+        for offset in 0..=text.len() + 3 {
+            let _ = completions(text, offset, &file, &api, &WorkspaceFacts::default());
+            let _ = super::super::hover::hover(offset, &file, &api, &WorkspaceFacts::default());
+            let _ = super::super::signature::signature_help(text, offset, &file, &api);
+            let _ = super::super::navigation::definition(offset, &file);
+        }
+    }
+
+    #[test]
+    fn completes_component_keys_in_spawn_tables() {
+        check(
+            "function init(self)\n  world.spawn({ Tra$0 })\nend",
+            expect![[r#"
+                cp Transform
+            "#]],
+        );
+    }
+
+    #[test]
+    fn completes_locals_and_keywords() {
+        check(
+            r#"
+local speed = 1
+function update(self, dt)
+  local spare = 2
+  sp$0
+end
+"#,
+            expect![[r#"
+                lc spare = 2
+                lc speed = 1
+            "#]],
+        );
+    }
+}

@@ -1,0 +1,65 @@
+//! "Did you mean" suggestions: the closest known name by edit distance.
+
+/// Levenshtein distance between two short names, in characters.
+pub fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            let cost = usize::from(ca != *cb);
+            row[j + 1] = (prev + cost).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The candidate closest to `name`, when it is close enough to be a plausible typo: at most
+/// a third of the name's length in edits (at least one), case differences counting as half.
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let budget = (name.chars().count() / 3).max(1);
+    let lower = name.to_lowercase();
+    let mut best: Option<(usize, &'a str)> = None;
+    for c in candidates {
+        if c == name {
+            continue;
+        }
+        let d = if c.to_lowercase() == lower {
+            0
+        } else {
+            distance(name, c)
+        };
+        if d <= budget && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn close_typos_are_suggested() {
+        assert_eq!(suggest("spwn", ["spawn", "query", "find"]), Some("spawn"));
+        assert_eq!(
+            suggest("Transfrom", ["Transform", "Name"]),
+            Some("Transform")
+        );
+        assert_eq!(
+            suggest("updte", ["init", "update", "fixed_update"]),
+            Some("update")
+        );
+        assert_eq!(suggest("transform", ["Transform"]), Some("Transform"));
+    }
+
+    #[test]
+    fn distant_names_are_not() {
+        assert_eq!(suggest("xyz", ["spawn", "query"]), None);
+        assert_eq!(suggest("helper", ["update", "init"]), None);
+    }
+}

@@ -1,0 +1,75 @@
+//! `undefined-global`: a read of a global that neither the file, the engine nor Lua defines.
+
+use crate::analysis::diagnostics::{Diagnostic, Lint, LintContext, Severity};
+use crate::analysis::fuzzy::suggest;
+
+/// The lint.
+pub const LINT: Lint = Lint {
+    code: "undefined-global",
+    doc: "A global read that nothing defines; it is nil at run time, usually a typo or a missing \
+          `local`. A warning, never an error, so scripts written elsewhere still open cleanly. \
+          Example: `print(helth)`.",
+    severity: Severity::Warning,
+    run,
+};
+
+fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+    let model = &ctx.file.model;
+    let api = ctx.api;
+    let known: std::collections::HashSet<&str> = api
+        .globals
+        .iter()
+        .map(|f| f.name.as_str())
+        .chain(api.namespaces.iter().map(|n| n.name.as_str()))
+        .chain(api.sandbox.globals.iter().map(String::as_str))
+        .chain(api.sandbox.removed.iter().map(|r| r.name.as_str()))
+        .chain(api.callbacks.iter().map(|c| c.name.as_str()))
+        .chain(api.script_fields.iter().map(|f| f.name.as_str()))
+        .chain(model.global_writes.iter().map(|(n, _)| n.as_str()))
+        .collect();
+    for (name, span) in &model.global_reads {
+        if known.contains(name.as_str()) {
+            continue;
+        }
+        // Suggesting from the visible locals costs a scan of all locals; bound it on huge files.
+        let locals = if out.len() < 200 {
+            model.locals_at(span.start)
+        } else {
+            Vec::new()
+        };
+        let candidates = known
+            .iter()
+            .copied()
+            .chain(locals.iter().map(|&i| model.locals[i].name.as_str()));
+        let mut message = format!("`{name}` is not defined");
+        if let Some(s) = suggest(name, candidates) {
+            message.push_str(&format!("; did you mean `{s}`?"));
+        }
+        out.push(Diagnostic {
+            span: *span,
+            severity: LINT.severity,
+            code: LINT.code,
+            message,
+            unnecessary: false,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::diagnostics::check_diagnostics;
+
+    #[test]
+    fn undefined_reads_warn_with_suggestions() {
+        check_diagnostics(
+            r#"
+local health = 3
+counter = 0
+print(health)
+print(helth, counter, undefined_thing, math.floor(1), world)
+    --^^^^^ warning: `helth` is not defined; did you mean `health`?
+                    --^^^^^^^^^^^^^^^ warning: `undefined_thing` is not defined
+"#,
+        );
+    }
+}

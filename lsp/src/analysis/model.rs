@@ -1,0 +1,1369 @@
+//! The semantic model of one file: scopes, locals, what each name refers to, engine calls.
+//!
+//! One walk over the (possibly partial) full_moon tree produces a [`Model`] of plain data with
+//! byte spans; every feature (lints, completion, hover, navigation, summaries) reads the model
+//! instead of walking the tree again. Engine knowledge comes only from the [`Api`] value:
+//! which globals are namespaces, what a function returns, which parameters take component
+//! names. The conventions read from the API description are:
+//! - a `string` parameter whose doc mentions "component name" takes a component name, and a
+//!   `table` parameter whose doc mentions it takes a table keyed by component names;
+//! - a function with such a parameter followed by a `value` parameter defines the component
+//!   (a setter); one with a single such parameter returning `any` returns that component;
+//! - a return type `fun(): A, B` is an iterator whose first value has type `A` and whose next
+//!   values are the named components;
+//! - the type of a lifecycle callback's first parameter (`Self`) is open: scripts add fields.
+
+use crescent_api::{Api, Callback, Function};
+use full_moon::ast::{
+    self, Block, Expression, FunctionArgs, FunctionBody, Index, LastStmt, Parameter, Prefix, Stmt,
+    Suffix, Var,
+};
+use full_moon::node::Node;
+use full_moon::tokenizer::{Symbol, TokenReference, TokenType};
+
+/// A byte range of the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span from `start` to `end`.
+    pub fn new(start: usize, end: usize) -> Span {
+        Span {
+            start,
+            end: end.max(start),
+        }
+    }
+
+    /// Whether `offset` is inside or at the end of the span.
+    pub fn touches(&self, offset: usize) -> bool {
+        self.start <= offset && offset <= self.end
+    }
+}
+
+/// What the analysis knows about the value of an expression.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Ty {
+    /// An engine namespace table (`world`).
+    Namespace(String),
+    /// A value of an engine type (`Entity`, `vec3`, `Self`).
+    Type(String),
+    /// A copy of a component (`entity:get("Transform")`).
+    Component(String),
+    /// The value a `require`d module returns.
+    Module(String),
+}
+
+/// How a local came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocalKind {
+    /// `local x`.
+    Local,
+    /// `local function f`.
+    Function,
+    /// A function parameter (including the implicit `self` of `function t:m()`).
+    Param,
+    /// A `for` loop variable.
+    ForVar,
+}
+
+/// A local variable.
+#[derive(Debug, Clone)]
+pub struct Local {
+    /// Its name.
+    pub name: String,
+    /// Where it is declared (the name).
+    pub decl: Span,
+    /// Bytes where the name refers to this local.
+    pub visible: Span,
+    /// How it was declared.
+    pub kind: LocalKind,
+    /// What its value is known to be.
+    pub ty: Option<Ty>,
+    /// Source of the expression it was first bound to, shortened.
+    pub init: Option<String>,
+    /// Places that read it.
+    pub reads: Vec<Span>,
+    /// Places that assign it after the declaration.
+    pub writes: Vec<Span>,
+    /// Its Lua 5.4 attribute (`const` or `close`), if declared with one.
+    pub attrib: Option<String>,
+}
+
+/// A callable engine item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Callee {
+    /// A global function (`vec3`).
+    Global(String),
+    /// A function of a namespace (`world.spawn`).
+    Namespace(String, String),
+    /// A method of a type (`Entity:get`).
+    Method(String, String),
+}
+
+impl Callee {
+    /// The described function, if the API has it.
+    pub fn function<'a>(&self, api: &'a Api) -> Option<&'a Function> {
+        match self {
+            Callee::Global(name) => api.global(name),
+            Callee::Namespace(ns, name) => api
+                .namespace(ns)
+                .and_then(|n| n.functions.iter().find(|f| &f.name == name)),
+            Callee::Method(ty, name) => api
+                .type_def(ty)
+                .and_then(|t| t.methods.iter().find(|f| &f.name == name)),
+        }
+    }
+
+    /// How the item is written in docs: `world.spawn`, `Entity:get`, `vec3`.
+    pub fn path(&self) -> String {
+        match self {
+            Callee::Global(name) => name.clone(),
+            Callee::Namespace(ns, name) => format!("{ns}.{name}"),
+            Callee::Method(ty, name) => format!("{ty}:{name}"),
+        }
+    }
+}
+
+/// What a name in the source refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A local, by index into [`Model::locals`].
+    Local(usize),
+    /// A global of the file or the engine.
+    Global(String),
+    /// A member of a value of known type.
+    Member {
+        /// The value's type.
+        base: Ty,
+        /// The member name.
+        name: String,
+    },
+    /// A field of the script's `self`.
+    SelfField(String),
+    /// A component name inside a string.
+    Component(String),
+    /// A module name inside `require("...")`.
+    Module(String),
+}
+
+/// One name in the source and what it refers to.
+#[derive(Debug, Clone)]
+pub struct Occurrence {
+    /// The name's bytes.
+    pub span: Span,
+    /// What it refers to.
+    pub target: Target,
+}
+
+/// A call of an engine function.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The function called.
+    pub callee: Callee,
+    /// The callee's name in the source.
+    pub name_span: Span,
+    /// The whole call.
+    pub span: Span,
+    /// Number of arguments written.
+    pub args: usize,
+    /// Whether the last argument may expand to several values (a call or `...`).
+    pub open_tail: bool,
+    /// The argument list, parentheses included.
+    pub args_span: Span,
+}
+
+/// A member access the API does not know.
+#[derive(Debug, Clone)]
+pub struct UnknownMember {
+    /// The namespace or type accessed.
+    pub base: Ty,
+    /// The unknown name.
+    pub name: String,
+    /// Where the name is.
+    pub span: Span,
+    /// Whether it was called as a method (`:`).
+    pub method: bool,
+}
+
+/// A component name written as a string literal.
+#[derive(Debug, Clone)]
+pub struct ComponentUse {
+    /// The name.
+    pub name: String,
+    /// The text inside the quotes (or the table key).
+    pub span: Span,
+    /// Whether this use gives the component a value (`set`, a spawn table key).
+    pub defines: bool,
+}
+
+/// A named function declaration (`function f()`, `function M.f()`, `local function f()`).
+#[derive(Debug, Clone)]
+pub struct FunctionDecl {
+    /// Written name: `f`, `M.f`, `M:f`.
+    pub name: String,
+    /// The name in the source.
+    pub name_span: Span,
+    /// The whole declaration.
+    pub span: Span,
+    /// Parameter names (`...` for varargs).
+    pub params: Vec<String>,
+    /// Declared with `:`.
+    pub method: bool,
+    /// Declared at the top level of the file.
+    pub top_level: bool,
+    /// Assigns a global (`function f()` with no local `f` in scope).
+    pub global: bool,
+    /// `local function`.
+    pub local: bool,
+}
+
+/// An assignment to `self.name`.
+#[derive(Debug, Clone)]
+pub struct SelfField {
+    /// The field name.
+    pub name: String,
+    /// The name in the source.
+    pub span: Span,
+    /// The type of the assigned value, when known.
+    pub ty: Option<Ty>,
+}
+
+/// Everything one walk learns about a file.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    /// Every local, in declaration order.
+    pub locals: Vec<Local>,
+    /// Names and what they refer to, sorted by position.
+    pub occurrences: Vec<Occurrence>,
+    /// Calls of engine functions.
+    pub calls: Vec<Call>,
+    /// Accesses of members the API does not have.
+    pub unknown_members: Vec<UnknownMember>,
+    /// Component names in strings and spawn tables.
+    pub components: Vec<ComponentUse>,
+    /// Reads of globals (not shadowed by a local).
+    pub global_reads: Vec<(String, Span)>,
+    /// Assignments of globals (including `function f()`).
+    pub global_writes: Vec<(String, Span)>,
+    /// `global.member` paths read (`os.execute`), for sandbox checks.
+    pub global_paths: Vec<(String, Span)>,
+    /// Named function declarations.
+    pub functions: Vec<FunctionDecl>,
+    /// Spans of every function body (named or anonymous).
+    pub function_bodies: Vec<Span>,
+    /// Spans of the outermost function bodies, sorted and disjoint.
+    pub top_level_bodies: Vec<Span>,
+    /// Assignments to `self.x`, in source order.
+    pub self_fields: Vec<SelfField>,
+    /// `require("name")` calls with a literal name (the span is inside the quotes).
+    pub requires: Vec<(String, Span)>,
+}
+
+impl Model {
+    /// Builds the model of a parsed file.
+    pub fn build(ast: &ast::Ast, text: &str, api: &Api) -> Model {
+        let mut w = Walker {
+            api,
+            text,
+            model: Model::default(),
+            scopes: Vec::new(),
+            depth: 0,
+        };
+        w.block(ast.nodes(), text.len());
+        let mut model = w.model;
+        model.occurrences.sort_by_key(|o| o.span.start);
+        model
+    }
+
+    /// The occurrence under byte `offset`, if a name is there.
+    pub fn occurrence_at(&self, offset: usize) -> Option<&Occurrence> {
+        let i = self.occurrences.partition_point(|o| o.span.start <= offset);
+        self.occurrences[..i]
+            .iter()
+            .rev()
+            .take(4)
+            .find(|o| o.span.touches(offset))
+    }
+
+    /// Locals visible at `offset`, innermost (shadowing) first, one per name.
+    pub fn locals_at(&self, offset: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for (i, l) in self.locals.iter().enumerate().rev() {
+            if l.visible.start <= offset
+                && offset <= l.visible.end
+                && !out.iter().any(|&j| self.locals[j].name == l.name)
+            {
+                out.push(i);
+            }
+        }
+        out
+    }
+
+    /// The local a name at `offset` would refer to.
+    pub fn resolve_local(&self, name: &str, offset: usize) -> Option<usize> {
+        self.locals_at(offset)
+            .into_iter()
+            .find(|&i| self.locals[i].name == name)
+    }
+
+    /// Whether `offset` lies inside some function body.
+    pub fn in_function(&self, offset: usize) -> bool {
+        let i = self.top_level_bodies.partition_point(|b| b.start < offset);
+        i > 0 && offset < self.top_level_bodies[i - 1].end
+    }
+
+    /// The first assignment of each `self` field, in source order.
+    pub fn self_field(&self, name: &str) -> Option<&SelfField> {
+        self.self_fields.iter().find(|f| f.name == name)
+    }
+}
+
+/// The name of a token when it is an identifier.
+pub fn ident(token: &TokenReference) -> Option<&str> {
+    match token.token().token_type() {
+        TokenType::Identifier { identifier } => Some(identifier.as_str()),
+        _ => None,
+    }
+}
+
+/// The contents of a token when it is a quoted string literal.
+pub fn string_literal(token: &TokenReference) -> Option<&str> {
+    match token.token().token_type() {
+        TokenType::StringLiteral { literal, .. } => Some(literal.as_str()),
+        _ => None,
+    }
+}
+
+/// The byte span of a token, without trivia.
+pub fn token_span(token: &TokenReference) -> Span {
+    Span::new(
+        token.token().start_position().bytes(),
+        token.token().end_position().bytes(),
+    )
+}
+
+/// Whether a token was invented by the parser to recover from an error.
+fn phantom(token: &TokenReference) -> bool {
+    token.token().start_position().line() == 0
+}
+
+fn node_span(node: &impl Node) -> Option<Span> {
+    let (s, e) = node.range()?;
+    if s.line() == 0 {
+        return None;
+    }
+    Some(Span::new(s.bytes(), e.bytes()))
+}
+
+/// Parses an API type string into what the analysis tracks.
+pub fn ty_from_api(api: &Api, ty: &str) -> Option<Ty> {
+    let t = ty.trim().trim_end_matches('?');
+    api.type_def(t).map(|d| Ty::Type(d.name.clone()))
+}
+
+/// Whether a parameter takes a component name.
+pub fn takes_component(p: &crescent_api::Param) -> bool {
+    p.doc.contains("component name") && !p.ty.starts_with("table")
+}
+
+/// Whether a parameter takes a table keyed by component names.
+pub fn takes_component_table(p: &crescent_api::Param) -> bool {
+    p.doc.contains("component name") && p.ty.starts_with("table")
+}
+
+/// Whether a function gives the component named by its first argument a value.
+pub fn defines_component(f: &Function) -> bool {
+    f.params.first().is_some_and(takes_component)
+        && f.params.get(1).is_some_and(|p| p.name == "value")
+}
+
+/// Whether a function returns the component named by its first argument.
+pub fn returns_component(f: &Function) -> bool {
+    f.params.len() == 1
+        && takes_component(&f.params[0])
+        && f.returns.first().is_some_and(|r| r.ty == "any")
+}
+
+/// The type of `self` in lifecycle callbacks (open: scripts add fields to it).
+pub fn open_type(api: &Api) -> Option<&str> {
+    api.callbacks
+        .iter()
+        .find_map(|c| c.params.first())
+        .map(|p| p.ty.trim_end_matches('?'))
+}
+
+const SHORT: usize = 80;
+
+struct Walker<'a> {
+    api: &'a Api,
+    text: &'a str,
+    model: Model,
+    /// Indices of the locals of each open block.
+    scopes: Vec<Vec<usize>>,
+    /// Function nesting depth (0: top level).
+    depth: usize,
+}
+
+/// What is known about a prefix chain while walking its suffixes.
+struct Cursor {
+    ty: Option<Ty>,
+    callee: Option<Callee>,
+    global: Option<String>,
+    is_self: bool,
+}
+
+impl<'a> Walker<'a> {
+    fn lookup(&self, name: &str) -> Option<usize> {
+        for scope in self.scopes.iter().rev() {
+            for &i in scope.iter().rev() {
+                if self.model.locals[i].name == name {
+                    return Some(i);
+                }
+            }
+        }
+        None
+    }
+
+    fn declare(
+        &mut self,
+        token: &TokenReference,
+        kind: LocalKind,
+        ty: Option<Ty>,
+        init: Option<String>,
+        visible_from: usize,
+    ) -> Option<usize> {
+        let name = ident(token)?.to_string();
+        if phantom(token) {
+            return None;
+        }
+        let decl = token_span(token);
+        let idx = self.model.locals.len();
+        self.model.locals.push(Local {
+            name,
+            decl,
+            visible: Span::new(visible_from, usize::MAX),
+            kind,
+            ty,
+            init,
+            reads: Vec::new(),
+            writes: Vec::new(),
+            attrib: None,
+        });
+        self.model.occurrences.push(Occurrence {
+            span: decl,
+            target: Target::Local(idx),
+        });
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.push(idx);
+        }
+        Some(idx)
+    }
+
+    fn block(&mut self, block: &Block, end: usize) {
+        self.scopes.push(Vec::new());
+        self.block_in_scope(block, end);
+        self.close_scope(end);
+    }
+
+    fn close_scope(&mut self, end: usize) {
+        if let Some(scope) = self.scopes.pop() {
+            for i in scope {
+                let l = &mut self.model.locals[i];
+                l.visible.end = end.max(l.visible.start);
+            }
+        }
+    }
+
+    fn block_in_scope(&mut self, block: &Block, end: usize) {
+        for stmt in block.stmts() {
+            self.stmt(stmt, end);
+        }
+        if let Some(LastStmt::Return(ret)) = block.last_stmt() {
+            for e in ret.returns().iter() {
+                self.expr(e);
+            }
+        }
+    }
+
+    /// Offset where a block closed by `token` ends, or `fallback` when the token is missing.
+    fn end_of(&self, token: &TokenReference, fallback: usize) -> usize {
+        if phantom(token) {
+            fallback
+        } else {
+            token.token().start_position().bytes()
+        }
+    }
+
+    fn short(&self, node: &impl Node) -> Option<String> {
+        let span = node_span(node)?;
+        let text = self.text.get(span.start..span.end)?;
+        let line = text.lines().next().unwrap_or("");
+        if line.len() > SHORT || line.len() < text.len() {
+            let mut cut = line.len().min(SHORT);
+            while !line.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            Some(format!("{} …", &line[..cut]))
+        } else {
+            Some(text.to_string())
+        }
+    }
+
+    fn stmt(&mut self, stmt: &Stmt, end: usize) {
+        match stmt {
+            Stmt::LocalAssignment(local) => {
+                let tys: Vec<Option<Ty>> =
+                    local.expressions().iter().map(|e| self.expr(e)).collect();
+                let inits: Vec<Option<String>> =
+                    local.expressions().iter().map(|e| self.short(e)).collect();
+                let from = node_span(local).map(|s| s.end).unwrap_or(end);
+                let attribs: Vec<Option<String>> = local
+                    .attributes()
+                    .map(|a| a.and_then(|a| ident(a.name())).map(String::from))
+                    .collect();
+                for (i, name) in local.names().iter().enumerate() {
+                    let ty = tys.get(i).cloned().flatten();
+                    let init = inits.get(i).cloned().flatten();
+                    if let Some(idx) = self.declare(name, LocalKind::Local, ty, init, from) {
+                        self.model.locals[idx].attrib = attribs.get(i).cloned().flatten();
+                    }
+                }
+            }
+            Stmt::Assignment(assign) => {
+                let tys: Vec<Option<Ty>> =
+                    assign.expressions().iter().map(|e| self.expr(e)).collect();
+                for (i, var) in assign.variables().iter().enumerate() {
+                    let ty = tys.get(i).cloned().flatten();
+                    self.assign_var(var, ty);
+                }
+            }
+            Stmt::FunctionCall(call) => {
+                let suffixes: Vec<&Suffix> = call.suffixes().collect();
+                self.chain(call.prefix(), &suffixes, false);
+            }
+            Stmt::Do(d) => {
+                let e = self.end_of(d.end_token(), end);
+                self.block(d.block(), e);
+            }
+            Stmt::While(w) => {
+                self.expr(w.condition());
+                let e = self.end_of(w.end_token(), end);
+                self.block(w.block(), e);
+            }
+            Stmt::Repeat(r) => {
+                // The `until` condition sees the block's locals.
+                self.scopes.push(Vec::new());
+                self.block_in_scope(r.block(), end);
+                self.expr(r.until());
+                let e = node_span(r).map(|s| s.end).unwrap_or(end);
+                self.close_scope(e);
+            }
+            Stmt::If(i) => {
+                self.expr(i.condition());
+                let close = self.end_of(i.end_token(), end);
+                let mut next_starts: Vec<usize> = Vec::new();
+                if let Some(elifs) = i.else_if() {
+                    for elif in elifs {
+                        next_starts.push(self.end_of(elif.else_if_token(), close));
+                    }
+                }
+                if let Some(t) = i.else_token() {
+                    next_starts.push(self.end_of(t, close));
+                }
+                next_starts.push(close);
+                self.block(i.block(), next_starts[0]);
+                if let Some(elifs) = i.else_if() {
+                    for (k, elif) in elifs.iter().enumerate() {
+                        self.expr(elif.condition());
+                        self.block(elif.block(), next_starts[k + 1]);
+                    }
+                }
+                if let Some(b) = i.else_block() {
+                    self.block(b, close);
+                }
+            }
+            Stmt::NumericFor(f) => {
+                self.expr(f.start());
+                self.expr(f.end());
+                if let Some(s) = f.step() {
+                    self.expr(s);
+                }
+                let e = self.end_of(f.end_token(), end);
+                self.scopes.push(Vec::new());
+                let from = token_span(f.do_token()).start;
+                self.declare(f.index_variable(), LocalKind::ForVar, None, None, from);
+                self.block(f.block(), e);
+                self.close_scope(e);
+            }
+            Stmt::GenericFor(f) => {
+                let mut yields: Vec<Option<Ty>> = Vec::new();
+                for (k, e) in f.expressions().iter().enumerate() {
+                    let t = self.expr(e);
+                    if k == 0 {
+                        yields = self.iterator_yields(e);
+                    }
+                    let _ = t;
+                }
+                let e = self.end_of(f.end_token(), end);
+                self.scopes.push(Vec::new());
+                let from = token_span(f.do_token()).start;
+                for (k, name) in f.names().iter().enumerate() {
+                    let ty = yields.get(k).cloned().flatten();
+                    self.declare(name, LocalKind::ForVar, ty, None, from);
+                }
+                self.block(f.block(), e);
+                self.close_scope(e);
+            }
+            Stmt::FunctionDeclaration(decl) => self.function_declaration(decl),
+            Stmt::LocalFunction(lf) => {
+                let from = token_span(lf.name()).start;
+                let idx = self.declare(lf.name(), LocalKind::Function, None, None, from);
+                if let (Some(name), Some(span)) = (ident(lf.name()), node_span(lf.as_ref())) {
+                    self.model.functions.push(FunctionDecl {
+                        name: name.to_string(),
+                        name_span: token_span(lf.name()),
+                        span,
+                        params: params(lf.body()),
+                        method: false,
+                        top_level: self.depth == 0,
+                        global: false,
+                        local: true,
+                    });
+                }
+                if let Some(i) = idx {
+                    self.model.locals[i].init =
+                        Some(format!("function{}", self.signature_text(lf.body())));
+                }
+                self.function_body(lf.body(), false, None);
+            }
+            _ => {}
+        }
+    }
+
+    fn signature_text(&self, body: &FunctionBody) -> String {
+        format!("({})", params(body).join(", "))
+    }
+
+    fn function_declaration(&mut self, decl: &ast::FunctionDeclaration) {
+        let fname = decl.name();
+        let names: Vec<&TokenReference> = fname.names().iter().collect();
+        let Some(first) = names.first() else { return };
+        let Some(first_name) = ident(first) else {
+            return;
+        };
+        let first_span = token_span(first);
+        let local = self.lookup(first_name);
+        let single = names.len() == 1 && fname.method_name().is_none();
+        match local {
+            Some(i) => {
+                if single {
+                    self.model.locals[i].writes.push(first_span);
+                } else {
+                    self.model.locals[i].reads.push(first_span);
+                }
+                self.model.occurrences.push(Occurrence {
+                    span: first_span,
+                    target: Target::Local(i),
+                });
+            }
+            None => {
+                if single {
+                    self.model
+                        .global_writes
+                        .push((first_name.to_string(), first_span));
+                } else {
+                    self.model
+                        .global_reads
+                        .push((first_name.to_string(), first_span));
+                }
+                self.model.occurrences.push(Occurrence {
+                    span: first_span,
+                    target: Target::Global(first_name.to_string()),
+                });
+            }
+        }
+        let mut written: Vec<String> = names
+            .iter()
+            .filter_map(|t| ident(t))
+            .map(String::from)
+            .collect();
+        let mut name_span = names.last().map(|t| token_span(t)).unwrap_or(first_span);
+        let method = fname.method_name().is_some();
+        if let Some(m) = fname.method_name() {
+            if let Some(n) = ident(m) {
+                let last = written.pop().unwrap_or_default();
+                written.push(format!("{last}:{n}"));
+                name_span = token_span(m);
+            }
+        }
+        let callback = if single && local.is_none() && self.depth == 0 {
+            self.api.callback(first_name)
+        } else {
+            None
+        };
+        if let Some(span) = node_span(decl) {
+            self.model.functions.push(FunctionDecl {
+                name: written.join("."),
+                name_span,
+                span,
+                params: params(decl.body()),
+                method,
+                top_level: self.depth == 0,
+                global: single && local.is_none(),
+                local: false,
+            });
+        }
+        self.function_body(decl.body(), method, callback);
+    }
+
+    fn function_body(
+        &mut self,
+        body: &FunctionBody,
+        implicit_self: bool,
+        callback: Option<&'a Callback>,
+    ) {
+        let start = token_span(body.parameters_parentheses().tokens().0).start;
+        let end = self.end_of(body.end_token(), self.text.len());
+        self.model.function_bodies.push(Span::new(start, end));
+        if self.depth == 0 {
+            self.model.top_level_bodies.push(Span::new(start, end));
+        }
+        self.depth += 1;
+        self.scopes.push(Vec::new());
+        if implicit_self {
+            let idx = self.model.locals.len();
+            self.model.locals.push(Local {
+                name: "self".into(),
+                decl: Span::new(start, start),
+                visible: Span::new(start, usize::MAX),
+                kind: LocalKind::Param,
+                ty: None,
+                init: None,
+                reads: vec![Span::new(start, start)],
+                writes: Vec::new(),
+                attrib: None,
+            });
+            if let Some(scope) = self.scopes.last_mut() {
+                scope.push(idx);
+            }
+        }
+        for (i, p) in body.parameters().iter().enumerate() {
+            if let Parameter::Name(token) = p {
+                let ty = callback
+                    .and_then(|c| c.params.get(i))
+                    .and_then(|p| ty_from_api(self.api, &p.ty));
+                self.declare(token, LocalKind::Param, ty, None, start);
+            }
+        }
+        self.block(body.block(), end);
+        self.close_scope(end);
+        self.depth -= 1;
+    }
+
+    fn assign_var(&mut self, var: &Var, ty: Option<Ty>) {
+        match var {
+            Var::Name(token) => {
+                let Some(name) = ident(token) else { return };
+                let span = token_span(token);
+                match self.lookup(name) {
+                    Some(i) => {
+                        self.model.locals[i].writes.push(span);
+                        if self.model.locals[i].ty.is_none() {
+                            self.model.locals[i].ty = ty;
+                        }
+                        self.model.occurrences.push(Occurrence {
+                            span,
+                            target: Target::Local(i),
+                        });
+                    }
+                    None => {
+                        self.model.global_writes.push((name.to_string(), span));
+                        self.model.occurrences.push(Occurrence {
+                            span,
+                            target: Target::Global(name.to_string()),
+                        });
+                    }
+                }
+            }
+            Var::Expression(ve) => {
+                let suffixes: Vec<&Suffix> = ve.suffixes().collect();
+                // `self.x = value` records a field of the script instance.
+                if let (Prefix::Name(p), [Suffix::Index(Index::Dot { name, .. })]) =
+                    (ve.prefix(), suffixes.as_slice())
+                {
+                    if ident(p) == Some("self") && self.lookup("self").is_some() {
+                        if let Some(n) = ident(name) {
+                            let known = self.self_type_field(n);
+                            if !known {
+                                self.model.self_fields.push(SelfField {
+                                    name: n.to_string(),
+                                    span: token_span(name),
+                                    ty,
+                                });
+                            }
+                        }
+                    }
+                }
+                self.chain(ve.prefix(), &suffixes, true);
+            }
+            _ => {}
+        }
+    }
+
+    fn self_type_field(&self, name: &str) -> bool {
+        open_type(self.api)
+            .and_then(|t| self.api.type_def(t))
+            .is_some_and(|t| t.fields.iter().any(|f| f.name == name))
+    }
+
+    /// What a generic `for` over `e` binds, from an engine iterator's return type.
+    fn iterator_yields(&self, e: &Expression) -> Vec<Option<Ty>> {
+        let Expression::FunctionCall(call) = e else {
+            return Vec::new();
+        };
+        let suffixes: Vec<&Suffix> = call.suffixes().collect();
+        let Some(callee) =
+            self.static_callee(call.prefix(), &suffixes[..suffixes.len().saturating_sub(1)])
+        else {
+            return Vec::new();
+        };
+        let Some(f) = callee.function(self.api) else {
+            return Vec::new();
+        };
+        let Some(ret) = f.returns.first() else {
+            return Vec::new();
+        };
+        let Some(rest) = ret.ty.strip_prefix("fun():") else {
+            return Vec::new();
+        };
+        let first = rest.split(',').next().unwrap_or("");
+        let mut out = vec![ty_from_api(self.api, first)];
+        if f.params.first().is_some_and(takes_component) {
+            if let Some(Suffix::Call(ast::Call::AnonymousCall(args))) = suffixes.last() {
+                for name in string_args(args) {
+                    out.push(name.map(|(n, _)| Ty::Component(n)));
+                }
+            }
+        }
+        out
+    }
+
+    /// The engine function a prefix and suffixes name, without recording anything.
+    fn static_callee(&self, prefix: &Prefix, suffixes: &[&Suffix]) -> Option<Callee> {
+        let Prefix::Name(token) = prefix else {
+            return None;
+        };
+        let name = ident(token)?;
+        if self.lookup(name).is_some() {
+            return None;
+        }
+        match suffixes {
+            [] => self
+                .api
+                .global(name)
+                .map(|_| Callee::Global(name.to_string())),
+            [Suffix::Index(Index::Dot { name: member, .. })] => {
+                let m = ident(member)?;
+                let ns = self.api.namespace(name)?;
+                ns.functions
+                    .iter()
+                    .any(|f| f.name == m)
+                    .then(|| Callee::Namespace(name.to_string(), m.to_string()))
+            }
+            _ => None,
+        }
+    }
+
+    fn expr(&mut self, e: &Expression) -> Option<Ty> {
+        match e {
+            Expression::BinaryOperator { lhs, rhs, binop } => {
+                let l = self.expr(lhs);
+                let r = self.expr(rhs);
+                use full_moon::ast::BinOp;
+                match binop {
+                    BinOp::Plus(_) | BinOp::Minus(_) | BinOp::Star(_) | BinOp::Slash(_) => {
+                        match (l, r) {
+                            (_, Some(Ty::Type(t))) => Some(Ty::Type(t)),
+                            (Some(Ty::Type(t)), _) => Some(Ty::Type(t)),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                }
+            }
+            Expression::Parentheses { expression, .. } => self.expr(expression),
+            Expression::UnaryOperator { unop, expression } => {
+                let t = self.expr(expression);
+                match unop {
+                    full_moon::ast::UnOp::Minus(_) => t,
+                    _ => None,
+                }
+            }
+            Expression::Function(f) => {
+                self.function_body(f.body(), false, None);
+                None
+            }
+            Expression::FunctionCall(call) => {
+                let suffixes: Vec<&Suffix> = call.suffixes().collect();
+                self.chain(call.prefix(), &suffixes, false)
+            }
+            Expression::TableConstructor(t) => {
+                self.table(t);
+                None
+            }
+            Expression::Var(Var::Name(token)) => self.read_name(token, &[]).ty,
+            Expression::Var(Var::Expression(ve)) => {
+                let suffixes: Vec<&Suffix> = ve.suffixes().collect();
+                self.chain(ve.prefix(), &suffixes, false)
+            }
+            _ => None,
+        }
+    }
+
+    fn table(&mut self, t: &ast::TableConstructor) {
+        for field in t.fields().iter() {
+            match field {
+                ast::Field::ExpressionKey { key, value, .. } => {
+                    self.expr(key);
+                    self.expr(value);
+                }
+                ast::Field::NameKey { value, .. } => {
+                    self.expr(value);
+                }
+                ast::Field::NoKey(value) => {
+                    self.expr(value);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn read_name(&mut self, token: &TokenReference, suffixes: &[&Suffix]) -> Cursor {
+        let none = Cursor {
+            ty: None,
+            callee: None,
+            global: None,
+            is_self: false,
+        };
+        let Some(name) = ident(token) else {
+            return none;
+        };
+        if phantom(token) {
+            return none;
+        }
+        let span = token_span(token);
+        if let Some(i) = self.lookup(name) {
+            self.model.locals[i].reads.push(span);
+            self.model.occurrences.push(Occurrence {
+                span,
+                target: Target::Local(i),
+            });
+            let ty = self.model.locals[i].ty.clone();
+            let is_self = name == "self";
+            return Cursor {
+                ty,
+                callee: None,
+                global: None,
+                is_self,
+            };
+        }
+        let _ = suffixes;
+        self.model.global_reads.push((name.to_string(), span));
+        self.model.occurrences.push(Occurrence {
+            span,
+            target: Target::Global(name.to_string()),
+        });
+        Cursor {
+            ty: self
+                .api
+                .namespace(name)
+                .map(|n| Ty::Namespace(n.name.clone())),
+            callee: self
+                .api
+                .global(name)
+                .map(|f| Callee::Global(f.name.clone())),
+            global: Some(name.to_string()),
+            is_self: false,
+        }
+    }
+
+    /// Walks `prefix suffix*`, recording occurrences, calls and unknown members; returns the
+    /// type of the whole expression.
+    fn chain(&mut self, prefix: &Prefix, suffixes: &[&Suffix], write: bool) -> Option<Ty> {
+        let mut cur = match prefix {
+            Prefix::Name(token) => self.read_name(token, suffixes),
+            Prefix::Expression(e) => Cursor {
+                ty: self.expr(e),
+                callee: None,
+                global: None,
+                is_self: false,
+            },
+            _ => return None,
+        };
+        let chain_start = node_span(prefix).map(|s| s.start).unwrap_or(0);
+        let n = suffixes.len();
+        for (k, suffix) in suffixes.iter().enumerate() {
+            let last = k + 1 == n;
+            match suffix {
+                Suffix::Index(Index::Dot { name, .. }) => {
+                    let Some(member) = ident(name) else {
+                        cur = Cursor {
+                            ty: None,
+                            callee: None,
+                            global: None,
+                            is_self: false,
+                        };
+                        continue;
+                    };
+                    let span = token_span(name);
+                    if k == 0 {
+                        if let Some(g) = &cur.global {
+                            self.model
+                                .global_paths
+                                .push((format!("{g}.{member}"), Span::new(chain_start, span.end)));
+                        }
+                    }
+                    let was_self = cur.is_self;
+                    cur = self.member(cur.ty.take(), member, span, write && last, was_self);
+                }
+                Suffix::Index(Index::Brackets { expression, .. }) => {
+                    self.expr(expression);
+                    cur = Cursor {
+                        ty: None,
+                        callee: None,
+                        global: None,
+                        is_self: false,
+                    };
+                }
+                Suffix::Call(ast::Call::AnonymousCall(args)) => {
+                    let span = Span::new(
+                        chain_start,
+                        node_span(args.as_ref())
+                            .map(|s| s.end)
+                            .unwrap_or(chain_start),
+                    );
+                    let is_require = cur.global.as_deref() == Some("require");
+                    let ty = self.call(cur.callee.take(), args, span, None);
+                    if is_require {
+                        if let Some(Some((module, mspan))) = string_args(args).into_iter().next() {
+                            self.model.requires.push((module.clone(), mspan));
+                            self.model.occurrences.push(Occurrence {
+                                span: mspan,
+                                target: Target::Module(module.clone()),
+                            });
+                            cur = Cursor {
+                                ty: Some(Ty::Module(module)),
+                                callee: None,
+                                global: None,
+                                is_self: false,
+                            };
+                            continue;
+                        }
+                    }
+                    cur = Cursor {
+                        ty,
+                        callee: None,
+                        global: None,
+                        is_self: false,
+                    };
+                }
+                Suffix::Call(ast::Call::MethodCall(mc)) => {
+                    let span_name = token_span(mc.name());
+                    let span = Span::new(
+                        chain_start,
+                        node_span(mc.args()).map(|s| s.end).unwrap_or(span_name.end),
+                    );
+                    let mut callee = None;
+                    if let (Some(Ty::Type(t)), Some(m)) = (&cur.ty, ident(mc.name())) {
+                        let base = Ty::Type(t.clone());
+                        let known = self
+                            .api
+                            .type_def(t)
+                            .is_some_and(|d| d.methods.iter().any(|f| f.name == m));
+                        if known {
+                            callee = Some(Callee::Method(t.clone(), m.to_string()));
+                            self.model.occurrences.push(Occurrence {
+                                span: span_name,
+                                target: Target::Member {
+                                    base,
+                                    name: m.to_string(),
+                                },
+                            });
+                        } else if !phantom(mc.name()) {
+                            self.model.unknown_members.push(UnknownMember {
+                                base,
+                                name: m.to_string(),
+                                span: span_name,
+                                method: true,
+                            });
+                        }
+                    }
+                    let ty = self.call(callee, mc.args(), span, Some(span_name));
+                    cur = Cursor {
+                        ty,
+                        callee: None,
+                        global: None,
+                        is_self: false,
+                    };
+                }
+                _ => {
+                    cur = Cursor {
+                        ty: None,
+                        callee: None,
+                        global: None,
+                        is_self: false,
+                    };
+                }
+            }
+        }
+        cur.ty
+    }
+
+    fn member(
+        &mut self,
+        base: Option<Ty>,
+        member: &str,
+        span: Span,
+        write: bool,
+        on_self: bool,
+    ) -> Cursor {
+        let api = self.api;
+        let mut out = Cursor {
+            ty: None,
+            callee: None,
+            global: None,
+            is_self: false,
+        };
+        let target_member = |base: &Ty| Target::Member {
+            base: base.clone(),
+            name: member.to_string(),
+        };
+        match &base {
+            Some(Ty::Namespace(ns)) => {
+                let Some(n) = api.namespace(ns) else {
+                    return out;
+                };
+                if n.functions.iter().any(|f| f.name == member) {
+                    out.callee = Some(Callee::Namespace(ns.clone(), member.to_string()));
+                } else if let Some(f) = n.fields.iter().find(|f| f.name == member) {
+                    out.ty = ty_from_api(api, &f.ty);
+                } else {
+                    if !write {
+                        self.model.unknown_members.push(UnknownMember {
+                            base: Ty::Namespace(ns.clone()),
+                            name: member.to_string(),
+                            span,
+                            method: false,
+                        });
+                    }
+                    return out;
+                }
+                let b = Ty::Namespace(ns.clone());
+                self.model.occurrences.push(Occurrence {
+                    span,
+                    target: target_member(&b),
+                });
+            }
+            Some(Ty::Type(t)) => {
+                let Some(d) = api.type_def(t) else { return out };
+                if let Some(f) = d.fields.iter().find(|f| f.name == member) {
+                    out.ty = ty_from_api(api, &f.ty);
+                    let b = Ty::Type(t.clone());
+                    self.model.occurrences.push(Occurrence {
+                        span,
+                        target: target_member(&b),
+                    });
+                } else if d.methods.iter().any(|f| f.name == member) {
+                    let b = Ty::Type(t.clone());
+                    self.model.occurrences.push(Occurrence {
+                        span,
+                        target: target_member(&b),
+                    });
+                } else if open_type(api) == Some(t.as_str()) || on_self {
+                    self.model.occurrences.push(Occurrence {
+                        span,
+                        target: Target::SelfField(member.to_string()),
+                    });
+                    out.ty = self.model.self_field(member).and_then(|f| f.ty.clone());
+                } else if !write {
+                    self.model.unknown_members.push(UnknownMember {
+                        base: Ty::Type(t.clone()),
+                        name: member.to_string(),
+                        span,
+                        method: false,
+                    });
+                }
+            }
+            Some(Ty::Component(c)) => {
+                if let Some(f) = api
+                    .component(c)
+                    .and_then(|c| c.fields.iter().find(|f| f.name == member))
+                {
+                    out.ty = ty_from_api(api, &f.ty);
+                    let b = Ty::Component(c.clone());
+                    self.model.occurrences.push(Occurrence {
+                        span,
+                        target: target_member(&b),
+                    });
+                }
+            }
+            _ => {
+                if on_self {
+                    self.model.occurrences.push(Occurrence {
+                        span,
+                        target: Target::SelfField(member.to_string()),
+                    });
+                    out.ty = self.model.self_field(member).and_then(|f| f.ty.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// Walks the arguments of a call and, for engine functions, records the call, component
+    /// names and returns what it gives back.
+    fn call(
+        &mut self,
+        callee: Option<Callee>,
+        args: &FunctionArgs,
+        span: Span,
+        name_span: Option<Span>,
+    ) -> Option<Ty> {
+        let (count, open_tail) = self.args(args);
+        let callee = callee?;
+        let api = self.api;
+        let f = callee.function(api)?;
+        let args_span = node_span(args).unwrap_or(Span::new(span.end, span.end));
+        let strings = string_args(args);
+        let defines = defines_component(f);
+        for (i, p) in f.params.iter().enumerate() {
+            if takes_component(p) {
+                let range: Vec<usize> = if p.name == "..." {
+                    (i..strings.len()).collect()
+                } else {
+                    vec![i]
+                };
+                for j in range {
+                    if let Some(Some((name, s))) = strings.get(j) {
+                        self.model.components.push(ComponentUse {
+                            name: name.clone(),
+                            span: *s,
+                            defines,
+                        });
+                        self.model.occurrences.push(Occurrence {
+                            span: *s,
+                            target: Target::Component(name.clone()),
+                        });
+                    }
+                }
+            } else if takes_component_table(p) {
+                if let Some(table) = table_arg(args, i) {
+                    for field in table.fields().iter() {
+                        if let ast::Field::NameKey { key, .. } = field {
+                            if let Some(k) = ident(key) {
+                                let s = token_span(key);
+                                self.model.components.push(ComponentUse {
+                                    name: k.to_string(),
+                                    span: s,
+                                    defines: true,
+                                });
+                                self.model.occurrences.push(Occurrence {
+                                    span: s,
+                                    target: Target::Component(k.to_string()),
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let name_span = name_span.unwrap_or(Span::new(span.start, span.start));
+        self.model.calls.push(Call {
+            callee: callee.clone(),
+            name_span,
+            span,
+            args: count,
+            open_tail,
+            args_span,
+        });
+        if returns_component(f) {
+            if let Some(Some((name, _))) = strings.first() {
+                return Some(Ty::Component(name.clone()));
+            }
+            return None;
+        }
+        f.returns.first().and_then(|r| ty_from_api(api, &r.ty))
+    }
+
+    fn args(&mut self, args: &FunctionArgs) -> (usize, bool) {
+        match args {
+            FunctionArgs::Parentheses { arguments, .. } => {
+                let mut count = 0;
+                let mut open = false;
+                for e in arguments.iter() {
+                    self.expr(e);
+                    count += 1;
+                    open = matches!(e, Expression::FunctionCall(_))
+                        || matches!(e, Expression::Symbol(t) if t.is_symbol(Symbol::Ellipsis));
+                }
+                (count, open)
+            }
+            FunctionArgs::TableConstructor(t) => {
+                self.table(t);
+                (1, false)
+            }
+            _ => (1, false),
+        }
+    }
+}
+
+fn params(body: &FunctionBody) -> Vec<String> {
+    body.parameters()
+        .iter()
+        .map(|p| match p {
+            Parameter::Name(t) => ident(t).unwrap_or("").to_string(),
+            _ => "...".to_string(),
+        })
+        .collect()
+}
+
+/// The string literal arguments of a call, by position: `Some((contents, span inside quotes))`
+/// for literals, `None` for other expressions.
+pub fn string_args(args: &FunctionArgs) -> Vec<Option<(String, Span)>> {
+    let lit = |t: &TokenReference| {
+        let s = string_literal(t)?;
+        let span = token_span(t);
+        let quote = span.end.saturating_sub(span.start).saturating_sub(s.len()) / 2;
+        Some((
+            s.to_string(),
+            Span::new(span.start + quote, span.end - quote.min(span.end)),
+        ))
+    };
+    match args {
+        FunctionArgs::Parentheses { arguments, .. } => arguments
+            .iter()
+            .map(|e| match e {
+                Expression::String(t) => lit(t),
+                _ => None,
+            })
+            .collect(),
+        FunctionArgs::String(t) => vec![lit(t)],
+        _ => vec![None],
+    }
+}
+
+fn table_arg(args: &FunctionArgs, i: usize) -> Option<&ast::TableConstructor> {
+    match args {
+        FunctionArgs::Parentheses { arguments, .. } => match arguments.iter().nth(i)? {
+            Expression::TableConstructor(t) => Some(t),
+            _ => None,
+        },
+        FunctionArgs::TableConstructor(t) if i == 0 => Some(t),
+        _ => None,
+    }
+}

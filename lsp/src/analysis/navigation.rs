@@ -1,0 +1,201 @@
+//! Go to definition, find references and rename (locals only for the last two).
+
+use super::model::{Span, Target};
+use super::FileAnalysis;
+
+/// Where a name is defined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Definition {
+    /// In the same file.
+    Here(Span),
+    /// A module file, by dotted module name (`lib.util` is `scripts/lib/util.lua`).
+    Module(String),
+}
+
+/// The definition of the name at byte `offset`.
+pub fn definition(offset: usize, file: &FileAnalysis) -> Option<Definition> {
+    let model = &file.model;
+    let occ = model.occurrence_at(offset)?;
+    match &occ.target {
+        Target::Local(i) => {
+            let l = model.locals.get(*i)?;
+            // The implicit `self` of `function t:m()` has an empty declaration span.
+            (l.decl.end > l.decl.start).then_some(Definition::Here(l.decl))
+        }
+        Target::Global(name) => {
+            if let Some(f) = model.functions.iter().find(|f| f.global && &f.name == name) {
+                return Some(Definition::Here(f.name_span));
+            }
+            model
+                .global_writes
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, s)| Definition::Here(*s))
+        }
+        Target::SelfField(name) => model.self_field(name).map(|f| Definition::Here(f.span)),
+        Target::Module(name) => Some(Definition::Module(name.clone())),
+        Target::Component(name) => model
+            .components
+            .iter()
+            .find(|c| c.defines && &c.name == name)
+            .map(|c| Definition::Here(c.span)),
+        Target::Member { .. } => None,
+    }
+}
+
+/// Every span of the local under `offset`: declaration (if `include_declaration`), reads and
+/// writes, sorted.
+pub fn references(offset: usize, file: &FileAnalysis, include_declaration: bool) -> Vec<Span> {
+    let model = &file.model;
+    let Some(occ) = model.occurrence_at(offset) else {
+        return Vec::new();
+    };
+    match &occ.target {
+        Target::Local(i) => {
+            let Some(l) = model.locals.get(*i) else {
+                return Vec::new();
+            };
+            let mut out: Vec<Span> = l
+                .reads
+                .iter()
+                .chain(l.writes.iter())
+                .copied()
+                .filter(|s| s.end > s.start)
+                .collect();
+            if include_declaration && l.decl.end > l.decl.start {
+                out.push(l.decl);
+            }
+            out.sort();
+            out.dedup();
+            out
+        }
+        Target::SelfField(name) => {
+            let mut out: Vec<Span> = model
+                .occurrences
+                .iter()
+                .filter(|o| matches!(&o.target, Target::SelfField(n) if n == name))
+                .map(|o| o.span)
+                .collect();
+            out.sort();
+            out.dedup();
+            out
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Why a rename was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenameError(pub String);
+
+/// The span of the local under `offset` that a rename would change.
+pub fn prepare_rename(offset: usize, file: &FileAnalysis) -> Result<Span, RenameError> {
+    let occ = file
+        .model
+        .occurrence_at(offset)
+        .ok_or_else(|| RenameError("nothing to rename here".into()))?;
+    match occ.target {
+        Target::Local(i)
+            if file
+                .model
+                .locals
+                .get(i)
+                .is_some_and(|l| l.decl.end > l.decl.start) =>
+        {
+            Ok(occ.span)
+        }
+        Target::Local(_) => Err(RenameError("the implicit `self` cannot be renamed".into())),
+        _ => Err(RenameError("only locals can be renamed".into())),
+    }
+}
+
+/// The edits renaming the local under `offset` to `new_name`.
+pub fn rename(
+    offset: usize,
+    new_name: &str,
+    file: &FileAnalysis,
+) -> Result<Vec<(Span, String)>, RenameError> {
+    prepare_rename(offset, file)?;
+    let valid = new_name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && new_name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !super::context::KEYWORDS.contains(&new_name);
+    if !valid {
+        return Err(RenameError(format!("`{new_name}` is not a valid Lua name")));
+    }
+    Ok(references(offset, file, true)
+        .into_iter()
+        .map(|s| (s, new_name.to_string()))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setup(fixture: &str) -> (String, usize, FileAnalysis) {
+        let offset = fixture.find("$0").expect("fixture has $0");
+        let text = fixture.replace("$0", "");
+        let api = crescent_api::builtin();
+        let file = super::super::analyze(&text, &api);
+        (text, offset, file)
+    }
+
+    fn texts(text: &str, spans: &[Span]) -> Vec<String> {
+        spans
+            .iter()
+            .map(|s| format!("{}@{}", &text[s.start..s.end], s.start))
+            .collect()
+    }
+
+    #[test]
+    fn definition_of_locals_self_fields_and_modules() {
+        let (text, off, file) = setup("local speed = 1\nprint(sp$0eed)");
+        assert_eq!(
+            definition(off, &file),
+            Some(Definition::Here(Span::new(6, 11)))
+        );
+        let (text2, off2, file2) = setup("function update(self)\n  print(self.ta$0rget)\nend\nfunction init(self)\n  self.target = 1\n  self.target = 2\nend");
+        let Some(Definition::Here(s)) = definition(off2, &file2) else {
+            panic!()
+        };
+        assert_eq!(&text2[s.start..s.end], "target");
+        assert_eq!(
+            text2[..s.start].matches("self.target").count(),
+            1,
+            "the first assignment"
+        );
+        let (_, off3, file3) = setup("local u = require(\"lib.ut$0il\")");
+        assert_eq!(
+            definition(off3, &file3),
+            Some(Definition::Module("lib.util".into()))
+        );
+        let _ = text;
+    }
+
+    #[test]
+    fn references_respect_shadowing() {
+        let (text, off, file) =
+            setup("local x = 1\nprint(x)\ndo local x = 2 print(x) end\nx$0 = x + 1");
+        assert_eq!(
+            texts(&text, &references(off, &file, true)),
+            ["x@6", "x@18", "x@49", "x@53"]
+        );
+    }
+
+    #[test]
+    fn rename_checks_the_new_name() {
+        let (text, off, file) = setup("local function he$0lp() end\nhelp()");
+        let edits = rename(off, "assist", &file).expect("rename");
+        assert_eq!(edits.len(), 2);
+        assert!(rename(off, "end", &file).is_err());
+        assert!(rename(off, "2x", &file).is_err());
+        let (_, off2, file2) = setup("pri$0nt(1)");
+        assert!(rename(off2, "x", &file2).is_err());
+        let _ = text;
+    }
+}

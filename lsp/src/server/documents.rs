@@ -1,0 +1,145 @@
+//! Open documents: text, line index and a lazily computed analysis per version.
+
+use crate::analysis::{analyze, Encoding, FileAnalysis, LineCol, LineIndex};
+use crescent_api::Api;
+use std::sync::{Arc, OnceLock};
+use tower_lsp::lsp_types::{Position, Range, TextDocumentContentChangeEvent};
+
+/// One version of a document. Immutable: an edit makes a new one, so a request that took a
+/// snapshot keeps a consistent text, index and analysis while later edits arrive.
+pub struct Document {
+    /// The client's version number (0 for files read from disk).
+    pub version: i32,
+    /// The text.
+    pub text: Arc<str>,
+    /// Line starts of `text`.
+    pub line_index: Arc<LineIndex>,
+    /// The API the analysis uses.
+    pub api: Arc<Api>,
+    analysis: OnceLock<Arc<FileAnalysis>>,
+}
+
+impl Document {
+    /// A document for `text` at `version`.
+    pub fn new(version: i32, text: impl Into<Arc<str>>, api: Arc<Api>) -> Document {
+        let text: Arc<str> = text.into();
+        Document {
+            version,
+            line_index: Arc::new(LineIndex::new(&text)),
+            text,
+            api,
+            analysis: OnceLock::new(),
+        }
+    }
+
+    /// The same text analyzed against another API (after `.crescent/api.json` changed).
+    pub fn with_api(&self, api: Arc<Api>) -> Document {
+        Document {
+            version: self.version,
+            text: self.text.clone(),
+            line_index: self.line_index.clone(),
+            api,
+            analysis: OnceLock::new(),
+        }
+    }
+
+    /// The parse and model, computed on first use. Call it off the protocol loop: it parses.
+    pub fn analysis(&self) -> Arc<FileAnalysis> {
+        self.analysis
+            .get_or_init(|| Arc::new(analyze(&self.text, &self.api)))
+            .clone()
+    }
+
+    /// Byte offset of an LSP position (clamped to the text).
+    pub fn offset(&self, pos: Position, enc: Encoding) -> usize {
+        self.line_index.offset(
+            &self.text,
+            LineCol {
+                line: pos.line,
+                col: pos.character,
+            },
+            enc,
+        )
+    }
+
+    /// LSP position of a byte offset.
+    pub fn position(&self, offset: usize, enc: Encoding) -> Position {
+        let lc = self.line_index.position(&self.text, offset, enc);
+        Position::new(lc.line, lc.col)
+    }
+
+    /// LSP range of a byte span.
+    pub fn range(&self, start: usize, end: usize, enc: Encoding) -> Range {
+        Range::new(self.position(start, enc), self.position(end, enc))
+    }
+
+    /// The next version after applying `changes` in order (full or incremental).
+    pub fn apply(
+        &self,
+        version: i32,
+        changes: &[TextDocumentContentChangeEvent],
+        enc: Encoding,
+    ) -> Document {
+        let mut text = self.text.to_string();
+        let mut index = (*self.line_index).clone();
+        for change in changes {
+            match change.range {
+                None => text = change.text.clone(),
+                Some(range) => {
+                    let at = |p: Position| {
+                        index.offset(
+                            &text,
+                            LineCol {
+                                line: p.line,
+                                col: p.character,
+                            },
+                            enc,
+                        )
+                    };
+                    let start = at(range.start);
+                    let end = at(range.end).max(start);
+                    text.replace_range(start..end, &change.text);
+                }
+            }
+            index = LineIndex::new(&text);
+        }
+        Document {
+            version,
+            text: text.into(),
+            line_index: Arc::new(index),
+            api: self.api.clone(),
+            analysis: OnceLock::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(l0: u32, c0: u32, l1: u32, c1: u32, text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: Some(Range::new(Position::new(l0, c0), Position::new(l1, c1))),
+            range_length: None,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn incremental_edits_in_utf16_and_utf8() {
+        let api = Arc::new(crescent_api::builtin());
+        let doc = Document::new(1, "s = \"😀\" x\nlocal y = 1\n", api);
+        // `x` is at UTF-16 column 9 (the emoji takes two units) and byte 11.
+        let d16 = doc.apply(
+            2,
+            &[change(0, 9, 0, 10, "z"), change(1, 6, 1, 7, "w")],
+            Encoding::Utf16,
+        );
+        assert_eq!(&*d16.text, "s = \"😀\" z\nlocal w = 1\n");
+        let d8 = doc.apply(2, &[change(0, 11, 0, 12, "q")], Encoding::Utf8);
+        assert_eq!(&*d8.text, "s = \"😀\" q\nlocal y = 1\n");
+        // Out-of-range positions clamp instead of panicking.
+        let far = doc.apply(3, &[change(99, 0, 120, 5, "-- end")], Encoding::Utf16);
+        assert!(far.text.ends_with("-- end"));
+    }
+}

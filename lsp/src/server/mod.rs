@@ -1,0 +1,928 @@
+//! The LSP server layer: the only code that knows tower-lsp and the protocol types.
+//!
+//! Invariants:
+//! - every `didChange` is applied synchronously, before the handler's first `.await`, because
+//!   tower-lsp runs up to four handlers at once and a later request must see the edit;
+//! - analysis never runs on the protocol loop: handlers take an immutable [`Document`]
+//!   snapshot and run the analysis on a blocking thread, inside `catch_unwind`, so a panic
+//!   answers that one request with an error and the server goes on;
+//! - every handler reads the same: convert the input (`from_proto`), run the analysis, convert
+//!   the result ([`convert`]);
+//! - diagnostics are published per file as the static set (the lints) merged with a runtime
+//!   set (errors reported by a running game), so both sources can update independently;
+//! - full trees exist only for open documents; the [`workspace::Workspace`] keeps summaries.
+
+pub mod convert;
+pub mod documents;
+pub mod workspace;
+
+use crate::analysis::{self, Encoding};
+use crescent_api::Api;
+use documents::Document;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use tower_lsp::jsonrpc::{Error as RpcError, Result as RpcResult};
+use tower_lsp::lsp_types as lsp;
+use tower_lsp::lsp_types::{notification, request};
+use tower_lsp::{Client, ClientSocket, LanguageServer, LspService};
+use workspace::Workspace;
+
+/// Largest file read from disk for a request on a closed document.
+const MAX_DISK_FILE: u64 = 32 << 20;
+/// Most diagnostics published for one file.
+const MAX_DIAGNOSTICS: usize = 1000;
+/// Most results of a workspace symbol search.
+const MAX_SYMBOLS: usize = 1000;
+
+fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn write<T>(lock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Everything the server knows, shared by its handlers.
+struct State {
+    docs: RwLock<HashMap<lsp::Url, Arc<Document>>>,
+    workspace: RwLock<Workspace>,
+    api: RwLock<Arc<Api>>,
+    encoding: RwLock<Option<Encoding>>,
+    /// Diagnostics reported by a running game, per file; merged with the static ones.
+    runtime: RwLock<HashMap<lsp::Url, Vec<lsp::Diagnostic>>>,
+    progress_supported: RwLock<bool>,
+    watch_supported: RwLock<bool>,
+}
+
+/// The language server.
+pub struct Backend {
+    client: Client,
+    state: Arc<State>,
+}
+
+/// Builds the service for `tower_lsp::Server`.
+pub fn service() -> (LspService<Backend>, ClientSocket) {
+    LspService::new(|client| Backend {
+        client,
+        state: Arc::new(State {
+            docs: RwLock::default(),
+            workspace: RwLock::default(),
+            api: RwLock::new(Arc::new(crescent_api::builtin())),
+            encoding: RwLock::default(),
+            runtime: RwLock::default(),
+            progress_supported: RwLock::default(),
+            watch_supported: RwLock::default(),
+        }),
+    })
+}
+
+/// Runs `f` on a blocking thread, answering a panic with an internal error.
+async fn run<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> RpcResult<T> {
+    let joined = tokio::task::spawn_blocking(move || {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+    })
+    .await;
+    match joined {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(panic)) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            let mut e = RpcError::internal_error();
+            e.message = format!("internal error in crescent-lsp: {what}").into();
+            Err(e)
+        }
+        Err(_) => Err(RpcError::internal_error()),
+    }
+}
+
+fn path_of(uri: &lsp::Url) -> Option<PathBuf> {
+    (uri.scheme() == "file")
+        .then(|| uri.to_file_path().ok())
+        .flatten()
+}
+
+fn is_api_json(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "api.json")
+        && path
+            .parent()
+            .and_then(|p| p.file_name())
+            .is_some_and(|n| n == ".crescent")
+}
+
+/// The built-in API with each root's `.crescent/api.json` layered over it; the errors met.
+fn load_api(roots: &[PathBuf]) -> (Api, Vec<String>) {
+    let mut api = crescent_api::builtin();
+    let mut errors = Vec::new();
+    for root in roots {
+        let path = root.join(".crescent").join("api.json");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        match Api::from_json(&text) {
+            Ok(extra) => api.merge(extra),
+            Err(e) => errors.push(format!("{}: {e}", path.display())),
+        }
+    }
+    (api, errors)
+}
+
+impl Backend {
+    fn encoding(&self) -> Encoding {
+        read(&self.state.encoding).unwrap_or(Encoding::Utf16)
+    }
+
+    fn api(&self) -> Arc<Api> {
+        read(&self.state.api).clone()
+    }
+
+    /// The open document, or the file read from disk when it is closed.
+    fn snapshot(&self, uri: &lsp::Url) -> Option<Arc<Document>> {
+        if let Some(doc) = read(&self.state.docs).get(uri) {
+            return Some(doc.clone());
+        }
+        let path = path_of(uri)?;
+        let meta = std::fs::metadata(&path).ok()?;
+        if !meta.is_file() || meta.len() > MAX_DISK_FILE {
+            return None;
+        }
+        let text = workspace::read_text(&path)?;
+        Some(Arc::new(Document::new(0, text, self.api())))
+    }
+
+    /// Analyzes the current version of `uri` off the loop and publishes its diagnostics,
+    /// unless a newer version arrived meanwhile.
+    async fn publish(&self, uri: lsp::Url) {
+        let Some(doc) = read(&self.state.docs).get(&uri).cloned() else {
+            return;
+        };
+        let facts = read(&self.state.workspace).facts.clone();
+        let enc = self.encoding();
+        let snapshot = doc.clone();
+        let result = run(move || {
+            let file = snapshot.analysis();
+            let mut diags =
+                analysis::diagnostics::diagnostics(&snapshot.text, &file, &snapshot.api, &facts);
+            // Past the cap, keep the most severe findings.
+            if diags.len() > MAX_DIAGNOSTICS {
+                diags.sort_by_key(|d| d.severity);
+                diags.truncate(MAX_DIAGNOSTICS);
+                diags.sort_by_key(|d| (d.span.start, d.span.end));
+            }
+            let protos: Vec<lsp::Diagnostic> = diags
+                .iter()
+                .take(MAX_DIAGNOSTICS)
+                .map(|d| convert::diagnostic(&snapshot, d, enc))
+                .collect();
+            let summary = analysis::summary::summarize(&snapshot.text, &file, &snapshot.line_index);
+            (protos, summary)
+        })
+        .await;
+        let Ok((mut diags, summary)) = result else {
+            return;
+        };
+        let current = read(&self.state.docs).get(&uri).map(|d| d.version);
+        if current != Some(doc.version) {
+            return;
+        }
+        if let Some(path) = path_of(&uri) {
+            let before = read(&self.state.workspace).facts.clone();
+            write(&self.state.workspace).update(path, summary);
+            let after = read(&self.state.workspace).facts.clone();
+            if !Arc::ptr_eq(&before, &after) && before.script_components != after.script_components
+            {
+                // Another open file may now know (or no longer know) a component.
+                self.republish_others(&uri);
+            }
+        }
+        if let Some(runtime) = read(&self.state.runtime).get(&uri) {
+            diags.extend(runtime.iter().cloned());
+        }
+        self.client
+            .publish_diagnostics(uri, diags, Some(doc.version))
+            .await;
+    }
+
+    /// Publishes in the background, so a burst of edits never queues behind analysis.
+    fn spawn_publish(&self, uri: lsp::Url) {
+        let this = self.clone_handle();
+        tokio::spawn(async move { this.publish(uri).await });
+    }
+
+    /// Replaces the runtime diagnostics of a file (errors a running game reported) and
+    /// republishes it with its static diagnostics.
+    pub fn set_runtime_diagnostics(&self, uri: lsp::Url, diagnostics: Vec<lsp::Diagnostic>) {
+        write(&self.state.runtime).insert(uri.clone(), diagnostics);
+        self.spawn_publish(uri);
+    }
+
+    fn republish_others(&self, except: &lsp::Url) {
+        let uris: Vec<lsp::Url> = read(&self.state.docs)
+            .keys()
+            .filter(|u| *u != except)
+            .cloned()
+            .collect();
+        for uri in uris {
+            let this = self.clone_handle();
+            tokio::spawn(async move { this.publish(uri).await });
+        }
+    }
+
+    fn republish_all(&self) {
+        let uris: Vec<lsp::Url> = read(&self.state.docs).keys().cloned().collect();
+        for uri in uris {
+            let this = self.clone_handle();
+            tokio::spawn(async move { this.publish(uri).await });
+        }
+    }
+
+    fn clone_handle(&self) -> Backend {
+        Backend {
+            client: self.client.clone(),
+            state: self.state.clone(),
+        }
+    }
+
+    /// Reloads `.crescent/api.json` of every root and re-analyzes the open documents.
+    async fn reload_api(&self) {
+        let roots = read(&self.state.workspace).roots.clone();
+        let (api, errors) = load_api(&roots);
+        for e in errors {
+            self.client
+                .log_message(
+                    lsp::MessageType::WARNING,
+                    format!("ignoring the workspace API description: {e}"),
+                )
+                .await;
+        }
+        let api = Arc::new(api);
+        *write(&self.state.api) = api.clone();
+        {
+            let mut docs = write(&self.state.docs);
+            for doc in docs.values_mut() {
+                *doc = Arc::new(doc.with_api(api.clone()));
+            }
+        }
+        self.republish_all();
+    }
+
+    /// Indexes the workspace folders, reporting `$/progress`.
+    async fn index_workspace(&self) {
+        let roots = read(&self.state.workspace).roots.clone();
+        let token = lsp::NumberOrString::String("crescent/index".into());
+        let progress = *read(&self.state.progress_supported)
+            && self
+                .client
+                .send_request::<request::WorkDoneProgressCreate>(
+                    lsp::WorkDoneProgressCreateParams {
+                        token: token.clone(),
+                    },
+                )
+                .await
+                .is_ok();
+        let send = |value: lsp::WorkDoneProgress| {
+            let client = self.client.clone();
+            let token = token.clone();
+            async move {
+                if progress {
+                    client
+                        .send_notification::<notification::Progress>(lsp::ProgressParams {
+                            token,
+                            value: lsp::ProgressParamsValue::WorkDone(value),
+                        })
+                        .await;
+                }
+            }
+        };
+        send(lsp::WorkDoneProgress::Begin(lsp::WorkDoneProgressBegin {
+            title: "Indexing Lua scripts".into(),
+            cancellable: Some(false),
+            message: None,
+            percentage: Some(0),
+        }))
+        .await;
+        let api = self.api();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
+        let job = tokio::task::spawn_blocking(move || {
+            let mut files = Vec::new();
+            let mut assets = std::collections::BTreeSet::new();
+            for root in &roots {
+                let (f, a) = workspace::scan(root);
+                files.extend(f);
+                assets.extend(a);
+            }
+            let summaries = workspace::index(files, api, |done, total| {
+                let _ = tx.send((done, total));
+            });
+            (summaries, assets)
+        });
+        let mut last_pct = 0;
+        while let Some((done, total)) = rx.recv().await {
+            let pct = (done * 100).checked_div(total).unwrap_or(100) as u32;
+            if pct != last_pct {
+                last_pct = pct;
+                send(lsp::WorkDoneProgress::Report(lsp::WorkDoneProgressReport {
+                    cancellable: Some(false),
+                    message: Some(format!("{done}/{total} files")),
+                    percentage: Some(pct),
+                }))
+                .await;
+            }
+        }
+        let count = match job.await {
+            Ok((summaries, assets)) => {
+                let count = summaries.len();
+                let mut ws = write(&self.state.workspace);
+                for (path, s) in summaries {
+                    // Open documents already have fresher summaries.
+                    ws.summaries.entry(path).or_insert(s);
+                }
+                ws.assets = assets;
+                ws.refresh_facts();
+                count
+            }
+            Err(_) => 0,
+        };
+        send(lsp::WorkDoneProgress::End(lsp::WorkDoneProgressEnd {
+            message: Some(format!("indexed {count} files")),
+        }))
+        .await;
+        self.client
+            .log_message(
+                lsp::MessageType::INFO,
+                format!("crescent-lsp: indexed {count} Lua files"),
+            )
+            .await;
+        self.republish_all();
+    }
+
+    async fn register_watchers(&self) {
+        if !*read(&self.state.watch_supported) {
+            return;
+        }
+        let watchers = ["**/*.lua", "**/.crescent/api.json", "**/assets/**"]
+            .iter()
+            .map(|g| lsp::FileSystemWatcher {
+                glob_pattern: lsp::GlobPattern::String(g.to_string()),
+                kind: None,
+            })
+            .collect();
+        let options = lsp::DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = lsp::Registration {
+            id: "crescent-watch".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(e) = self.client.register_capability(vec![registration]).await {
+            self.client
+                .log_message(
+                    lsp::MessageType::WARNING,
+                    format!("file watching unavailable: {e}"),
+                )
+                .await;
+        }
+    }
+
+    fn asset_path(&self, path: &Path) -> Option<String> {
+        let comps: Vec<String> = path
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().to_string())
+            .collect();
+        let at = comps.iter().position(|c| c == "assets")?;
+        Some(comps[at + 1..].join("/"))
+    }
+}
+
+#[tower_lsp::async_trait]
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: lsp::InitializeParams) -> RpcResult<lsp::InitializeResult> {
+        let offered = params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_ref())
+            .is_some_and(|encs| encs.contains(&lsp::PositionEncodingKind::UTF8));
+        let enc = if offered {
+            Encoding::Utf8
+        } else {
+            Encoding::Utf16
+        };
+        *write(&self.state.encoding) = Some(enc);
+        *write(&self.state.progress_supported) = params
+            .capabilities
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false);
+        *write(&self.state.watch_supported) = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
+        let mut roots: Vec<PathBuf> = params
+            .workspace_folders
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|f| path_of(&f.uri))
+            .collect();
+        #[allow(deprecated)]
+        if roots.is_empty() {
+            if let Some(p) = params.root_uri.as_ref().and_then(path_of) {
+                roots.push(p);
+            }
+        }
+        let (api, errors) = load_api(&roots);
+        for e in errors {
+            self.client
+                .log_message(
+                    lsp::MessageType::WARNING,
+                    format!("ignoring the workspace API description: {e}"),
+                )
+                .await;
+        }
+        *write(&self.state.api) = Arc::new(api);
+        write(&self.state.workspace).roots = roots;
+        let capabilities = lsp::ServerCapabilities {
+            position_encoding: Some(convert::encoding_kind(enc)),
+            text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
+                lsp::TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                    ..Default::default()
+                },
+            )),
+            completion_provider: Some(lsp::CompletionOptions {
+                trigger_characters: Some(
+                    [".", ":", "\"", "'", "/"]
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect(),
+                ),
+                ..Default::default()
+            }),
+            hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+            signature_help_provider: Some(lsp::SignatureHelpOptions {
+                trigger_characters: Some(vec!["(".into(), ",".into()]),
+                ..Default::default()
+            }),
+            definition_provider: Some(lsp::OneOf::Left(true)),
+            references_provider: Some(lsp::OneOf::Left(true)),
+            rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: Default::default(),
+            })),
+            document_symbol_provider: Some(lsp::OneOf::Left(true)),
+            workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
+            document_formatting_provider: analysis::format::AVAILABLE
+                .then_some(lsp::OneOf::Left(true)),
+            ..Default::default()
+        };
+        Ok(lsp::InitializeResult {
+            capabilities,
+            server_info: Some(lsp::ServerInfo {
+                name: "crescent-lsp".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+        })
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        self.register_watchers().await;
+        let this = self.clone_handle();
+        tokio::spawn(async move { this.index_workspace().await });
+    }
+
+    async fn shutdown(&self) -> RpcResult<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let document = Arc::new(Document::new(doc.version, doc.text, self.api()));
+        write(&self.state.docs).insert(doc.uri.clone(), document);
+        self.spawn_publish(doc.uri);
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        // Applied before any await: a request handled after this notification sees the edit.
+        let uri = params.text_document.uri;
+        let enc = self.encoding();
+        {
+            let mut docs = write(&self.state.docs);
+            let next = match docs.get(&uri) {
+                Some(old) => old.apply(params.text_document.version, &params.content_changes, enc),
+                None => {
+                    // A change for a document never opened: take a full text if there is one.
+                    let Some(full) = params
+                        .content_changes
+                        .iter()
+                        .rev()
+                        .find(|c| c.range.is_none())
+                    else {
+                        return;
+                    };
+                    Document::new(params.text_document.version, full.text.clone(), self.api())
+                }
+            };
+            docs.insert(uri.clone(), Arc::new(next));
+        }
+        self.spawn_publish(uri);
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        write(&self.state.docs).remove(&uri);
+        // The on-disk text is what the rest of the workspace sees again.
+        if let Some(path) = path_of(&uri) {
+            let api = self.api();
+            let p = path.clone();
+            if let Ok(Some(summary)) = run(move || {
+                workspace::read_text(&p).map(|t| analysis::summary::summarize_text(&t, &api))
+            })
+            .await
+            {
+                write(&self.state.workspace).update(path, summary);
+            }
+        }
+        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+    }
+
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        let mut api_changed = false;
+        let mut to_summarize = Vec::new();
+        for change in params.changes {
+            let Some(path) = path_of(&change.uri) else {
+                continue;
+            };
+            if is_api_json(&path) {
+                api_changed = true;
+                continue;
+            }
+            let deleted = change.typ == lsp::FileChangeType::DELETED;
+            if let Some(asset) = self.asset_path(&path) {
+                let mut ws = write(&self.state.workspace);
+                if deleted {
+                    ws.assets.remove(&asset);
+                } else if path.is_file() {
+                    ws.assets.insert(asset);
+                }
+                ws.refresh_facts();
+            }
+            if path.extension().is_some_and(|e| e == "lua") {
+                if deleted {
+                    write(&self.state.workspace).remove(&path);
+                } else if !read(&self.state.docs).contains_key(&change.uri) {
+                    to_summarize.push(path);
+                }
+            }
+        }
+        if !to_summarize.is_empty() {
+            let api = self.api();
+            let done = run(move || {
+                to_summarize
+                    .into_iter()
+                    .filter_map(|p| {
+                        workspace::read_text(&p)
+                            .map(|t| (p, analysis::summary::summarize_text(&t, &api)))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .await;
+            if let Ok(done) = done {
+                let mut ws = write(&self.state.workspace);
+                for (p, s) in done {
+                    ws.update(p, s);
+                }
+            }
+        }
+        if api_changed {
+            self.reload_api().await;
+        } else {
+            self.republish_all();
+        }
+    }
+
+    async fn completion(
+        &self,
+        params: lsp::CompletionParams,
+    ) -> RpcResult<Option<lsp::CompletionResponse>> {
+        let pos = params.text_document_position;
+        let Some(doc) = self.snapshot(&pos.text_document.uri) else {
+            return Ok(None);
+        };
+        let enc = self.encoding();
+        let facts = read(&self.state.workspace).facts.clone();
+        run(move || {
+            let offset = doc.offset(pos.position, enc);
+            let file = doc.analysis();
+            let c = analysis::completion::completions(&doc.text, offset, &file, &doc.api, &facts);
+            let replace = doc.range(c.replace_start, offset, enc);
+            let items = c
+                .items
+                .iter()
+                .enumerate()
+                .map(|(i, it)| convert::completion_item(it, replace, i))
+                .collect();
+            Some(lsp::CompletionResponse::List(lsp::CompletionList {
+                is_incomplete: false,
+                items,
+            }))
+        })
+        .await
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> RpcResult<Option<lsp::Hover>> {
+        let pos = params.text_document_position_params;
+        let Some(doc) = self.snapshot(&pos.text_document.uri) else {
+            return Ok(None);
+        };
+        let enc = self.encoding();
+        let facts = read(&self.state.workspace).facts.clone();
+        run(move || {
+            let offset = doc.offset(pos.position, enc);
+            let file = doc.analysis();
+            let h = analysis::hover::hover(offset, &file, &doc.api, &facts)?;
+            Some(lsp::Hover {
+                contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                    kind: lsp::MarkupKind::Markdown,
+                    value: h.markdown,
+                }),
+                range: Some(doc.range(h.span.start, h.span.end, enc)),
+            })
+        })
+        .await
+    }
+
+    async fn signature_help(
+        &self,
+        params: lsp::SignatureHelpParams,
+    ) -> RpcResult<Option<lsp::SignatureHelp>> {
+        let pos = params.text_document_position_params;
+        let Some(doc) = self.snapshot(&pos.text_document.uri) else {
+            return Ok(None);
+        };
+        let enc = self.encoding();
+        run(move || {
+            let offset = doc.offset(pos.position, enc);
+            let file = doc.analysis();
+            let s = analysis::signature::signature_help(&doc.text, offset, &file, &doc.api)?;
+            // Parameter offsets are counted in UTF-16 units of the label.
+            let units = |b: usize| {
+                s.label
+                    .get(..b)
+                    .map(|t| t.encode_utf16().count() as u32)
+                    .unwrap_or(0)
+            };
+            let parameters = s
+                .params
+                .iter()
+                .map(|(a, b, doc)| lsp::ParameterInformation {
+                    label: lsp::ParameterLabel::LabelOffsets([units(*a), units(*b)]),
+                    documentation: (!doc.is_empty())
+                        .then(|| lsp::Documentation::String(doc.clone())),
+                })
+                .collect();
+            Some(lsp::SignatureHelp {
+                signatures: vec![lsp::SignatureInformation {
+                    label: s.label.clone(),
+                    documentation: Some(lsp::Documentation::MarkupContent(lsp::MarkupContent {
+                        kind: lsp::MarkupKind::Markdown,
+                        value: s.documentation.clone(),
+                    })),
+                    parameters: Some(parameters),
+                    active_parameter: Some(s.active as u32),
+                }],
+                active_signature: Some(0),
+                active_parameter: Some(s.active as u32),
+            })
+        })
+        .await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: lsp::GotoDefinitionParams,
+    ) -> RpcResult<Option<lsp::GotoDefinitionResponse>> {
+        let pos = params.text_document_position_params;
+        let uri = pos.text_document.uri.clone();
+        let Some(doc) = self.snapshot(&uri) else {
+            return Ok(None);
+        };
+        let enc = self.encoding();
+        let def = run(move || {
+            let offset = doc.offset(pos.position, enc);
+            let file = doc.analysis();
+            analysis::navigation::definition(offset, &file).map(|d| match d {
+                analysis::navigation::Definition::Here(s) => Ok(doc.range(s.start, s.end, enc)),
+                analysis::navigation::Definition::Module(m) => Err(m),
+            })
+        })
+        .await?;
+        Ok(match def {
+            None => None,
+            Some(Ok(range)) => Some(lsp::GotoDefinitionResponse::Scalar(lsp::Location {
+                uri,
+                range,
+            })),
+            Some(Err(module)) => {
+                let path = read(&self.state.workspace).module_path(&module);
+                path.and_then(|p| lsp::Url::from_file_path(p).ok())
+                    .map(|uri| {
+                        lsp::GotoDefinitionResponse::Scalar(lsp::Location {
+                            uri,
+                            range: lsp::Range::default(),
+                        })
+                    })
+            }
+        })
+    }
+
+    async fn references(
+        &self,
+        params: lsp::ReferenceParams,
+    ) -> RpcResult<Option<Vec<lsp::Location>>> {
+        let pos = params.text_document_position;
+        let uri = pos.text_document.uri.clone();
+        let Some(doc) = self.snapshot(&uri) else {
+            return Ok(None);
+        };
+        let enc = self.encoding();
+        let include = params.context.include_declaration;
+        run(move || {
+            let offset = doc.offset(pos.position, enc);
+            let file = doc.analysis();
+            let spans = analysis::navigation::references(offset, &file, include);
+            Some(
+                spans
+                    .into_iter()
+                    .map(|s| lsp::Location {
+                        uri: uri.clone(),
+                        range: doc.range(s.start, s.end, enc),
+                    })
+                    .collect(),
+            )
+        })
+        .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: lsp::TextDocumentPositionParams,
+    ) -> RpcResult<Option<lsp::PrepareRenameResponse>> {
+        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let enc = self.encoding();
+        let result = run(move || {
+            let offset = doc.offset(params.position, enc);
+            let file = doc.analysis();
+            analysis::navigation::prepare_rename(offset, &file)
+                .map(|s| doc.range(s.start, s.end, enc))
+        })
+        .await?;
+        match result {
+            Ok(range) => Ok(Some(lsp::PrepareRenameResponse::Range(range))),
+            Err(e) => Err(RpcError::invalid_params(e.0)),
+        }
+    }
+
+    async fn rename(&self, params: lsp::RenameParams) -> RpcResult<Option<lsp::WorkspaceEdit>> {
+        let pos = params.text_document_position;
+        let uri = pos.text_document.uri.clone();
+        let Some(doc) = self.snapshot(&uri) else {
+            return Ok(None);
+        };
+        let enc = self.encoding();
+        let new_name = params.new_name;
+        let result = run(move || {
+            let offset = doc.offset(pos.position, enc);
+            let file = doc.analysis();
+            analysis::navigation::rename(offset, &new_name, &file).map(|edits| {
+                edits
+                    .into_iter()
+                    .map(|(s, text)| lsp::TextEdit {
+                        range: doc.range(s.start, s.end, enc),
+                        new_text: text,
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .await?;
+        match result {
+            Ok(edits) => Ok(Some(lsp::WorkspaceEdit {
+                changes: Some(HashMap::from([(uri, edits)])),
+                ..Default::default()
+            })),
+            Err(e) => Err(RpcError::invalid_params(e.0)),
+        }
+    }
+
+    async fn document_symbol(
+        &self,
+        params: lsp::DocumentSymbolParams,
+    ) -> RpcResult<Option<lsp::DocumentSymbolResponse>> {
+        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let enc = self.encoding();
+        run(move || {
+            let file = doc.analysis();
+            #[allow(deprecated)]
+            let symbols = analysis::symbols::document_symbols(&file)
+                .into_iter()
+                .map(|s| lsp::DocumentSymbol {
+                    name: s.name,
+                    detail: s.detail,
+                    kind: convert::symbol_kind(s.kind),
+                    tags: None,
+                    deprecated: None,
+                    range: doc.range(s.span.start, s.span.end, enc),
+                    selection_range: doc.range(s.name_span.start, s.name_span.end, enc),
+                    children: None,
+                })
+                .collect();
+            Some(lsp::DocumentSymbolResponse::Nested(symbols))
+        })
+        .await
+    }
+
+    async fn symbol(
+        &self,
+        params: lsp::WorkspaceSymbolParams,
+    ) -> RpcResult<Option<Vec<lsp::SymbolInformation>>> {
+        let query = params.query.to_lowercase();
+        let enc = self.encoding();
+        let mut out = Vec::new();
+        let ws = read(&self.state.workspace);
+        let mut paths: Vec<&PathBuf> = ws.summaries.keys().collect();
+        paths.sort();
+        'files: for path in paths {
+            let Some(summary) = ws.summaries.get(path) else {
+                continue;
+            };
+            let Ok(uri) = lsp::Url::from_file_path(path) else {
+                continue;
+            };
+            for s in &summary.symbols {
+                let mut name = s.name.to_lowercase().into_bytes().into_iter();
+                if !query.bytes().all(|c| name.any(|n| n == c)) {
+                    continue;
+                }
+                let (a, b) = s.range(enc);
+                #[allow(deprecated)]
+                out.push(lsp::SymbolInformation {
+                    name: s.name.clone(),
+                    kind: convert::symbol_kind(s.kind),
+                    tags: None,
+                    deprecated: None,
+                    location: lsp::Location {
+                        uri: uri.clone(),
+                        range: lsp::Range::new(
+                            lsp::Position::new(a.line, a.col),
+                            lsp::Position::new(b.line, b.col),
+                        ),
+                    },
+                    container_name: path.file_name().map(|n| n.to_string_lossy().to_string()),
+                });
+                if out.len() >= MAX_SYMBOLS {
+                    break 'files;
+                }
+            }
+        }
+        Ok(Some(out))
+    }
+
+    async fn formatting(
+        &self,
+        params: lsp::DocumentFormattingParams,
+    ) -> RpcResult<Option<Vec<lsp::TextEdit>>> {
+        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let enc = self.encoding();
+        let options = analysis::format::Options {
+            indent_width: params.options.tab_size as usize,
+            use_tabs: !params.options.insert_spaces,
+        };
+        let result = run(move || {
+            analysis::format::format(&doc.text, &options).map(|formatted| {
+                (formatted != *doc.text).then(|| {
+                    vec![lsp::TextEdit {
+                        range: doc.range(0, doc.text.len(), enc),
+                        new_text: formatted,
+                    }]
+                })
+            })
+        })
+        .await?;
+        match result {
+            Ok(edits) => Ok(Some(edits.unwrap_or_default())),
+            Err(e) => Err(RpcError::invalid_params(e)),
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! The workspace index: a compact summary per Lua file, and the facts features need from it.
+//!
+//! Indexing reads and summarizes every `.lua` file under the workspace folders on parallel
+//! threads (each with a stack large enough for the parser). Only summaries are kept; full
+//! trees exist for open documents alone.
+
+use crate::analysis::summary::{summarize_text, Summary};
+use crate::analysis::WorkspaceFacts;
+use crescent_api::Api;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Directories never indexed.
+const SKIP_DIRS: &[&str] = &[".git", "target", "node_modules", ".crescent"];
+
+/// Summaries of the workspace's Lua files and what they add up to.
+#[derive(Default)]
+pub struct Workspace {
+    /// Workspace folders.
+    pub roots: Vec<PathBuf>,
+    /// One summary per Lua file.
+    pub summaries: HashMap<PathBuf, Summary>,
+    /// Files under the `assets/` folders, relative to them.
+    pub assets: BTreeSet<String>,
+    /// Derived from the summaries and assets; rebuilt when they change.
+    pub facts: Arc<WorkspaceFacts>,
+}
+
+/// Every `.lua` file and every file under an `assets/` folder below `root`.
+pub fn scan(root: &Path) -> (Vec<PathBuf>, BTreeSet<String>) {
+    let mut lua = Vec::new();
+    let mut assets = BTreeSet::new();
+    let mut stack = vec![(root.to_path_buf(), None::<PathBuf>)];
+    while let Some((dir, assets_root)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().to_string();
+            if kind.is_dir() {
+                if SKIP_DIRS.contains(&name.as_str()) {
+                    continue;
+                }
+                let next_assets = match &assets_root {
+                    Some(a) => Some(a.clone()),
+                    None if name == "assets" => Some(path.clone()),
+                    None => None,
+                };
+                stack.push((path, next_assets));
+            } else if kind.is_file() {
+                if let Some(a) = &assets_root {
+                    if let Ok(rel) = path.strip_prefix(a) {
+                        assets.insert(rel.to_string_lossy().replace('\\', "/"));
+                    }
+                }
+                if name.ends_with(".lua") {
+                    lua.push(path);
+                }
+            }
+        }
+    }
+    lua.sort();
+    (lua, assets)
+}
+
+/// Reads a file as text, replacing invalid UTF-8 rather than failing.
+pub fn read_text(path: &Path) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    Some(match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
+}
+
+/// Summarizes `files` on parallel threads, calling `progress(done, total)` now and then.
+pub fn index(
+    files: Vec<PathBuf>,
+    api: Arc<Api>,
+    progress: impl Fn(usize, usize) + Sync,
+) -> HashMap<PathBuf, Summary> {
+    let total = files.len();
+    let files = Arc::new(files);
+    let next = Arc::new(AtomicUsize::new(0));
+    let done = Arc::new(AtomicUsize::new(0));
+    let out = Arc::new(Mutex::new(HashMap::with_capacity(total)));
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(1, 8);
+    let mut handles = Vec::new();
+    for w in 0..workers {
+        let (files, next, done, out, api) = (
+            files.clone(),
+            next.clone(),
+            done.clone(),
+            out.clone(),
+            api.clone(),
+        );
+        let spawned =
+            crate::analysis::parse::spawn_parse_thread(&format!("index-{w}"), move || {
+                let mut local = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = files.get(i) else { break };
+                    if let Some(text) = read_text(path) {
+                        let summary = std::panic::catch_unwind(|| summarize_text(&text, &api))
+                            .unwrap_or_default();
+                        local.push((path.clone(), summary));
+                    }
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+                if let Ok(mut map) = out.lock() {
+                    map.extend(local);
+                }
+            });
+        if let Ok(h) = spawned {
+            handles.push(h);
+        }
+    }
+    let mut last = usize::MAX;
+    while handles.iter().any(|h| !h.is_finished()) {
+        let d = done.load(Ordering::Relaxed);
+        if d != last {
+            progress(d, total);
+            last = d;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    for h in handles {
+        let _ = h.join();
+    }
+    progress(total, total);
+    let map = match Arc::try_unwrap(out) {
+        Ok(m) => m.into_inner().unwrap_or_default(),
+        Err(shared) => shared.lock().map(|m| m.clone()).unwrap_or_default(),
+    };
+    map
+}
+
+/// The module name `require` uses for a file under a `scripts/` folder (`lib.util`).
+pub fn module_name(path: &Path) -> Option<String> {
+    let comps: Vec<String> = path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .collect();
+    let at = comps.iter().rposition(|c| c == "scripts")?;
+    let rest = &comps[at + 1..];
+    let last = rest.last()?.strip_suffix(".lua")?;
+    let mut parts: Vec<&str> = rest[..rest.len() - 1].iter().map(String::as_str).collect();
+    parts.push(last);
+    Some(parts.join("."))
+}
+
+impl Workspace {
+    /// Recomputes the facts from the summaries and assets.
+    pub fn refresh_facts(&mut self) {
+        let mut facts = WorkspaceFacts::default();
+        for (path, s) in &self.summaries {
+            facts
+                .script_components
+                .extend(s.script_components.iter().cloned());
+            if let Some(m) = module_name(path) {
+                facts.modules.insert(m);
+            }
+        }
+        facts.assets = self.assets.clone();
+        self.facts = Arc::new(facts);
+    }
+
+    /// Replaces one file's summary; refreshes the facts only when what they depend on changed.
+    pub fn update(&mut self, path: PathBuf, summary: Summary) {
+        let changed = match self.summaries.get(&path) {
+            Some(old) => old.script_components != summary.script_components,
+            None => true,
+        };
+        self.summaries.insert(path, summary);
+        if changed {
+            self.refresh_facts();
+        }
+    }
+
+    /// Forgets a deleted file.
+    pub fn remove(&mut self, path: &Path) {
+        if self.summaries.remove(path).is_some() {
+            self.refresh_facts();
+        }
+    }
+
+    /// The file of a dotted module name, if the workspace has it.
+    pub fn module_path(&self, module: &str) -> Option<PathBuf> {
+        self.summaries
+            .keys()
+            .filter(|p| module_name(p).as_deref() == Some(module))
+            .min()
+            .cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indexes_scripts_modules_and_assets() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("scripts/lib")).expect("mkdir");
+        std::fs::create_dir_all(root.join("assets/levels")).expect("mkdir");
+        std::fs::write(
+            root.join("scripts/player.lua"),
+            "function init(self) self.entity:set(\"Ammo\", 1) end",
+        )
+        .expect("write");
+        std::fs::write(
+            root.join("scripts/lib/util.lua"),
+            b"return { name = \"\xff\xfe\" }",
+        )
+        .expect("write");
+        std::fs::write(root.join("assets/levels/one.json"), "{}").expect("write");
+        let (files, assets) = scan(root);
+        assert_eq!(files.len(), 2);
+        let mut ws = Workspace {
+            summaries: index(files, Arc::new(crescent_api::builtin()), |_, _| {}),
+            assets,
+            ..Workspace::default()
+        };
+        ws.refresh_facts();
+        assert!(ws.facts.script_components.contains("Ammo"));
+        assert!(ws.facts.modules.contains("lib.util"));
+        assert!(ws.facts.modules.contains("player"));
+        assert!(ws.facts.assets.contains("levels/one.json"));
+        assert_eq!(
+            ws.module_path("lib.util"),
+            Some(root.join("scripts/lib/util.lua"))
+        );
+    }
+}

@@ -1,0 +1,1 @@
+function name:3() end

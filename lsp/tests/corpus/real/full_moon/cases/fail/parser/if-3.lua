@@ -1,0 +1,1 @@
+if local then end

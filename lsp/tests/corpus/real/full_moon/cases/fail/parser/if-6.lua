@@ -1,0 +1,4 @@
+if x then
+else then
+	call()
+end

@@ -1,0 +1,4 @@
+local function x()
+	return 1
+	return 2
+end

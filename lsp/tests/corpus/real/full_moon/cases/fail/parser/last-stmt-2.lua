@@ -1,0 +1,4 @@
+local a = pcall(function()
+	return
+	return
+end)

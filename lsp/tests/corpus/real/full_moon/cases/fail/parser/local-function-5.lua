@@ -1,0 +1,3 @@
+local function do()
+	call()
+end

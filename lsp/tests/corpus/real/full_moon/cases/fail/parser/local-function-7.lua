@@ -1,0 +1,3 @@
+local function foo(x, y,)
+	print(x, y)
+end

@@ -1,0 +1,1 @@
+for local = 1, 10 do end

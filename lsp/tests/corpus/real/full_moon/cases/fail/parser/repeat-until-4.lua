@@ -1,0 +1,3 @@
+repeat
+	call()
+until end

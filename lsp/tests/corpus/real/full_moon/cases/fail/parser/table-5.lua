@@ -1,0 +1,3 @@
+return {
+	until = 1,
+}

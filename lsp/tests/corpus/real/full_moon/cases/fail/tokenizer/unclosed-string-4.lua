@@ -1,0 +1,2 @@
+"recover
+local x = 1

@@ -1,0 +1,3 @@
+local x = function()
+	call(1)
+end

@@ -1,0 +1,3 @@
+call(function()
+	foo("bar")
+end)

@@ -1,0 +1,1 @@
+gui.Label.Text = "LOADING DATA" .. ("."):rep(dotCount)

@@ -1,0 +1,3 @@
+call()
+call(1)
+call(1, 2)

@@ -1,0 +1,3 @@
+do
+	call()
+end

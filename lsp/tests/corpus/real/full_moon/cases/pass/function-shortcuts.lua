@@ -1,0 +1,2 @@
+call { x = 1 }
+call "hello"

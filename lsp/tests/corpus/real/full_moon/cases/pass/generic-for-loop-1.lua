@@ -1,0 +1,3 @@
+for index, value in pairs(list) do
+	call(index, value)
+end

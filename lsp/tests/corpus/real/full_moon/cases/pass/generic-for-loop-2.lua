@@ -1,0 +1,3 @@
+for index, value in next, list do
+	call(index, value)
+end

@@ -1,0 +1,2 @@
+-- goto as an identifier is permitted in lua 5.1
+self.goto("foo")

@@ -1,0 +1,5 @@
+if x then
+	foo()
+else
+	bar()
+end

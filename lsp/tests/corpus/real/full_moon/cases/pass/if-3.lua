@@ -1,0 +1,5 @@
+if x then
+	foo()
+elseif y then
+	bar()
+end

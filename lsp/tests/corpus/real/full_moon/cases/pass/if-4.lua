@@ -1,0 +1,7 @@
+if x then
+	foo()
+elseif y then
+	bar()
+else
+	baz()
+end

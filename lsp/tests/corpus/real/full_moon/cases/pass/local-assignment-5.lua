@@ -1,0 +1,3 @@
+local x = 1
+-- Then a comment
+local y = 1

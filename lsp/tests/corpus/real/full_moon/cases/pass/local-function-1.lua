@@ -1,0 +1,3 @@
+local function x()
+	call(1)
+end

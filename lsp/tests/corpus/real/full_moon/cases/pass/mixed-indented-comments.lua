@@ -1,0 +1,4 @@
+	-- Indented single line
+	--[[
+		Indented multi line
+	]]

@@ -1,0 +1,5 @@
+--[[
+	such comments
+	much lines
+	wow
+]]

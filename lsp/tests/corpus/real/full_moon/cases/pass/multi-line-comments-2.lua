@@ -1,0 +1,4 @@
+--[=[
+	never have i used these weird equals signs comments
+	but im sure someone does
+]=]

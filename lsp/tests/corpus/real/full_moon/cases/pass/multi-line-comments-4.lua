@@ -1,0 +1,5 @@
+--[=====[
+	lua be like
+]====]
+	still going
+]=====]

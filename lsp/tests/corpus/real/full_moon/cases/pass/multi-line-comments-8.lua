@@ -1,0 +1,2 @@
+--[[👨🏾‍💻]]
+local more_code = here

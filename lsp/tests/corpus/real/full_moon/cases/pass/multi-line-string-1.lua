@@ -1,0 +1,4 @@
+local x = [[Full Moon
+is a
+lossless
+Lua parser]]

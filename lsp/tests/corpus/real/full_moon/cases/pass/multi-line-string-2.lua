@@ -1,0 +1,3 @@
+local x = [=[This is
+several equal
+signs]=]

@@ -1,0 +1,2 @@
+local emoji = [[🧓🏽]]
+local more_code = here

@@ -1,0 +1,1 @@
+local x = [=[\v<((do|load)file|require)\s*\(?['"]\zs[^'"]+\ze['"]]=]

@@ -1,0 +1,9 @@
+do
+	return 1
+end
+
+do
+	break
+end
+
+return call()

@@ -1,0 +1,2 @@
+-- hello world
+-- and doge you too

@@ -1,0 +1,1 @@
+-- tab	in comment

@@ -1,0 +1,4 @@
+call("double")
+call('single')
+call("foo\nbar")
+call("")

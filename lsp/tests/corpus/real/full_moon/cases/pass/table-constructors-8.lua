@@ -1,0 +1,4 @@
+return {
+	["Noob Attack: Periastron"] = "Noob Attack - Periastron";
+	["Noob Attack꞉ Periastron"] = "Noob Attack - Periastron";
+}

@@ -1,0 +1,4 @@
+while condition do
+	call()
+	break
+end

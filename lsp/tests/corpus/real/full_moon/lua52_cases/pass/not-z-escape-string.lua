@@ -1,0 +1,2 @@
+print("testing \
+	   twelve")

@@ -1,0 +1,2 @@
+print("testing \z
+	   twelve")

@@ -1,0 +1,419 @@
+//! Protocol round trips through the real server over an in-memory pipe.
+
+use serde_json::{json, Value};
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::sync::mpsc;
+
+struct Client {
+    writer: tokio::io::WriteHalf<tokio::io::DuplexStream>,
+    incoming: mpsc::UnboundedReceiver<Value>,
+    /// Notifications seen while waiting for something else.
+    seen: Vec<Value>,
+    next_id: i64,
+}
+
+async fn write_frame(w: &mut tokio::io::WriteHalf<tokio::io::DuplexStream>, v: &Value) {
+    let body = v.to_string();
+    let frame = format!("Content-Length: {}\r\n\r\n{}", body.len(), body);
+    w.write_all(frame.as_bytes()).await.expect("write");
+    w.flush().await.expect("flush");
+}
+
+impl Client {
+    fn start() -> Client {
+        let (service, socket) = crescent_lsp::server::service();
+        let (client_io, server_io) = tokio::io::duplex(1 << 22);
+        let (sr, sw) = tokio::io::split(server_io);
+        tokio::spawn(tower_lsp::Server::new(sr, sw, socket).serve(service));
+        let (cr, cw) = tokio::io::split(client_io);
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let mut reader = BufReader::new(cr);
+            loop {
+                let mut len = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.strip_prefix("Content-Length: ") {
+                        len = v.parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0; len];
+                if reader.read_exact(&mut body).await.is_err() {
+                    return;
+                }
+                if let Ok(v) = serde_json::from_slice::<Value>(&body) {
+                    if tx.send(v).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        Client {
+            writer: cw,
+            incoming: rx,
+            seen: Vec::new(),
+            next_id: 1,
+        }
+    }
+
+    async fn next(&mut self) -> Value {
+        let v = tokio::time::timeout(Duration::from_secs(30), self.incoming.recv())
+            .await
+            .expect("the server answers within 30 s")
+            .expect("the server is running");
+        // Answer the server's own requests (progress tokens, registrations).
+        if v.get("method").is_some() && v.get("id").is_some() {
+            let reply = json!({"jsonrpc": "2.0", "id": v["id"], "result": null});
+            write_frame(&mut self.writer, &reply).await;
+        }
+        v
+    }
+
+    async fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        let mut msg = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+        if msg["params"].is_null() {
+            // tower-lsp refuses `"params": null`; the stdio transport drops it for real clients.
+            msg.as_object_mut().map(|m| m.remove("params"));
+        }
+        write_frame(&mut self.writer, &msg).await;
+        loop {
+            let v = self.next().await;
+            if v.get("id") == Some(&json!(id)) && v.get("method").is_none() {
+                return v;
+            }
+            self.seen.push(v);
+        }
+    }
+
+    async fn notify(&mut self, method: &str, params: Value) {
+        let msg = json!({"jsonrpc": "2.0", "method": method, "params": params});
+        write_frame(&mut self.writer, &msg).await;
+    }
+
+    async fn wait_for(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.seen.iter().position(&pred) {
+            return self.seen.remove(i);
+        }
+        loop {
+            let v = self.next().await;
+            if pred(&v) {
+                return v;
+            }
+            self.seen.push(v);
+        }
+    }
+
+    async fn initialize(&mut self, root: Option<&std::path::Path>, utf8: bool) -> Value {
+        let encodings = if utf8 {
+            json!(["utf-8", "utf-16"])
+        } else {
+            json!(["utf-16"])
+        };
+        let root_uri = root.map(|r| format!("file://{}", r.display()));
+        let folders = root_uri
+            .as_ref()
+            .map(|u| json!([{"uri": u, "name": "game"}]));
+        let r = self
+            .request(
+                "initialize",
+                json!({
+                    "processId": null,
+                    "rootUri": root_uri,
+                    "workspaceFolders": folders,
+                    "capabilities": {
+                        "general": {"positionEncodings": encodings},
+                        "window": {"workDoneProgress": true},
+                        "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}
+                    }
+                }),
+            )
+            .await;
+        self.notify("initialized", json!({})).await;
+        r
+    }
+}
+
+fn diagnostics_for<'a>(uri: &'a str) -> impl Fn(&Value) -> bool + 'a {
+    move |v: &Value| v["method"] == "textDocument/publishDiagnostics" && v["params"]["uri"] == uri
+}
+
+#[tokio::test]
+async fn negotiates_utf8_and_publishes_engine_diagnostics() {
+    let mut c = Client::start();
+    let init = c.initialize(None, true).await;
+    assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-8");
+    let uri = "file:///nowhere/scripts/a.lua";
+    let text = "function update(self, dt)\n  local s = \"é😀\" world.spwn({})\nend\n";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
+    )
+    .await;
+    let d = c.wait_for(diagnostics_for(uri)).await;
+    let diags = d["params"]["diagnostics"]
+        .as_array()
+        .expect("array")
+        .clone();
+    let unknown = diags
+        .iter()
+        .find(|d| d["code"] == "unknown-member")
+        .expect("unknown member reported");
+    // In UTF-8 columns `spwn` starts after `  local s = "é😀" world.`: 27 bytes (20 UTF-16 units).
+    assert_eq!(
+        unknown["range"]["start"],
+        json!({"line": 1, "character": 27})
+    );
+    assert!(unknown["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("did you mean `spawn`"));
+}
+
+#[tokio::test]
+async fn utf16_by_default_and_edits_apply_before_the_next_request() {
+    let mut c = Client::start();
+    let init = c.initialize(None, false).await;
+    assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-16");
+    let uri = "file:///nowhere/scripts/b.lua";
+    let text = "function init(self)\n  local s = \"😀\"\n  \nend\n";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
+    )
+    .await;
+    // Type `self.entity:` on the empty line and ask for completion at once.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
+            {"range": {"start": {"line": 2, "character": 2}, "end": {"line": 2, "character": 2}}, "text": "self.entity:"}
+        ]}),
+    )
+    .await;
+    let r = c
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 2, "character": 14}}),
+        )
+        .await;
+    let labels: Vec<String> = r["result"]["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["label"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(labels.contains(&"despawn".to_string()), "{labels:?}");
+    // A UTF-16 position after the emoji (2 units) maps to the right place for hover.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [
+            {"range": {"start": {"line": 1, "character": 16}, "end": {"line": 1, "character": 16}}, "text": " print(s)"}
+        ]}),
+    )
+    .await;
+    let h = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 23}}),
+        )
+        .await;
+    let value = h["result"]["contents"]["value"].as_str().unwrap_or("");
+    assert!(value.contains("local s = \"😀\""), "{h}");
+}
+
+#[tokio::test]
+async fn odd_requests_get_sensible_answers() {
+    let mut c = Client::start();
+    c.initialize(None, false).await;
+    let r = c
+        .request("textDocument/completion", json!({"textDocument": {"uri": "file:///no/such/file.lua"}, "position": {"line": 5, "character": 5}}))
+        .await;
+    assert_eq!(r["result"], Value::Null, "{r}");
+    let uri = "untitled:x";
+    c.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": "local x = 1"}})).await;
+    let r = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 999, "character": 999}}),
+        )
+        .await;
+    assert!(r.get("error").is_none(), "{r}");
+    let r = c
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 7}}),
+        )
+        .await;
+    assert_eq!(
+        r["result"]["range"]["start"],
+        json!({"line": 0, "character": 6}),
+        "{r}"
+    );
+    let r = c.request("shutdown", Value::Null).await;
+    assert!(r.get("error").is_none(), "{r}");
+}
+
+#[tokio::test]
+async fn indexes_the_workspace_with_progress_and_reads_api_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("scripts")).expect("mkdir");
+    std::fs::create_dir_all(root.join(".crescent")).expect("mkdir");
+    std::fs::write(
+        root.join("scripts/shield.lua"),
+        "function init(self) self.entity:set(\"Shield\", 3) end\n",
+    )
+    .expect("write");
+    let host = json!({"schema": 1, "crescent": "", "globals": [], "namespaces": [], "types": [], "callbacks": [], "script_fields": [],
+        "components": [{"name": "Health", "doc": "hit points", "type": "table", "fields": [{"name": "hp", "type": "integer"}], "origin": "host"}],
+        "sandbox": {"globals": [], "partial": [], "removed": []}});
+    std::fs::write(root.join(".crescent/api.json"), host.to_string()).expect("write");
+    let mut c = Client::start();
+    c.initialize(Some(root), false).await;
+    c.wait_for(|v| v["method"] == "$/progress" && v["params"]["value"]["kind"] == "end")
+        .await;
+    let uri = format!("file://{}/scripts/player.lua", root.display());
+    let text = "function update(self, dt)\n  print(self.entity:get(\"Health\"), self.entity:get(\"Shield\"), self.entity:get(\"Mana\"))\nend\n";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
+    )
+    .await;
+    let d = c.wait_for(diagnostics_for(&uri)).await;
+    let messages: Vec<String> = d["params"]["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|d| d["message"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(messages, ["unknown component `Mana`"]);
+    let r = c
+        .request("workspace/symbol", json!({"query": "init"}))
+        .await;
+    assert!(
+        r["result"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|s| s["name"] == "init")),
+        "{r}"
+    );
+
+    // `require` goes to the module's file.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": "local shield = require(\"shield\")\nprint(shield)\n"}]}),
+    )
+    .await;
+    let r = c
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 26}}),
+        )
+        .await;
+    let target = r["result"]["uri"].as_str().unwrap_or("");
+    assert!(target.ends_with("/scripts/shield.lua"), "{r}");
+
+    // The host registers a new component: the workspace's api.json changes on disk.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": "function init(self) print(self.entity:get(\"Mana\")) end\n"}]}),
+    )
+    .await;
+    let d = c
+        .wait_for(|v| diagnostics_for(&uri)(v) && v["params"]["version"] == 3)
+        .await;
+    assert_eq!(
+        d["params"]["diagnostics"].as_array().map(Vec::len),
+        Some(1),
+        "{d}"
+    );
+    let mut with_mana = host.clone();
+    if let Some(components) = with_mana["components"].as_array_mut() {
+        components
+            .push(json!({"name": "Mana", "doc": "magic", "type": "number", "origin": "host"}));
+    }
+    std::fs::write(root.join(".crescent/api.json"), with_mana.to_string()).expect("write");
+    let api_uri = format!("file://{}/.crescent/api.json", root.display());
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": api_uri, "type": 2}]}),
+    )
+    .await;
+    let d = c
+        .wait_for(|v| {
+            diagnostics_for(&uri)(v)
+                && v["params"]["version"] == 3
+                && v["params"]["diagnostics"]
+                    .as_array()
+                    .is_some_and(|a| a.is_empty())
+        })
+        .await;
+    assert_eq!(d["params"]["uri"], uri.as_str());
+}
+
+#[tokio::test]
+async fn closed_files_with_invalid_utf8_and_large_files_are_answered() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("broken.lua");
+    std::fs::write(
+        &path,
+        b"local name = \"\xff\xfe\"\nfunction init(self) print(name) end\n",
+    )
+    .expect("write");
+    let mut c = Client::start();
+    c.initialize(None, false).await;
+    let uri = format!("file://{}", path.display());
+    let r = c
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let names: Vec<&str> = r["result"]
+        .as_array()
+        .expect("symbols")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert!(names.contains(&"init") && names.contains(&"name"), "{r}");
+    let r = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 27}}),
+        )
+        .await;
+    assert!(
+        r["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .contains("local name"),
+        "{r}"
+    );
+    // A large open file still gets its diagnostics.
+    let big_uri = "file:///nowhere/big.lua";
+    let mut big = String::new();
+    for i in 0..20_000 {
+        big.push_str(&format!("local v{i} = world.find(\"e{i}\")\n"));
+    }
+    big.push_str("world.spwn({})\n");
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": big_uri, "languageId": "lua", "version": 1, "text": big}}),
+    )
+    .await;
+    let d = c.wait_for(diagnostics_for(big_uri)).await;
+    let diags = d["params"]["diagnostics"].as_array().expect("array");
+    assert!(
+        diags.iter().any(|d| d["code"] == "unknown-member"),
+        "the error at the end is found"
+    );
+    assert!(diags.len() <= 1000, "diagnostics are capped per file");
+}
