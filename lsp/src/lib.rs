@@ -1,1 +1,3 @@
 //! The Crescent language server.
+
+pub mod live;
