@@ -3,9 +3,11 @@
 //! Two layers with one rule between them: [`analysis`] is plain Rust over text and byte
 //! offsets and never imports the LSP crates; [`server`] is the only code that knows tower-lsp,
 //! and each of its handlers converts the request, runs the analysis and converts the answer.
-//! [`transport`] adapts the process's stdin for real clients.
+//! [`transport`] adapts the process's stdin for real clients; [`live`] joins a running game
+//! through its dev channel.
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod live;
 pub mod server;
 pub mod transport;

@@ -2,7 +2,7 @@
 //! stdio the way an editor does (Content-Length framing, JSON-RPC requests, notifications).
 
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -82,7 +82,10 @@ impl LspClient {
                 }
             }),
         );
-        assert!(result.get("capabilities").is_some(), "initialize answered {result}");
+        assert!(
+            result.get("capabilities").is_some(),
+            "initialize answered {result}"
+        );
         client.notify("initialized", json!({}));
         client
     }

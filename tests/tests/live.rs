@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 const GOOD: &str = "function init(self)\n  self.n = 0\nend\n\nfunction update(self, dt)\n  self.n = self.n + 1\nend\n";
 const RUNTIME_ERROR: &str = "function init(self)\n  self.n = 0\nend\n\nfunction update(self, dt)\n  if self.n >= 0 then error(\"the script broke\") end\n  self.n = self.n + 1\nend\n";
-const SYNTAX_ERROR: &str = "function init(self)\n  self.n = 0\nend\n\nfunction update(self, dt)\n  self.n = = 1\nend\n";
+const SYNTAX_ERROR: &str =
+    "function init(self)\n  self.n = 0\nend\n\nfunction update(self, dt)\n  self.n = = 1\nend\n";
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -140,7 +141,9 @@ fn runtime_errors_reach_the_editor_and_reloads_clear_them() {
         })
         .expect("a reloaded notification");
     assert_eq!(reloaded["params"]["uri"], uri.as_str());
-    assert!(reloaded["params"]["ms"].as_f64().is_some_and(|ms| ms >= 0.0));
+    assert!(reloaded["params"]["ms"]
+        .as_f64()
+        .is_some_and(|ms| ms >= 0.0));
     assert!(
         lsp.wait_for(WAIT, |m| crescent_diagnostics(m, &uri)
             .is_some_and(|d| d.is_empty()))

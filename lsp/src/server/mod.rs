@@ -14,6 +14,7 @@
 
 pub mod convert;
 pub mod documents;
+pub mod live;
 pub mod workspace;
 
 use crate::analysis::{self, Encoding};
@@ -212,13 +213,6 @@ impl Backend {
         tokio::spawn(async move { this.publish(uri).await });
     }
 
-    /// Replaces the runtime diagnostics of a file (errors a running game reported) and
-    /// republishes it with its static diagnostics.
-    pub fn set_runtime_diagnostics(&self, uri: lsp::Url, diagnostics: Vec<lsp::Diagnostic>) {
-        write(&self.state.runtime).insert(uri.clone(), diagnostics);
-        self.spawn_publish(uri);
-    }
-
     fn republish_others(&self, except: &lsp::Url) {
         let uris: Vec<lsp::Url> = read(&self.state.docs)
             .keys()
@@ -258,15 +252,7 @@ impl Backend {
                 )
                 .await;
         }
-        let api = Arc::new(api);
-        *write(&self.state.api) = api.clone();
-        {
-            let mut docs = write(&self.state.docs);
-            for doc in docs.values_mut() {
-                *doc = Arc::new(doc.with_api(api.clone()));
-            }
-        }
-        self.republish_all();
+        self.set_api(Arc::new(api));
     }
 
     /// Indexes the workspace folders, reporting `$/progress`.
@@ -493,6 +479,7 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: lsp::InitializedParams) {
         self.register_watchers().await;
+        self.start_live_links();
         let this = self.clone_handle();
         tokio::spawn(async move { this.index_workspace().await });
     }

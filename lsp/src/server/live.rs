@@ -1,0 +1,392 @@
+//! The running game in the editor: live-link events become diagnostics (source `crescent`)
+//! beside the static ones, and every reload becomes a `crescent/reloaded` notification.
+//!
+//! Custom messages are documented once, in `lsp/protocol/custom-messages.json`; a test below
+//! checks this file declares exactly those, and the VS Code extension checks its mirror
+//! against the same file.
+
+use super::{path_of, read, write, Backend};
+use crate::analysis::Encoding;
+use crate::live::{self, LiveEvent};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::sync::mpsc;
+use tower_lsp::lsp_types as lsp;
+use tower_lsp::lsp_types::notification::Notification;
+
+/// Diagnostic source of everything the running game reports.
+pub const SOURCE: &str = "crescent";
+/// Code of a runtime error raised by a lifecycle function.
+pub const CODE_RUNTIME_ERROR: &str = "runtime-error";
+/// Code of a save the running game could not compile.
+pub const CODE_RELOAD_FAILED: &str = "reload-failed";
+
+/// `crescent/reloaded`: the running game reloaded a script, or failed to.
+pub enum Reloaded {}
+
+/// Parameters of [`Reloaded`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReloadedParams {
+    /// File URI of the script.
+    pub uri: lsp::Url,
+    /// True when the new code is running.
+    pub ok: bool,
+    /// Save seen to new code running, in milliseconds.
+    pub ms: f64,
+    /// Why the reload failed, when `ok` is false.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl Notification for Reloaded {
+    type Params = ReloadedParams;
+    const METHOD: &'static str = "crescent/reloaded";
+}
+
+/// The range covering the text of a 1-based `line` (its first non-blank character to its end),
+/// or from `column` (1-based, in characters) to the end of the line's token run when given.
+fn line_range(text: Option<&str>, line: u32, column: Option<u32>, enc: Encoding) -> lsp::Range {
+    let line0 = line.saturating_sub(1);
+    let Some(content) = text.and_then(|t| t.lines().nth(line0 as usize)) else {
+        return lsp::Range::new(lsp::Position::new(line0, 0), lsp::Position::new(line0, 0));
+    };
+    let units = |s: &str| -> u32 {
+        let n = match enc {
+            Encoding::Utf8 => s.len(),
+            Encoding::Utf16 => s.encode_utf16().count(),
+        };
+        u32::try_from(n).unwrap_or(u32::MAX)
+    };
+    let trimmed_end = content.trim_end();
+    let start_byte = match column {
+        Some(col) if col > 0 => content
+            .char_indices()
+            .nth(col as usize - 1)
+            .map(|(i, _)| i)
+            .unwrap_or(trimmed_end.len()),
+        _ => content.len() - content.trim_start().len(),
+    };
+    let start_byte = start_byte.min(trimmed_end.len());
+    let start = units(&content[..start_byte]);
+    let end = units(trimmed_end).max(start);
+    lsp::Range::new(
+        lsp::Position::new(line0, start),
+        lsp::Position::new(line0, end),
+    )
+}
+
+/// Locations named in a Lua traceback (`scripts/a.lua:12: in function ...`) under `root`.
+fn traceback_locations(root: &Path, traceback: &str) -> Vec<lsp::DiagnosticRelatedInformation> {
+    let mut out = Vec::new();
+    for raw in traceback.lines() {
+        let entry = raw.trim();
+        let mut parts = entry.splitn(3, ':');
+        let (Some(path), Some(line), Some(rest)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let Ok(line) = line.parse::<u32>() else {
+            continue;
+        };
+        if !path.ends_with(".lua") || path.starts_with('[') {
+            continue;
+        }
+        let Ok(uri) = lsp::Url::from_file_path(root.join(path)) else {
+            continue;
+        };
+        let line0 = line.saturating_sub(1);
+        out.push(lsp::DiagnosticRelatedInformation {
+            location: lsp::Location::new(
+                uri,
+                lsp::Range::new(lsp::Position::new(line0, 0), lsp::Position::new(line0, 0)),
+            ),
+            message: format!("{path}:{line}:{rest}"),
+        });
+    }
+    out
+}
+
+impl Backend {
+    /// Starts one live link per workspace folder; each link's events are handled in order.
+    pub(super) fn start_live_links(&self) {
+        let roots = read(&self.state.workspace).roots.clone();
+        for root in roots {
+            let (tx, mut rx) = mpsc::unbounded_channel();
+            let link = live::spawn(root.clone(), tx);
+            let this = self.clone_handle();
+            tokio::spawn(async move {
+                // The link lives as long as this task reads its events.
+                let _link = link;
+                while let Some(event) = rx.recv().await {
+                    this.on_live_event(&root, event).await;
+                }
+            });
+        }
+    }
+
+    fn script_uri(root: &Path, path: &str) -> Option<lsp::Url> {
+        let full: PathBuf = root.join(path);
+        lsp::Url::from_file_path(full).ok()
+    }
+
+    fn text_of(&self, uri: &lsp::Url) -> Option<Arc<str>> {
+        self.snapshot(uri).map(|doc| doc.text.clone())
+    }
+
+    async fn on_live_event(&self, root: &Path, event: LiveEvent) {
+        match event {
+            LiveEvent::Connected { project, api } => {
+                self.client
+                    .log_message(
+                        lsp::MessageType::INFO,
+                        format!("connected to the running game in {project}"),
+                    )
+                    .await;
+                // A new session starts clean: errors of the previous run are gone with it.
+                let stale: Vec<lsp::Url> =
+                    write(&self.state.runtime).drain().map(|(u, _)| u).collect();
+                for uri in stale {
+                    self.publish_runtime(uri).await;
+                }
+                if let Some(api) = api {
+                    // The running game's API (built-in plus what the host registered) replaces
+                    // the workspace's at once.
+                    self.set_api(Arc::new(*api));
+                }
+            }
+            LiveEvent::Disconnected { reason } => {
+                self.client
+                    .log_message(
+                        lsp::MessageType::INFO,
+                        format!("the running game went away: {reason}"),
+                    )
+                    .await;
+            }
+            LiveEvent::ScriptError {
+                path,
+                line,
+                message,
+                traceback,
+                entity,
+                phase,
+            } => {
+                let Some(uri) = Self::script_uri(root, &path) else {
+                    return;
+                };
+                let text = self.text_of(&uri);
+                let related = traceback_locations(root, &traceback);
+                let diagnostic = lsp::Diagnostic {
+                    range: line_range(text.as_deref(), line, None, self.encoding()),
+                    severity: Some(lsp::DiagnosticSeverity::ERROR),
+                    code: Some(lsp::NumberOrString::String(CODE_RUNTIME_ERROR.into())),
+                    source: Some(SOURCE.into()),
+                    message: format!("{message}\n(in `{phase}` of entity {entity})"),
+                    related_information: (!related.is_empty()).then_some(related),
+                    ..Default::default()
+                };
+                {
+                    let mut runtime = write(&self.state.runtime);
+                    let diags = runtime.entry(uri.clone()).or_default();
+                    let same = |d: &lsp::Diagnostic| {
+                        d.range.start.line == diagnostic.range.start.line
+                            && d.message == diagnostic.message
+                    };
+                    if diags.iter().any(same) {
+                        return;
+                    }
+                    diags.push(diagnostic);
+                }
+                self.publish_runtime(uri).await;
+            }
+            LiveEvent::ReloadFailed {
+                path,
+                line,
+                column,
+                message,
+            } => {
+                let Some(uri) = Self::script_uri(root, &path) else {
+                    return;
+                };
+                let text = self.text_of(&uri);
+                let diagnostic = lsp::Diagnostic {
+                    range: line_range(text.as_deref(), line, Some(column), self.encoding()),
+                    severity: Some(lsp::DiagnosticSeverity::ERROR),
+                    code: Some(lsp::NumberOrString::String(CODE_RELOAD_FAILED.into())),
+                    source: Some(SOURCE.into()),
+                    message: format!("the running game could not reload this file: {message}"),
+                    ..Default::default()
+                };
+                {
+                    let mut runtime = write(&self.state.runtime);
+                    let diags = runtime.entry(uri.clone()).or_default();
+                    diags.retain(|d| {
+                        d.code != Some(lsp::NumberOrString::String(CODE_RELOAD_FAILED.into()))
+                    });
+                    diags.push(diagnostic);
+                }
+                self.publish_runtime(uri.clone()).await;
+                self.client
+                    .send_notification::<Reloaded>(ReloadedParams {
+                        uri,
+                        ok: false,
+                        ms: 0.0,
+                        message: Some(message),
+                    })
+                    .await;
+            }
+            LiveEvent::Reloaded { path, ms, .. } => {
+                let Some(uri) = Self::script_uri(root, &path) else {
+                    return;
+                };
+                let had = write(&self.state.runtime).remove(&uri).is_some();
+                if had {
+                    self.publish_runtime(uri.clone()).await;
+                }
+                self.client
+                    .send_notification::<Reloaded>(ReloadedParams {
+                        uri,
+                        ok: true,
+                        ms,
+                        message: None,
+                    })
+                    .await;
+            }
+            LiveEvent::Log {
+                level,
+                message,
+                path,
+                line,
+            } => {
+                let kind = match level.as_str() {
+                    "error" => lsp::MessageType::ERROR,
+                    "warn" => lsp::MessageType::WARNING,
+                    "debug" => lsp::MessageType::LOG,
+                    _ => lsp::MessageType::INFO,
+                };
+                let at = if path.is_empty() {
+                    String::new()
+                } else {
+                    format!("{path}:{line}: ")
+                };
+                self.client
+                    .log_message(kind, format!("[game] {at}{message}"))
+                    .await;
+            }
+            LiveEvent::Dropped { count } => {
+                self.client
+                    .log_message(
+                        lsp::MessageType::WARNING,
+                        format!("the running game dropped {count} events for this editor"),
+                    )
+                    .await;
+            }
+        }
+    }
+
+    /// Publishes a file's diagnostics after its runtime set changed: merged with the static
+    /// ones when the file is open, the runtime set alone when it is not.
+    async fn publish_runtime(&self, uri: lsp::Url) {
+        if read(&self.state.docs).contains_key(&uri) {
+            self.publish(uri).await;
+            return;
+        }
+        let diags = read(&self.state.runtime)
+            .get(&uri)
+            .cloned()
+            .unwrap_or_default();
+        if path_of(&uri).is_some() {
+            self.client.publish_diagnostics(uri, diags, None).await;
+        }
+    }
+
+    /// Replaces the API every analysis uses and re-analyzes the open documents.
+    pub(super) fn set_api(&self, api: Arc<crescent_api::Api>) {
+        *write(&self.state.api) = api.clone();
+        {
+            let mut docs = write(&self.state.docs);
+            for doc in docs.values_mut() {
+                *doc = Arc::new(doc.with_api(api.clone()));
+            }
+        }
+        self.republish_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_cover_the_line_text_in_the_negotiated_encoding() {
+        let text = "local a = 1\n  error(\"héllo 😀\")  \n";
+        let r = line_range(Some(text), 2, None, Encoding::Utf16);
+        assert_eq!(
+            (r.start.line, r.start.character, r.end.character),
+            (1, 2, 19)
+        );
+        let r = line_range(Some(text), 2, None, Encoding::Utf8);
+        assert_eq!((r.start.character, r.end.character), (2, 22));
+        let r = line_range(Some(text), 2, Some(9), Encoding::Utf16);
+        assert_eq!(r.start.character, 8);
+        let r = line_range(Some(text), 99, None, Encoding::Utf16);
+        assert_eq!((r.start.line, r.end.character), (98, 0));
+        let r = line_range(None, 0, Some(0), Encoding::Utf16);
+        assert_eq!(r.start.line, 0);
+    }
+
+    #[test]
+    fn traceback_entries_become_related_locations() {
+        let root = Path::new("/game");
+        let tb = "stack traceback:\n\t[C]: in function 'error'\n\tscripts/player.lua:17: in function 'update'\n\tscripts/lib/util.lua:3: in upvalue 'f'";
+        let related = traceback_locations(root, tb);
+        assert_eq!(related.len(), 2);
+        assert!(related[0]
+            .location
+            .uri
+            .path()
+            .ends_with("/game/scripts/player.lua"));
+        assert_eq!(related[0].location.range.start.line, 16);
+        assert_eq!(related[1].location.range.start.line, 2);
+    }
+
+    #[test]
+    fn custom_messages_match_their_documentation() {
+        let doc: serde_json::Value =
+            serde_json::from_str(include_str!("../../protocol/custom-messages.json"))
+                .expect("custom-messages.json is JSON");
+        let messages = doc["messages"].as_array().expect("a messages array");
+        let methods: Vec<&str> = messages
+            .iter()
+            .filter_map(|m| m["method"].as_str())
+            .collect();
+        assert_eq!(methods, vec![Reloaded::METHOD]);
+        let params: Vec<(String, bool)> = messages[0]["params"]
+            .as_array()
+            .expect("params")
+            .iter()
+            .map(|p| {
+                (
+                    p["name"].as_str().unwrap_or_default().to_string(),
+                    p["optional"].as_bool().unwrap_or(false),
+                )
+            })
+            .collect();
+        let sample = serde_json::to_value(ReloadedParams {
+            uri: lsp::Url::parse("file:///g/scripts/a.lua").expect("url"),
+            ok: false,
+            ms: 1.0,
+            message: Some("m".into()),
+        })
+        .expect("serializes");
+        let fields: Vec<&String> = sample.as_object().expect("object").keys().collect();
+        let documented: Vec<&String> = params.iter().map(|(n, _)| n).collect();
+        assert_eq!(fields, documented);
+        let optional: Vec<&str> = params
+            .iter()
+            .filter(|(_, o)| *o)
+            .map(|(n, _)| n.as_str())
+            .collect();
+        assert_eq!(optional, vec!["message"]);
+    }
+}
