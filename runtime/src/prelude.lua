@@ -441,6 +441,9 @@ local function split_error(err)
     value, tb = err, ""
   end
   local msg = truncate(describe(value))
+  -- The engine's own frames (the runner loop in this prelude) say nothing to a script's
+  -- author: keep the script's frames and the C functions it called.
+  tb = sgsub(tb, "\n%s*crescent/[^\n]*", "")
   if #tb > 4 * MAX_MESSAGE then tb = ssub(tb, 1, 4 * MAX_MESSAGE) .. "\n\t..." end
   local line = smatch(msg, "^[^\n]-%.lua:(%d+):")
   if line == nil then line = smatch(tb, "\n%s*scripts/[^\n:]-%.lua:(%d+):") end

@@ -96,9 +96,11 @@ fn errors_fault_the_instance_and_others_go_on() {
     assert_eq!(report.scripts[0].status, "faulted");
     assert_eq!(report.scripts[1].status, "running");
     assert_eq!(report.scripts[1].calls["update"], 5);
-    assert!(report.scripts[0].errors[0]
-        .traceback
-        .contains("stack traceback"));
+    let traceback = &report.scripts[0].errors[0].traceback;
+    assert!(traceback.contains("stack traceback"), "{traceback}");
+    assert!(traceback.contains("scripts/bad.lua:3:"), "{traceback}");
+    // The engine's own runner frames are left out: they are not the script author's code.
+    assert!(!traceback.contains("crescent/"), "{traceback}");
     assert!(matches!(events[0], Event::ScriptError { .. }));
 }
 

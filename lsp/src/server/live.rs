@@ -89,7 +89,8 @@ fn traceback_locations(root: &Path, traceback: &str) -> Vec<lsp::DiagnosticRelat
         let Ok(line) = line.parse::<u32>() else {
             continue;
         };
-        if !path.ends_with(".lua") || path.starts_with('[') {
+        // Only the project's scripts are places the author can go to.
+        if !path.ends_with(".lua") || !path.starts_with("scripts/") {
             continue;
         }
         let Ok(uri) = lsp::Url::from_file_path(root.join(path)) else {
