@@ -20,7 +20,7 @@ function __entity:get(name) end
 
 ---Writes the named component, inserting it when absent
 ---@param name string component name
----@param value any 
+---@param value any the new value
 function __entity:set(name, value) end
 
 ---Whether the entity has the named component

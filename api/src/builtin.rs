@@ -5,8 +5,8 @@
 //! bound, so this file and the bindings cannot drift apart.
 
 use crate::{
-    Api, Callback, Component, Field, Function, Namespace, Origin, Param, Removed, Return, Sandbox,
-    TypeDef, SCHEMA_VERSION,
+    Api, Callback, Component, Field, Function, Namespace, Origin, Param, ParamKind, Removed,
+    Return, Sandbox, TypeDef, SCHEMA_VERSION,
 };
 
 fn param(name: &str, ty: &str, doc: &str) -> Param {
@@ -15,7 +15,13 @@ fn param(name: &str, ty: &str, doc: &str) -> Param {
         ty: ty.into(),
         doc: doc.into(),
         optional: false,
+        kind: ParamKind::Value,
     }
+}
+
+fn kind(mut param: Param, kind: ParamKind) -> Param {
+    param.kind = kind;
+    param
 }
 
 fn optional(name: &str, ty: &str, doc: &str) -> Param {
@@ -24,6 +30,7 @@ fn optional(name: &str, ty: &str, doc: &str) -> Param {
         ty: format!("{}?", ty.trim_end_matches('?')),
         doc: doc.into(),
         optional: true,
+        kind: ParamKind::Value,
     }
 }
 
@@ -33,6 +40,7 @@ fn variadic(ty: &str, doc: &str) -> Param {
         ty: ty.into(),
         doc: doc.into(),
         optional: true,
+        kind: ParamKind::Value,
     }
 }
 
@@ -123,7 +131,7 @@ fn globals() -> Vec<Function> {
         func(
             "require",
             "Loads a module under `scripts/` (`require(\"lib.util\")` is `scripts/lib/util.lua`) once and returns its value",
-            vec![param("name", "string", "dotted module name")],
+            vec![kind(param("name", "string", "dotted module name"), ParamKind::ModuleName)],
             vec![ret("any", "what the module returned")],
         ),
     ]
@@ -139,7 +147,7 @@ fn namespaces() -> Vec<Namespace> {
                     "spawn",
                     "Creates an entity with the given components and scripts; its scripts' `init` runs before its first update",
                     vec![
-                        param("components", "table<string, any>", "component name to value"),
+                        kind(param("components", "table<string, any>", "component name to value"), ParamKind::ComponentTable),
                         optional(
                             "scripts",
                             "(string|table)[]",
@@ -152,8 +160,8 @@ fn namespaces() -> Vec<Namespace> {
                     "query",
                     "Iterates, in entity id order, over the entities that have every named component, yielding the entity and a copy of each component",
                     vec![
-                        param("name", "string", "first component name"),
-                        variadic("string", "more component names"),
+                        kind(param("name", "string", "first component name"), ParamKind::ComponentName),
+                        kind(variadic("string", "more component names"), ParamKind::ComponentName),
                     ],
                     vec![ret("fun(): Entity, any", "iterator for a generic `for`")],
                 ),
@@ -271,19 +279,19 @@ fn namespaces() -> Vec<Namespace> {
                 func(
                     "load_text",
                     "Returns the contents of a UTF-8 text file under `assets/`",
-                    vec![param("path", "string", "relative to `assets/`")],
+                    vec![kind(param("path", "string", "relative to `assets/`"), ParamKind::AssetPath)],
                     vec![ret("string", "")],
                 ),
                 func(
                     "load_json",
                     "Returns a JSON file under `assets/` decoded into Lua tables",
-                    vec![param("path", "string", "relative to `assets/`")],
+                    vec![kind(param("path", "string", "relative to `assets/`"), ParamKind::AssetPath)],
                     vec![ret("any", "")],
                 ),
                 func(
                     "exists",
                     "Whether a file exists under `assets/`",
-                    vec![param("path", "string", "relative to `assets/`")],
+                    vec![kind(param("path", "string", "relative to `assets/`"), ParamKind::AssetPath)],
                     vec![ret("boolean", "")],
                 ),
             ],
@@ -356,25 +364,28 @@ fn types() -> Vec<TypeDef> {
                 func(
                     "get",
                     "Returns a copy of the named component, or nil when the entity does not have it",
-                    vec![param("name", "string", "component name")],
+                    vec![kind(param("name", "string", "component name"), ParamKind::ComponentName)],
                     vec![ret("any", "")],
                 ),
                 func(
                     "set",
                     "Writes the named component, inserting it when absent",
-                    vec![param("name", "string", "component name"), param("value", "any", "")],
+                    vec![
+                        kind(param("name", "string", "component name"), ParamKind::ComponentName),
+                        kind(param("value", "any", "the new value"), ParamKind::ComponentValue),
+                    ],
                     vec![],
                 ),
                 func(
                     "has",
                     "Whether the entity has the named component",
-                    vec![param("name", "string", "component name")],
+                    vec![kind(param("name", "string", "component name"), ParamKind::ComponentName)],
                     vec![ret("boolean", "")],
                 ),
                 func(
                     "remove",
                     "Removes the named component; removing an absent one does nothing",
-                    vec![param("name", "string", "component name")],
+                    vec![kind(param("name", "string", "component name"), ParamKind::ComponentName)],
                     vec![],
                 ),
                 func(

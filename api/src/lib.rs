@@ -89,6 +89,38 @@ pub struct Param {
     /// Whether the caller may leave it out.
     #[serde(default)]
     pub optional: bool,
+    /// What the argument names, for tools that complete and check it; `value` (absent in
+    /// JSON) for an ordinary argument.
+    #[serde(default, skip_serializing_if = "ParamKind::is_value")]
+    pub kind: ParamKind,
+}
+
+/// What an argument refers to, beyond its Lua type. Tools rely on it: a component-name
+/// argument completes and checks component names, an asset path completes files under
+/// `assets/`, and so on. The wording of a doc line never carries this meaning.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamKind {
+    /// An ordinary value.
+    #[default]
+    Value,
+    /// The name of a component (`"Transform"`).
+    ComponentName,
+    /// A table keyed by component names (`{ Transform = ..., Health = ... }`).
+    ComponentTable,
+    /// The new value of the component named by the preceding component-name argument.
+    ComponentValue,
+    /// A path relative to the project's `assets/` folder.
+    AssetPath,
+    /// A dotted module name under `scripts/` (`"lib.util"`).
+    ModuleName,
+}
+
+impl ParamKind {
+    /// Whether this is [`ParamKind::Value`] (left out of the JSON form).
+    pub fn is_value(&self) -> bool {
+        *self == ParamKind::Value
+    }
 }
 
 /// A value returned by a [`Function`].
@@ -462,6 +494,28 @@ mod tests {
             !world.doc.is_empty(),
             "an empty doc does not erase the old one"
         );
+    }
+
+    #[test]
+    fn argument_kinds_are_explicit_and_round_trip() {
+        let api = builtin();
+        let entity = api.type_def("Entity").expect("Entity");
+        let set = entity
+            .methods
+            .iter()
+            .find(|m| m.name == "set")
+            .expect("set");
+        assert_eq!(set.params[0].kind, ParamKind::ComponentName);
+        assert_eq!(set.params[1].kind, ParamKind::ComponentValue);
+        let json = api.to_json();
+        assert!(json.contains("\"kind\": \"asset_path\""));
+        // Ordinary arguments carry no kind in JSON; descriptions without kinds still load.
+        let text = r#"{"schema": 1, "crescent": "", "globals": [{"name": "f", "doc": "d",
+            "params": [{"name": "x", "type": "number"}]}], "namespaces": [], "types": [],
+            "components": [], "callbacks": [], "script_fields": [],
+            "sandbox": {"globals": [], "partial": [], "removed": []}}"#;
+        let old = Api::from_json(text).expect("loads");
+        assert_eq!(old.globals[0].params[0].kind, ParamKind::Value);
     }
 
     #[test]

@@ -52,6 +52,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ty: "number".into(),
                 doc: "0 to 1".into(),
                 optional: false,
+                kind: api::ParamKind::Value,
             }],
             returns: vec![api::Return {
                 ty: "integer".into(),

@@ -255,15 +255,6 @@ fn string_items(
     if call.in_table {
         return;
     }
-    if let super::model::Callee::Global(g) = &callee {
-        if g == "require" && call.arg_index == 0 {
-            for m in &facts.modules {
-                items.push(item(m.clone(), ItemKind::Module));
-            }
-            filter(items, prefix);
-            return;
-        }
-    }
     let Some(f) = callee.function(api) else {
         return;
     };
@@ -284,9 +275,13 @@ fn string_items(
             }
             items.push(it);
         }
-    } else if param.doc.contains("assets/") {
+    } else if param.kind == crescent_api::ParamKind::AssetPath {
         for path in &facts.assets {
             items.push(item(path.clone(), ItemKind::File));
+        }
+    } else if param.kind == crescent_api::ParamKind::ModuleName {
+        for m in &facts.modules {
+            items.push(item(m.clone(), ItemKind::Module));
         }
     }
     filter(items, prefix);

@@ -4,16 +4,15 @@
 //! byte spans; every feature (lints, completion, hover, navigation, summaries) reads the model
 //! instead of walking the tree again. Engine knowledge comes only from the [`Api`] value:
 //! which globals are namespaces, what a function returns, which parameters take component
-//! names. The conventions read from the API description are:
-//! - a `string` parameter whose doc mentions "component name" takes a component name, and a
-//!   `table` parameter whose doc mentions it takes a table keyed by component names;
-//! - a function with such a parameter followed by a `value` parameter defines the component
-//!   (a setter); one with a single such parameter returning `any` returns that component;
+//! names (each parameter's explicit [`ParamKind`]). What is read from the API description:
+//! - a function whose component-name parameter is followed by a component-value parameter
+//!   defines the component (a setter); one with a single component-name parameter returning
+//!   `any` returns that component;
 //! - a return type `fun(): A, B` is an iterator whose first value has type `A` and whose next
 //!   values are the named components;
 //! - the type of a lifecycle callback's first parameter (`Self`) is open: scripts add fields.
 
-use crescent_api::{Api, Callback, Function};
+use crescent_api::{Api, Callback, Function, ParamKind};
 use full_moon::ast::{
     self, Block, Expression, FunctionArgs, FunctionBody, Index, LastStmt, Parameter, Prefix, Stmt,
     Suffix, Var,
@@ -368,18 +367,20 @@ pub fn ty_from_api(api: &Api, ty: &str) -> Option<Ty> {
 
 /// Whether a parameter takes a component name.
 pub fn takes_component(p: &crescent_api::Param) -> bool {
-    p.doc.contains("component name") && !p.ty.starts_with("table")
+    p.kind == ParamKind::ComponentName
 }
 
 /// Whether a parameter takes a table keyed by component names.
 pub fn takes_component_table(p: &crescent_api::Param) -> bool {
-    p.doc.contains("component name") && p.ty.starts_with("table")
+    p.kind == ParamKind::ComponentTable
 }
 
 /// Whether a function gives the component named by its first argument a value.
 pub fn defines_component(f: &Function) -> bool {
     f.params.first().is_some_and(takes_component)
-        && f.params.get(1).is_some_and(|p| p.name == "value")
+        && f.params
+            .get(1)
+            .is_some_and(|p| p.kind == ParamKind::ComponentValue)
 }
 
 /// Whether a function returns the component named by its first argument.
