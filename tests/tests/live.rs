@@ -3,12 +3,12 @@
 //! clean reload clears them and sends `crescent/reloaded`, and the server carries on when the
 //! game dies and joins it again when it restarts.
 
+use crescent_e2e::game::RunningGame as Game;
 use crescent_e2e::lsp_client::{file_uri, LspClient};
-use crescent_e2e::{crescent_bin, lsp_bin, project};
+use crescent_e2e::{lsp_bin, project};
 use serde_json::{json, Value};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const GOOD: &str = "function init(self)\n  self.n = 0\nend\n\nfunction update(self, dt)\n  self.n = self.n + 1\nend\n";
 const RUNTIME_ERROR: &str = "function init(self)\n  self.n = 0\nend\n\nfunction update(self, dt)\n  if self.n >= 0 then error(\"the script broke\") end\n  self.n = self.n + 1\nend\n";
@@ -16,37 +16,6 @@ const SYNTAX_ERROR: &str =
     "function init(self)\n  self.n = 0\nend\n\nfunction update(self, dt)\n  self.n = = 1\nend\n";
 
 const WAIT: Duration = Duration::from_secs(20);
-
-/// A game running in real time with the dev channel open; killed when dropped.
-struct Game(Child);
-
-impl Game {
-    fn start(root: &Path) -> Game {
-        let session = root.join(".crescent/session.json");
-        let _ = std::fs::remove_file(&session);
-        let log = std::fs::File::create(root.join("game.log")).expect("game log");
-        let child = Command::new(crescent_bin())
-            .args(["run", &root.to_string_lossy(), "--watch"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("start crescent run --watch");
-        let deadline = Instant::now() + WAIT;
-        while !session.exists() {
-            assert!(Instant::now() < deadline, "the game wrote no session.json");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Game(child)
-    }
-}
-
-impl Drop for Game {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn is_log(message: &Value, needle: &str) -> bool {
     message["method"] == "window/logMessage"
