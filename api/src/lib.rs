@@ -1,4 +1,5 @@
-//! The data model of Crescent's API registry, the built-in engine API, and its renderings.
+//! The data model of Crescent's API registry, the built-in engine API, and its renderings;
+//! and the dev channel's [`Event`]s: the contracts between the runtime and the tools.
 //!
 //! Everything a script can call is described here once: namespaces, functions, types with
 //! methods and fields, components, lifecycle callbacks and what the sandbox removes. The runtime
@@ -12,9 +13,11 @@
 #![warn(missing_docs)]
 
 mod builtin;
+mod event;
 mod render;
 
 pub use builtin::builtin;
+pub use event::Event;
 pub use render::{to_luals, to_markdown};
 
 use serde::{Deserialize, Serialize};

@@ -49,52 +49,8 @@ pub enum LiveEvent {
         /// Why, in words for a log line.
         reason: String,
     },
-    /// A script's new code is running.
-    Reloaded {
-        /// Project-relative path.
-        path: String,
-        /// Milliseconds from the save being seen to the new code running.
-        ms: f64,
-        /// Instances now running the new code.
-        instances: u64,
-    },
-    /// A save did not compile; the old code keeps running.
-    ReloadFailed {
-        /// Project-relative path.
-        path: String,
-        /// 1-based line.
-        line: u32,
-        /// 1-based column.
-        column: u32,
-        /// The compiler's message.
-        message: String,
-    },
-    /// A lifecycle function raised an error; that instance is faulted until its script reloads.
-    ScriptError {
-        /// Project-relative path.
-        path: String,
-        /// 1-based line.
-        line: u32,
-        /// The error message.
-        message: String,
-        /// Lua traceback.
-        traceback: String,
-        /// Entity id that owns the instance.
-        entity: u64,
-        /// Lifecycle phase (`init`, `update`, ...).
-        phase: String,
-    },
-    /// A script logged something.
-    Log {
-        /// `debug`, `info`, `warn` or `error`.
-        level: String,
-        /// The message.
-        message: String,
-        /// Project-relative path of the script that logged.
-        path: String,
-        /// Line of the log call.
-        line: u32,
-    },
+    /// Something the game reported: a reload, a failed reload, a runtime error, a log line.
+    Game(crescent_api::Event),
     /// The game dropped events because this client read too slowly.
     Dropped {
         /// How many were dropped.
@@ -132,50 +88,17 @@ fn text(value: &Value, key: &str) -> String {
         .to_string()
 }
 
-fn number(value: &Value, key: &str) -> u64 {
-    value.get(key).and_then(Value::as_u64).unwrap_or(0)
-}
-
-fn line_number(value: &Value, key: &str) -> u32 {
-    u32::try_from(number(value, key)).unwrap_or(u32::MAX)
-}
-
 impl LiveEvent {
     /// Reads one runtime-to-tool object of the wire format. `None` for objects the link
     /// handles itself (`welcome`, `pong`, `error`) or does not know.
     pub fn from_wire(value: &Value) -> Option<LiveEvent> {
-        let kind = value.get("type")?.as_str()?;
-        Some(match kind {
-            "reloaded" => LiveEvent::Reloaded {
-                path: text(value, "path"),
-                ms: value.get("ms").and_then(Value::as_f64).unwrap_or(0.0),
-                instances: number(value, "instances"),
-            },
-            "reload_failed" => LiveEvent::ReloadFailed {
-                path: text(value, "path"),
-                line: line_number(value, "line"),
-                column: line_number(value, "column"),
-                message: text(value, "message"),
-            },
-            "script_error" => LiveEvent::ScriptError {
-                path: text(value, "path"),
-                line: line_number(value, "line"),
-                message: text(value, "message"),
-                traceback: text(value, "traceback"),
-                entity: number(value, "entity"),
-                phase: text(value, "phase"),
-            },
-            "log" => LiveEvent::Log {
-                level: text(value, "level"),
-                message: text(value, "message"),
-                path: text(value, "path"),
-                line: line_number(value, "line"),
-            },
-            "dropped" => LiveEvent::Dropped {
-                count: number(value, "count"),
-            },
-            _ => return None,
-        })
+        if value.get("type")?.as_str()? == "dropped" {
+            let count = value.get("count").and_then(Value::as_u64).unwrap_or(0);
+            return Some(LiveEvent::Dropped { count });
+        }
+        serde_json::from_value(value.clone())
+            .ok()
+            .map(LiveEvent::Game)
     }
 }
 
@@ -353,6 +276,7 @@ async fn converse(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crescent_api::Event;
     use tokio::net::TcpListener;
 
     fn write_session(root: &Path, port: u16, token: &str, pid: u32) {
@@ -374,31 +298,31 @@ mod tests {
         let cases = [
             (
                 r#"{"type":"reloaded","path":"scripts/a.lua","ms":3.5,"instances":2}"#,
-                LiveEvent::Reloaded {
+                LiveEvent::Game(Event::Reloaded {
                     path: "scripts/a.lua".into(),
                     ms: 3.5,
                     instances: 2,
-                },
+                }),
             ),
             (
                 r#"{"type":"reload_failed","path":"scripts/a.lua","line":4,"column":7,"message":"unexpected symbol"}"#,
-                LiveEvent::ReloadFailed {
+                LiveEvent::Game(Event::ReloadFailed {
                     path: "scripts/a.lua".into(),
                     line: 4,
                     column: 7,
                     message: "unexpected symbol".into(),
-                },
+                }),
             ),
             (
                 r#"{"type":"script_error","path":"scripts/a.lua","line":9,"message":"boom","traceback":"stack","entity":3,"phase":"update"}"#,
-                LiveEvent::ScriptError {
+                LiveEvent::Game(Event::ScriptError {
                     path: "scripts/a.lua".into(),
                     line: 9,
                     message: "boom".into(),
                     traceback: "stack".into(),
                     entity: 3,
                     phase: "update".into(),
-                },
+                }),
             ),
             (
                 r#"{"type":"dropped","count":12}"#,
@@ -462,7 +386,7 @@ mod tests {
                 .expect("write event");
             assert!(matches!(
                 next(&mut rx).await,
-                LiveEvent::ScriptError { line: 2, .. }
+                LiveEvent::Game(Event::ScriptError { line: 2, .. })
             ));
 
             link.request(LiveRequest::Ping);

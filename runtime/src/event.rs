@@ -3,58 +3,9 @@
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// Something that happened in the world, serialized exactly as the dev channel's
-/// runtime-to-tool objects.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Event {
-    /// A script's new code is running.
-    Reloaded {
-        /// Project-relative script path.
-        path: String,
-        /// Milliseconds from the save (or the reload call) to the new code running.
-        ms: f64,
-        /// Instances that now run the new code.
-        instances: usize,
-    },
-    /// A reload was refused; the old code keeps running.
-    ReloadFailed {
-        /// Project-relative script path.
-        path: String,
-        /// 1-based line of the error.
-        line: u32,
-        /// 1-based column of the error, 0 when unknown.
-        column: u32,
-        /// What is wrong.
-        message: String,
-    },
-    /// A callback raised an error; its instance is faulted.
-    ScriptError {
-        /// The script of the faulted instance.
-        path: String,
-        /// 1-based line of the error, 0 when unknown.
-        line: u32,
-        /// The error message.
-        message: String,
-        /// The Lua traceback.
-        traceback: String,
-        /// Entity id of the faulted instance.
-        entity: u64,
-        /// The phase: `init`, `update`, `fixed_update`, `on_event`, `on_reload`, `destroy`, `task`.
-        phase: String,
-    },
-    /// A script logged a message.
-    Log {
-        /// `debug`, `info`, `warn` or `error`.
-        level: String,
-        /// The message.
-        message: String,
-        /// The script that logged it.
-        path: String,
-        /// The line that logged it.
-        line: u32,
-    },
-}
+/// Something that happened in the world: the dev channel's runtime-to-tool objects, defined
+/// once in `crescent-api` so the runtime and the tools read and write the same shape.
+pub use crescent_api::Event;
 
 /// What a reload did.
 #[derive(Clone, Debug, PartialEq)]

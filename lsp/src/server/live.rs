@@ -8,6 +8,7 @@
 use super::{path_of, read, write, Backend};
 use crate::analysis::Encoding;
 use crate::live::{self, LiveEvent};
+use crescent_api::Event;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -164,14 +165,14 @@ impl Backend {
                     )
                     .await;
             }
-            LiveEvent::ScriptError {
+            LiveEvent::Game(Event::ScriptError {
                 path,
                 line,
                 message,
                 traceback,
                 entity,
                 phase,
-            } => {
+            }) => {
                 let Some(uri) = Self::script_uri(root, &path) else {
                     return;
                 };
@@ -200,12 +201,12 @@ impl Backend {
                 }
                 self.publish_runtime(uri).await;
             }
-            LiveEvent::ReloadFailed {
+            LiveEvent::Game(Event::ReloadFailed {
                 path,
                 line,
                 column,
                 message,
-            } => {
+            }) => {
                 let Some(uri) = Self::script_uri(root, &path) else {
                     return;
                 };
@@ -236,7 +237,7 @@ impl Backend {
                     })
                     .await;
             }
-            LiveEvent::Reloaded { path, ms, .. } => {
+            LiveEvent::Game(Event::Reloaded { path, ms, .. }) => {
                 let Some(uri) = Self::script_uri(root, &path) else {
                     return;
                 };
@@ -253,12 +254,12 @@ impl Backend {
                     })
                     .await;
             }
-            LiveEvent::Log {
+            LiveEvent::Game(Event::Log {
                 level,
                 message,
                 path,
                 line,
-            } => {
+            }) => {
                 let kind = match level.as_str() {
                     "error" => lsp::MessageType::ERROR,
                     "warn" => lsp::MessageType::WARNING,
