@@ -6,6 +6,9 @@
 //! down; `tests/editor/eglot_probe.el` prints the findings and this test judges them. Without
 //! Emacs and Eglot the test prints why and passes, except under CI=true, where it fails.
 
+mod common;
+use common::run_with_timeout;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -68,7 +71,7 @@ fn eglot_gets_diagnostics_completion_and_shuts_down_with_null_params() {
         .env("PROBE_LINE", "7")
         .env("PROBE_COL", "8")
         .stdin(Stdio::null());
-    let output = run_with_timeout(command, Duration::from_secs(90));
+    let output = run_with_timeout(command, Duration::from_secs(90), "emacs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let transcript = format!(
         "status: {:?}\nstdout:\n{stdout}\nstderr:\n{}",
@@ -93,23 +96,4 @@ fn eglot_gets_diagnostics_completion_and_shuts_down_with_null_params() {
         lines.contains(&"shutdown ok"),
         "shutdown (sent with \"params\": null) failed\n{transcript}"
     );
-}
-
-/// Runs a command to completion, killing it if it takes longer than `limit`.
-fn run_with_timeout(mut command: Command, limit: Duration) -> std::process::Output {
-    command.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let child = command.spawn().expect("start emacs");
-    let id = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(limit) {
-        Ok(output) => output.expect("wait for emacs"),
-        Err(_) => {
-            // Kill exactly the process this test started.
-            let _ = Command::new("kill").arg("-9").arg(id.to_string()).status();
-            panic!("emacs did not finish within {limit:?}");
-        }
-    }
 }

@@ -7,6 +7,9 @@
 //! line; this test judges them. Without `nvim` the test prints why and passes, except under
 //! CI=true, where it fails.
 
+mod common;
+use common::run_with_timeout;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -77,7 +80,7 @@ fn neovim_gets_diagnostics_completion_and_a_clean_exit() {
         .env("PROBE_COL", COMPLETION_COL.to_string())
         .env("PROBE_TIMEOUT_MS", "20000")
         .stdin(std::process::Stdio::null());
-    let output = run_with_timeout(command, Duration::from_secs(90));
+    let output = run_with_timeout(command, Duration::from_secs(90), "nvim");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let events: Vec<Value> = stdout
         .lines()
@@ -212,7 +215,7 @@ fn the_user_setup_snippet_attaches_the_server() {
         .env("XDG_STATE_HOME", home.path().join("state"))
         .env("XDG_CACHE_HOME", home.path().join("cache"))
         .stdin(std::process::Stdio::null());
-    let output = run_with_timeout(command, Duration::from_secs(90));
+    let output = run_with_timeout(command, Duration::from_secs(90), "nvim");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let transcript = format!(
         "snippet: {}\nstatus: {:?}\nstdout:\n{stdout}\nstderr:\n{}",
@@ -241,25 +244,4 @@ fn the_user_setup_snippet_attaches_the_server() {
             .any(|e| e["kind"] == "diagnostic" && e["code"] == "unknown-member"),
         "{transcript}"
     );
-}
-
-/// Runs a command to completion, killing it if it takes longer than `limit`.
-fn run_with_timeout(mut command: Command, limit: Duration) -> std::process::Output {
-    command
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let child = command.spawn().expect("start nvim");
-    let id = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(limit) {
-        Ok(output) => output.expect("wait for nvim"),
-        Err(_) => {
-            // Kill exactly the process this test started.
-            let _ = Command::new("kill").arg("-9").arg(id.to_string()).status();
-            panic!("nvim did not finish within {limit:?}");
-        }
-    }
 }
