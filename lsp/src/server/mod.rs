@@ -913,3 +913,26 @@ impl LanguageServer for Backend {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_in_the_analysis_answers_that_request_with_an_error() {
+        let answer: RpcResult<()> = run(|| panic!("the analysis tripped")).await;
+        let error = answer.expect_err("a panic becomes an error answer");
+        assert_eq!(error.code, tower_lsp::jsonrpc::ErrorCode::InternalError);
+        assert_eq!(
+            error.message,
+            "internal error in crescent-lsp: the analysis tripped"
+        );
+        let formatted: RpcResult<usize> = run(|| panic!("{} went wrong", "this")).await;
+        assert!(formatted
+            .expect_err("an error")
+            .message
+            .ends_with("this went wrong"));
+        // The next request is served as usual.
+        assert_eq!(run(|| 42).await.expect("a normal answer"), 42);
+    }
+}
