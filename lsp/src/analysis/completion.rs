@@ -6,7 +6,7 @@
 //! `self` fields from whatever parsed.
 
 use super::context::{
-    call_at, cursor_context, resolve, resolve_callee, CallContext, CursorContext, KEYWORDS,
+    call_at, cursor_context, resolve, resolve_callee, CallContext, CursorContext, Seg, KEYWORDS,
 };
 use super::model::{open_type, takes_component, takes_component_table, Model, Ty};
 use super::{FileAnalysis, WorkspaceFacts};
@@ -157,6 +157,20 @@ pub fn completions(
             out.replace_start = prefix_start;
             let r = resolve(&receiver, model, api, offset);
             member_items(&r.ty, r.is_self, method, model, api, &mut out.items);
+            if let [Seg::Name(lib)] = receiver.as_slice() {
+                if r.ty.is_none() && !method && model.resolve_local(lib, offset).is_none() {
+                    for (name, signature) in super::stdlib::members(api, lib) {
+                        let kind = if signature.contains('(') {
+                            ItemKind::Function
+                        } else {
+                            ItemKind::Field
+                        };
+                        let mut it = item(name, kind);
+                        it.detail = Some(signature.to_string());
+                        out.items.push(it);
+                    }
+                }
+            }
             filter(&mut out.items, &prefix);
         }
         CursorContext::Name {
@@ -490,6 +504,29 @@ end
             expect![[r#"
                 fn spawn spawn(components: table<string, any>, scripts?: (string|table)[]) -> Entity
             "#]],
+        );
+    }
+
+    #[test]
+    fn completes_standard_library_members_the_sandbox_keeps() {
+        check(
+            "function update(self, dt)\n  local x = math.fl$0\nend\n",
+            expect![[r#"
+                fn floor math.floor(x) -> integer
+            "#]],
+        );
+        check(
+            "function update(self, dt)\n  os.$0\nend\n",
+            expect![[r#"
+                fn clock os.clock() -> number
+                fn date os.date(format?, time?) -> string|table
+                fn time os.time(t?) -> integer
+            "#]],
+        );
+        // A local named like a library is not the library.
+        check(
+            "local math = {}\nfunction update(self, dt)\n  math.$0\nend\n",
+            expect![[r#""#]],
         );
     }
 

@@ -29,6 +29,7 @@ pub mod model;
 pub mod navigation;
 pub mod parse;
 pub mod signature;
+pub mod stdlib;
 pub mod summary;
 pub mod symbols;
 
