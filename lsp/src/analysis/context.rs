@@ -254,8 +254,10 @@ fn is(t: &Tok, p: &str) -> bool {
     t.kind == Kind::Punct && t.text == p
 }
 
-/// Reads the context of the cursor at byte `offset`.
-pub fn cursor_context(text: &str, offset: usize) -> CursorContext {
+/// The stretch of text the cursor contexts read: `(from, offset)`, with `offset` clamped to a
+/// character boundary and `from` at most [`WINDOW`] bytes before it, at a line start so the
+/// lexer does not begin inside a token.
+fn window(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -265,12 +267,17 @@ pub fn cursor_context(text: &str, offset: usize) -> CursorContext {
         from += 1;
     }
     if from > 0 {
-        // Start at a line start so the lexer does not begin inside a token.
         from = text[from..offset]
             .find('\n')
             .map(|n| from + n + 1)
             .unwrap_or(offset);
     }
+    (from, offset)
+}
+
+/// Reads the context of the cursor at byte `offset`.
+pub fn cursor_context(text: &str, offset: usize) -> CursorContext {
+    let (from, offset) = window(text, offset);
     let toks = lex(text, from, offset);
     let Some(last) = toks.last() else {
         return CursorContext::Name {
@@ -354,20 +361,7 @@ pub fn cursor_context(text: &str, offset: usize) -> CursorContext {
 
 /// The call whose argument list holds the cursor at `offset`, read from the tokens before it.
 pub fn call_at(text: &str, offset: usize) -> Option<CallContext> {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let mut from = offset.saturating_sub(WINDOW);
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
-    if from > 0 {
-        from = text[from..offset]
-            .find('\n')
-            .map(|n| from + n + 1)
-            .unwrap_or(offset);
-    }
+    let (from, offset) = window(text, offset);
     let toks: Vec<Tok> = lex(text, from, offset)
         .into_iter()
         .filter(|t| !matches!(t.kind, Kind::Comment { .. }))
