@@ -7,7 +7,7 @@
 //! Emacs and Eglot the test prints why and passes, except under CI=true, where it fails.
 
 mod common;
-use common::run_with_timeout;
+use common::{run_with_timeout, tool_missing};
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -38,10 +38,11 @@ fn eglot_available() -> bool {
 
 #[test]
 fn eglot_gets_diagnostics_completion_and_shuts_down_with_null_params() {
-    if !eglot_available() {
-        let msg = "emacs with eglot not found: apt-get install -y emacs-nox elpa-eglot";
-        println!("SKIPPED editor_eglot: {msg}");
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
+    if tool_missing(
+        eglot_available(),
+        "editor_eglot",
+        "emacs with eglot not found: apt-get install -y emacs-nox elpa-eglot",
+    ) {
         return;
     }
     let project = tempfile::tempdir().expect("temp project");

@@ -8,7 +8,7 @@
 //! CI=true, where it fails.
 
 mod common;
-use common::run_with_timeout;
+use common::{run_with_timeout, tool_missing};
 
 use std::path::Path;
 use std::process::Command;
@@ -49,10 +49,11 @@ fn write_project(root: &Path) {
 
 #[test]
 fn neovim_gets_diagnostics_completion_and_a_clean_exit() {
-    if !nvim_available() {
-        let msg = "nvim not found: install Debian's neovim package (apt-get install -y neovim)";
-        println!("SKIPPED editor_neovim: {msg}");
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
+    if tool_missing(
+        nvim_available(),
+        "editor_neovim",
+        "nvim not found: install Debian's neovim package (apt-get install -y neovim)",
+    ) {
         return;
     }
     let project = tempfile::tempdir().expect("temp project");
@@ -175,10 +176,11 @@ fn snippet_for_installed_nvim() -> &'static str {
 
 #[test]
 fn the_user_setup_snippet_attaches_the_server() {
-    if !nvim_available() {
-        let msg = "nvim not found: install Debian's neovim package (apt-get install -y neovim)";
-        println!("SKIPPED editor_neovim: {msg}");
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
+    if tool_missing(
+        nvim_available(),
+        "editor_neovim",
+        "nvim not found: install Debian's neovim package (apt-get install -y neovim)",
+    ) {
         return;
     }
     let project = tempfile::tempdir().expect("temp project");

@@ -16,6 +16,12 @@
 //! shrinks. Needs `luac5.4` (Debian package `lua5.4`); without it the test fails under CI=true
 //! and prints why otherwise.
 
+mod common;
+use common::tool_missing;
+
+const LUAC_MISSING: &str =
+    "luac5.4 not found: install Debian's lua5.4 package (apt-get install -y lua5.4)";
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -293,10 +299,7 @@ fn known_disagreements() -> BTreeMap<String, String> {
 
 #[test]
 fn syntax_errors_agree_with_luac() {
-    if !luac_available() {
-        let msg = "luac5.4 not found: install Debian's lua5.4 package (apt-get install -y lua5.4)";
-        println!("SKIPPED syntax agreement: {msg}");
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
+    if tool_missing(luac_available(), "syntax agreement", LUAC_MISSING) {
         return;
     }
     let api = crescent_api::builtin();
@@ -387,12 +390,7 @@ fn syntax_errors_agree_with_luac() {
 fn luac_line_numbers_are_read_correctly() {
     // Guards the harness itself, so a broken parser of luac's output cannot make every case
     // "agree" vacuously.
-    if !luac_available() {
-        println!("SKIPPED: luac5.4 not found");
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "luac5.4 not found under CI"
-        );
+    if tool_missing(luac_available(), "luac line numbers", LUAC_MISSING) {
         return;
     }
     let scratch = tempfile::tempdir().expect("temp dir");

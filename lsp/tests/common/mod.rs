@@ -1,4 +1,8 @@
-//! Helpers shared by the editor tests: running an editor process with a time limit.
+//! Helpers shared by the tests that drive other programs: deciding whether the program is there
+//! to test with, and running it with a time limit.
+
+// Each test binary compiles this module and uses only some of it.
+#![allow(dead_code)]
 
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
@@ -23,4 +27,16 @@ pub fn run_with_timeout(mut command: Command, limit: Duration, what: &str) -> Ou
             panic!("{what} did not finish within {limit:?}");
         }
     }
+}
+
+/// Whether a test must stop because a program it drives (an editor, `luac5.4`) is not
+/// installed: prints why and returns true on a developer's machine; fails the test under
+/// `CI=true`, where `.ci/run` installs them all, so a missing one is never a silent pass.
+pub fn tool_missing(available: bool, test: &str, why: &str) -> bool {
+    if available {
+        return false;
+    }
+    println!("SKIPPED {test}: {why}");
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "{why}");
+    true
 }
