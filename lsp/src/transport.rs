@@ -6,8 +6,9 @@
 //! - It does not exit on the `exit` notification while stdin stays open (its `serve()` only
 //!   returns at EOF), so clients that dispose the connection without closing the pipe hang.
 //!   Here `exit` ends the process: code 0 if `shutdown` came first, 1 otherwise (LSP spec).
-//! - It answers `-32602` to `"params": null` (Emacs Eglot sends it on `shutdown`). Here a null
-//!   `params` member is removed before the message reaches tower-lsp.
+//! - It answers `-32602` to `"params": null` (Emacs Eglot sends it on `shutdown`), and to any
+//!   `params` on `shutdown` (newer Eglot sends `{}` there; the request takes none). Here a null
+//!   `params` member, and any `params` of `shutdown`, is removed before tower-lsp sees it.
 //! - Its decoder matches the `Content-Length` header case-sensitively and accepts at most two
 //!   headers. Here headers are matched case-insensitively, extra headers are ignored, and every
 //!   frame is re-emitted with one canonical `Content-Length` header.
@@ -373,8 +374,10 @@ impl Session {
             Kind::Shutdown => self.shutdown_requested = true,
             Kind::Other => {}
         }
-        if inspection.null_params {
-            if let Some(stripped) = strip_null_params(&body) {
+        let strip =
+            inspection.null_params || (inspection.kind == Kind::Shutdown && inspection.params);
+        if strip {
+            if let Some(stripped) = strip_params(&body) {
                 return Verdict::Forward(stripped);
             }
         }
@@ -389,6 +392,8 @@ pub struct Inspection {
     pub kind: Kind,
     /// Whether its `params` member is present and `null`.
     pub null_params: bool,
+    /// Whether it has a `params` member at all.
+    pub params: bool,
 }
 
 /// The messages the filter treats specially.
@@ -408,6 +413,7 @@ pub fn inspect(body: &[u8]) -> Inspection {
         return Inspection {
             kind: Kind::Other,
             null_params: false,
+            params: false,
         };
     };
     let kind = match head.method.as_deref() {
@@ -418,6 +424,7 @@ pub fn inspect(body: &[u8]) -> Inspection {
     Inspection {
         kind,
         null_params: matches!(head.params, Some(Params::Null)),
+        params: head.params.is_some(),
     }
 }
 
@@ -440,13 +447,11 @@ fn decodable(body: &[u8]) -> Result<(), String> {
     ))
 }
 
-/// Removes a top-level `"params": null`; `None` when the body is not a JSON object.
-fn strip_null_params(body: &[u8]) -> Option<Vec<u8>> {
+/// Removes the top-level `params` member; `None` when the body is not a JSON object.
+fn strip_params(body: &[u8]) -> Option<Vec<u8>> {
     let mut object: serde_json::Map<String, serde_json::Value> =
         serde_json::from_slice(body).ok()?;
-    if object.get("params") == Some(&serde_json::Value::Null) {
-        object.remove("params");
-    }
+    object.remove("params");
     serde_json::to_vec(&object).ok()
 }
 
@@ -637,6 +642,26 @@ mod tests {
         assert_eq!(
             session.accept(br#"{"jsonrpc":"2.0","method":"exit"}"#.to_vec()),
             Verdict::Exit(0)
+        );
+    }
+
+    #[test]
+    fn shutdown_params_of_any_kind_are_removed() {
+        for params in ["{}", "[]", r#"{"x":1}"#] {
+            let mut session = Session::default();
+            let body =
+                format!(r#"{{"jsonrpc":"2.0","id":3,"method":"shutdown","params":{params}}}"#);
+            assert_eq!(
+                session.accept(body.into_bytes()),
+                Verdict::Forward(br#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#.to_vec()),
+                "params {params}"
+            );
+        }
+        // Other requests keep their (non-null) params untouched.
+        let mut session = Session::default();
+        assert_eq!(
+            session.accept(INIT.as_bytes().to_vec()),
+            Verdict::Forward(INIT.as_bytes().to_vec())
         );
     }
 

@@ -144,6 +144,21 @@ fn shutdown_with_null_params_then_exit_ends_the_process_with_stdin_open() {
 }
 
 #[test]
+fn shutdown_with_empty_object_params_is_answered() {
+    // Newer Eglot sends `"params": {}` on shutdown; the request takes no params.
+    let mut server = Server::start();
+    server.initialize();
+    server.send(json!({"jsonrpc": "2.0", "id": 4, "method": "shutdown", "params": {}}));
+    let reply = server.response(&json!(4));
+    assert!(
+        reply.get("error").is_none() && reply.get("result") == Some(&Value::Null),
+        "shutdown with {{}} params was refused: {reply}"
+    );
+    server.send(json!({"jsonrpc": "2.0", "method": "exit", "params": {}}));
+    assert_eq!(server.wait_for_exit().and_then(|s| s.code()), Some(0));
+}
+
+#[test]
 fn exit_without_shutdown_ends_the_process_with_code_one() {
     let mut server = Server::start();
     server.initialize();
