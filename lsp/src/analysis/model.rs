@@ -351,7 +351,8 @@ fn phantom(token: &TokenReference) -> bool {
     token.token().start_position().line() == 0
 }
 
-fn node_span(node: &impl Node) -> Option<Span> {
+/// The byte span of a node, without trivia; `None` for nodes the parser invented.
+pub fn node_span(node: &impl Node) -> Option<Span> {
     let (s, e) = node.range()?;
     if s.line() == 0 {
         return None;
@@ -1323,7 +1324,8 @@ impl<'a> Walker<'a> {
     }
 }
 
-fn params(body: &FunctionBody) -> Vec<String> {
+/// Parameter names of a function body (`...` for varargs).
+pub fn params(body: &FunctionBody) -> Vec<String> {
     body.parameters()
         .iter()
         .map(|p| match p {
