@@ -250,18 +250,41 @@ pub fn completions(
     out
 }
 
-/// The engine function whose arguments hold the cursor (for signature help).
+/// What a call names: an engine function or a module's export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Called {
+    /// An engine function.
+    Engine(super::model::Callee),
+    /// A field of a `require`d module (`util.clamp`, `util:step`).
+    Export {
+        /// Module name.
+        module: String,
+        /// Field name.
+        name: String,
+    },
+}
+
+/// The function whose arguments hold the cursor (for signature help).
 pub fn enclosing_call(
     text: &str,
     offset: usize,
     file: &FileAnalysis,
     api: &Api,
-) -> Option<(CallContext, super::model::Callee)> {
+) -> Option<(CallContext, Called)> {
     let call = call_at(text, offset)?;
     let fixed = super::repaired(text, offset, file, api);
     let model = &fixed.as_ref().unwrap_or(file).model;
-    let callee = resolve_callee(&call.callee, model, api, offset)?;
-    Some((call, callee))
+    if let Some(callee) = resolve_callee(&call.callee, model, api, offset) {
+        return Some((call, Called::Engine(callee)));
+    }
+    let (name, rest) = match call.callee.split_last()? {
+        (Seg::Field(name), rest) | (Seg::Method(name, _), rest) => (name.clone(), rest),
+        _ => return None,
+    };
+    match resolve(rest, model, api, offset).ty {
+        Some(Ty::Module(module)) => Some((call, Called::Export { module, name })),
+        _ => None,
+    }
 }
 
 fn filter(items: &mut Vec<CompletionItem>, prefix: &str) {
@@ -508,7 +531,7 @@ pub fn render(items: &[CompletionItem]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use expect_test::{expect, Expect};
 
@@ -697,14 +720,15 @@ end
 
     #[test]
     fn any_offset_is_safe() {
-        let text = "local s = \"é漢😀\"\nfunction init(self)\n  self.entity:\nend\n";
+        let facts = facts_with_module(UTIL);
+        let text = "local s = \"é漢😀\"\nlocal u = require(\"lib.util\")\nfunction init(self)\n  self.entity:\n  u.clamp(u:step(\"é\", u.\nend\n";
         let api = crescent_api::builtin();
         let file = super::super::analyze(text, &api);
         for offset in 0..=text.len() + 3 {
-            let _ = completions(text, offset, &file, &api, &WorkspaceFacts::default());
-            let _ = super::super::hover::hover(offset, &file, &api, &WorkspaceFacts::default());
-            let _ = super::super::signature::signature_help(text, offset, &file, &api);
-            let _ = super::super::navigation::definition(offset, &file);
+            let _ = completions(text, offset, &file, &api, &facts);
+            let _ = super::super::hover::hover(offset, &file, &api, &facts);
+            let _ = super::super::signature::signature_help(text, offset, &file, &api, &facts);
+            let _ = super::super::navigation::definition(offset, &file, &facts);
         }
     }
 

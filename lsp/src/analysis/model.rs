@@ -1105,6 +1105,15 @@ impl<'a> Walker<'a> {
                             });
                         }
                     }
+                    if let (Some(Ty::Module(module)), Some(m)) = (&cur.ty, ident(mc.name())) {
+                        self.model.occurrences.push(Occurrence {
+                            span: span_name,
+                            target: Target::Member {
+                                base: Ty::Module(module.clone()),
+                                name: m.to_string(),
+                            },
+                        });
+                    }
                     let ty = self.call(callee, mc.args(), span, Some(span_name));
                     cur = Cursor {
                         ty,
@@ -1213,6 +1222,14 @@ impl<'a> Walker<'a> {
                         target: target_member(&b),
                     });
                 }
+            }
+            Some(Ty::Module(m)) => {
+                // Whether the module has it is for the workspace facts to say.
+                let b = Ty::Module(m.clone());
+                self.model.occurrences.push(Occurrence {
+                    span,
+                    target: target_member(&b),
+                });
             }
             _ => {
                 if on_self {
