@@ -67,7 +67,7 @@ pub fn exports(ast: &ast::Ast, text: &str) -> Option<Vec<RawExport>> {
     }
 }
 
-/// A top-level local function: its parameters, name and doc.
+/// A top-level function bound to a name: its parameters, name and doc.
 struct LocalFn {
     params: Vec<String>,
     name_span: Span,
@@ -86,6 +86,26 @@ fn local_functions<'a>(stmts: &[&'a Stmt], text: &str) -> HashMap<&'a str, Local
                         LocalFn {
                             params: params(lf.body()),
                             name_span: token_span(lf.name()),
+                            doc: start.map(|s| doc_above(text, s)).unwrap_or_default(),
+                        },
+                    );
+                }
+            }
+            // A module's globals stay in its own environment: `function f()` is as good as
+            // `local function f()` for `return { f = f }`.
+            Stmt::FunctionDeclaration(decl)
+                if decl.name().names().len() == 1 && decl.name().method_name().is_none() =>
+            {
+                let Some(token) = decl.name().names().iter().next() else {
+                    continue;
+                };
+                if let Some(name) = ident(token) {
+                    let start = node_span(decl.as_ref()).map(|s| s.start);
+                    out.insert(
+                        name,
+                        LocalFn {
+                            params: params(decl.body()),
+                            name_span: token_span(token),
                             doc: start.map(|s| doc_above(text, s)).unwrap_or_default(),
                         },
                     );
@@ -417,12 +437,14 @@ return M
             r#"--- Adds two numbers.
 local function add(a, b) return a + b end
 local sub = function(a, b) return a - b end
+function div(a, b) return a / b end
 
 return {
   add = add,
   -- Subtracts.
   sub = sub,
   mul = function(a, b) end,
+  div = div,
   answer = 42,
   [1] = "skipped",
   "positional",
@@ -431,8 +453,9 @@ return {
             expect![[r#"
                 Function add(a, b) @37:add [Adds two numbers.]
                 Function sub(a, b) @70:sub [Subtracts.]
-                Function mul(a, b) @162:mul
-                Value answer @190:answer = 42
+                Function mul(a, b) @198:mul
+                Function div(a, b) @117:div
+                Value answer @239:answer = 42
             "#]],
         );
     }
