@@ -417,3 +417,121 @@ async fn closed_files_with_invalid_utf8_and_large_files_are_answered() {
     );
     assert!(diags.len() <= 1000, "diagnostics are capped per file");
 }
+
+/// The labels of a completion answer.
+fn labels(r: &Value) -> Vec<String> {
+    let items = r["result"]["items"]
+        .as_array()
+        .or_else(|| r["result"].as_array());
+    items
+        .map(|a| {
+            a.iter()
+                .filter_map(|i| i["label"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_required_modules_exports_complete_hover_and_follow_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("scripts/lib")).expect("mkdir");
+    let util_path = root.join("scripts/lib/util.lua");
+    std::fs::write(
+        &util_path,
+        "local M = {}\n--- Clamps `x` into [lo, hi].\nfunction M.clamp(x, lo, hi) return x end\nreturn M\n",
+    )
+    .expect("write");
+    let mut c = Client::start();
+    c.initialize(Some(root), false).await;
+    c.wait_for(|v| v["method"] == "$/progress" && v["params"]["value"]["kind"] == "end")
+        .await;
+    let uri = format!("file://{}/scripts/player.lua", root.display());
+    let text = "local util = require(\"lib.util\")\nfunction update(self, dt)\n  local v = util.clamp(1, 0, 2)\nend\n";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
+    )
+    .await;
+    c.wait_for(diagnostics_for(&uri)).await;
+    let at = |line: u32, character: u32| json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
+
+    // Completion right after `util.`.
+    let r = c.request("textDocument/completion", at(2, 17)).await;
+    assert_eq!(labels(&r), ["clamp"], "{r}");
+    let clamp = &r["result"]["items"][0];
+    assert_eq!(
+        clamp["textEdit"]["newText"], "clamp(${1:x}, ${2:lo}, ${3:hi})",
+        "{r}"
+    );
+    assert_eq!(clamp["insertTextFormat"], 2, "{r}");
+
+    // Hover, signature help and definition on `clamp`.
+    let r = c.request("textDocument/hover", at(2, 19)).await;
+    let hover = r["result"]["contents"]["value"].as_str().unwrap_or("");
+    assert!(
+        hover.contains("function lib.util.clamp(x, lo, hi)") && hover.contains("Clamps `x`"),
+        "{r}"
+    );
+    let r = c.request("textDocument/signatureHelp", at(2, 26)).await;
+    assert_eq!(
+        r["result"]["signatures"][0]["label"], "lib.util.clamp(x, lo, hi)",
+        "{r}"
+    );
+    assert_eq!(r["result"]["activeParameter"], 1, "{r}");
+    let r = c.request("textDocument/definition", at(2, 19)).await;
+    let util_uri = format!("file://{}", util_path.display());
+    assert_eq!(r["result"]["uri"], util_uri.as_str(), "{r}");
+    assert_eq!(
+        r["result"]["range"],
+        json!({"start": {"line": 2, "character": 11}, "end": {"line": 2, "character": 16}}),
+        "{r}"
+    );
+
+    // The module changes on disk: the watcher's notification brings the new export.
+    std::fs::write(
+        &util_path,
+        "local M = {}\n\nfunction M.clamp(x, lo, hi) return x end\n\n-- Blends.\nfunction M.lerp(a, b, t) return a end\nreturn M\n",
+    )
+    .expect("write");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": util_uri, "type": 2}]}),
+    )
+    .await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let r = c.request("textDocument/completion", at(2, 17)).await;
+        if labels(&r) == ["clamp", "lerp"] {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new export never appeared: {r}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // Opened in the editor, the module's unsaved text is what other files see...
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": util_uri, "languageId": "lua", "version": 1,
+            "text": "local M = {}\nM.unsaved = 1\nreturn M\n"}}),
+    )
+    .await;
+    c.wait_for(|v| diagnostics_for(&util_uri)(v) && v["params"]["version"] == 1)
+        .await;
+    let r = c.request("textDocument/completion", at(2, 17)).await;
+    assert_eq!(labels(&r), ["unsaved"], "{r}");
+    // ...until it is closed without saving.
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": util_uri}}),
+    )
+    .await;
+    c.wait_for(|v| diagnostics_for(&util_uri)(v) && v["params"]["version"].is_null())
+        .await;
+    let r = c.request("textDocument/completion", at(2, 17)).await;
+    assert_eq!(labels(&r), ["clamp", "lerp"], "{r}");
+}

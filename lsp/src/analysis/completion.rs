@@ -9,6 +9,7 @@ use super::context::{
     call_at, cursor_context, resolve, resolve_callee, CallContext, CursorContext, Seg, KEYWORDS,
 };
 use super::model::{open_type, takes_component, takes_component_table, Model, Ty};
+use super::summary::{Export, ExportKind};
 use super::{FileAnalysis, WorkspaceFacts};
 use crescent_api::{Api, Function};
 use std::collections::BTreeSet;
@@ -105,6 +106,41 @@ fn function_item(f: &Function, kind: ItemKind, prefix: &str) -> CompletionItem {
     it
 }
 
+fn export_item(module: &str, e: &Export) -> CompletionItem {
+    let kind = match e.kind {
+        ExportKind::Function => ItemKind::Function,
+        ExportKind::Method => ItemKind::Method,
+        ExportKind::Value => ItemKind::Field,
+    };
+    let mut it = item(e.name.clone(), kind);
+    it.documentation = Some(export_doc(module, e));
+    if e.kind == ExportKind::Value {
+        it.detail = (!e.value.is_empty()).then(|| format!("= {}", e.value));
+        return it;
+    }
+    it.detail = Some(e.signature());
+    let args: Vec<String> = e
+        .params
+        .iter()
+        // Parameter names are Lua identifiers: nothing to escape in a placeholder.
+        .filter(|p| !p.is_empty() && *p != "...")
+        .enumerate()
+        .map(|(i, p)| format!("${{{}:{p}}}", i + 1))
+        .collect();
+    it.insert_text = Some(format!("{}({})", e.name, args.join(", ")));
+    it.snippet = true;
+    it
+}
+
+/// Markdown documentation of a module's export: its doc comment and where it comes from.
+pub fn export_doc(module: &str, e: &Export) -> String {
+    if e.doc.is_empty() {
+        format!("From module `{module}`")
+    } else {
+        format!("{}\n\nFrom module `{module}`", e.doc)
+    }
+}
+
 /// Markdown documentation of an engine function: doc line and parameters.
 pub fn function_doc(f: &Function) -> String {
     let mut doc = f.doc.clone();
@@ -156,7 +192,7 @@ pub fn completions(
         } => {
             out.replace_start = prefix_start;
             let r = resolve(&receiver, model, api, offset);
-            member_items(&r.ty, r.is_self, method, model, api, &mut out.items);
+            member_items(&r.ty, r.is_self, method, model, api, facts, &mut out.items);
             if let [Seg::Name(lib)] = receiver.as_slice() {
                 if r.ty.is_none() && !method && model.resolve_local(lib, offset).is_none() {
                     for (name, signature) in super::stdlib::members(api, lib) {
@@ -214,18 +250,41 @@ pub fn completions(
     out
 }
 
-/// The engine function whose arguments hold the cursor (for signature help).
+/// What a call names: an engine function or a module's export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Called {
+    /// An engine function.
+    Engine(super::model::Callee),
+    /// A field of a `require`d module (`util.clamp`, `util:step`).
+    Export {
+        /// Module name.
+        module: String,
+        /// Field name.
+        name: String,
+    },
+}
+
+/// The function whose arguments hold the cursor (for signature help).
 pub fn enclosing_call(
     text: &str,
     offset: usize,
     file: &FileAnalysis,
     api: &Api,
-) -> Option<(CallContext, super::model::Callee)> {
+) -> Option<(CallContext, Called)> {
     let call = call_at(text, offset)?;
     let fixed = super::repaired(text, offset, file, api);
     let model = &fixed.as_ref().unwrap_or(file).model;
-    let callee = resolve_callee(&call.callee, model, api, offset)?;
-    Some((call, callee))
+    if let Some(callee) = resolve_callee(&call.callee, model, api, offset) {
+        return Some((call, Called::Engine(callee)));
+    }
+    let (name, rest) = match call.callee.split_last()? {
+        (Seg::Field(name), rest) | (Seg::Method(name, _), rest) => (name.clone(), rest),
+        _ => return None,
+    };
+    match resolve(rest, model, api, offset).ty {
+        Some(Ty::Module(module)) => Some((call, Called::Export { module, name })),
+        _ => None,
+    }
 }
 
 fn filter(items: &mut Vec<CompletionItem>, prefix: &str) {
@@ -290,26 +349,39 @@ fn string_items(
             items.push(it);
         }
     } else if param.kind == crescent_api::ParamKind::AssetPath {
-        for path in &facts.assets {
+        for path in facts.assets.iter() {
             items.push(item(path.clone(), ItemKind::File));
         }
     } else if param.kind == crescent_api::ParamKind::ModuleName {
-        for m in &facts.modules {
+        for m in facts.modules.iter() {
             items.push(item(m.clone(), ItemKind::Module));
         }
     }
     filter(items, prefix);
 }
 
+#[allow(clippy::too_many_arguments)]
 fn member_items(
     ty: &Option<Ty>,
     is_self: bool,
     method: bool,
     model: &Model,
     api: &Api,
+    facts: &WorkspaceFacts,
     items: &mut Vec<CompletionItem>,
 ) {
     match ty {
+        Some(Ty::Module(m)) => {
+            let Some(module) = facts.exports.get(m) else {
+                return;
+            };
+            for e in module.exports.iter() {
+                // `.` lists functions and values, `:` the methods.
+                if (e.kind == ExportKind::Method) == method {
+                    items.push(export_item(m, e));
+                }
+            }
+        }
         Some(Ty::Namespace(ns)) if !method => {
             if let Some(n) = api.namespace(ns) {
                 for f in &n.functions {
@@ -459,7 +531,7 @@ pub fn render(items: &[CompletionItem]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use expect_test::{expect, Expect};
 
@@ -533,7 +605,7 @@ end
     #[test]
     fn completes_component_names_in_strings() {
         let mut facts = WorkspaceFacts::default();
-        facts.script_components.insert("Health".into());
+        std::sync::Arc::make_mut(&mut facts.script_components).insert("Health".into());
         check_with(
             r#"
 function update(self, dt)
@@ -628,8 +700,8 @@ end
     #[test]
     fn completes_modules_and_assets() {
         let mut facts = WorkspaceFacts::default();
-        facts.modules.insert("lib.util".into());
-        facts.assets.insert("levels/one.json".into());
+        std::sync::Arc::make_mut(&mut facts.modules).insert("lib.util".into());
+        std::sync::Arc::make_mut(&mut facts.assets).insert("levels/one.json".into());
         check_with(
             r#"local u = require("li$0")"#,
             &facts,
@@ -648,14 +720,15 @@ end
 
     #[test]
     fn any_offset_is_safe() {
-        let text = "local s = \"é漢😀\"\nfunction init(self)\n  self.entity:\nend\n";
+        let facts = facts_with_module(UTIL);
+        let text = "local s = \"é漢😀\"\nlocal u = require(\"lib.util\")\nfunction init(self)\n  self.entity:\n  u.clamp(u:step(\"é\", u.\nend\n";
         let api = crescent_api::builtin();
         let file = super::super::analyze(text, &api);
         for offset in 0..=text.len() + 3 {
-            let _ = completions(text, offset, &file, &api, &WorkspaceFacts::default());
-            let _ = super::super::hover::hover(offset, &file, &api, &WorkspaceFacts::default());
-            let _ = super::super::signature::signature_help(text, offset, &file, &api);
-            let _ = super::super::navigation::definition(offset, &file);
+            let _ = completions(text, offset, &file, &api, &facts);
+            let _ = super::super::hover::hover(offset, &file, &api, &facts);
+            let _ = super::super::signature::signature_help(text, offset, &file, &api, &facts);
+            let _ = super::super::navigation::definition(offset, &file, &facts);
         }
     }
 
@@ -684,5 +757,104 @@ end
                 lc speed = 1
             "#]],
         );
+    }
+
+    /// Facts where `lib.util` is a module with the given source.
+    pub(crate) fn facts_with_module(source: &str) -> WorkspaceFacts {
+        let summary = super::super::summary::summarize_text(source, &crescent_api::builtin());
+        let mut facts = WorkspaceFacts::default();
+        std::sync::Arc::make_mut(&mut facts.modules).insert("lib.util".into());
+        if let Some(exports) = summary.exports {
+            let module = super::super::ModuleExports {
+                path: "/game/scripts/lib/util.lua".into(),
+                exports,
+            };
+            std::sync::Arc::make_mut(&mut facts.exports)
+                .insert("lib.util".into(), std::sync::Arc::new(module));
+        }
+        facts
+    }
+
+    pub(crate) const UTIL: &str = "local M = {}\n\n--- Clamps `x` into [lo, hi].\nfunction M.clamp(x, lo, hi) end\n\nM.SCALE = 1.5\n\n-- Moves the mover.\nfunction M:step(dt, ...) end\n\nreturn M\n";
+
+    #[test]
+    fn completes_the_exports_of_a_required_module() {
+        let facts = facts_with_module(UTIL);
+        check_with(
+            "local util = require(\"lib.util\")\nfunction update(self, dt)\n  util.$0\nend\n",
+            &facts,
+            expect![[r#"
+                fn clamp clamp(x, lo, hi)
+                fd SCALE = 1.5
+            "#]],
+        );
+        check_with(
+            "local util = require(\"lib.util\")\nutil:$0",
+            &facts,
+            expect![[r#"
+                me step step(dt, ...)
+            "#]],
+        );
+        check_with(
+            "local util = require(\"lib.util\")\nlocal x = util.cla$0",
+            &facts,
+            expect![[r#"
+                fn clamp clamp(x, lo, hi)
+            "#]],
+        );
+        // Straight from the call, and while the line is still broken.
+        check_with(
+            "local n = require(\"lib.util\").$0",
+            &facts,
+            expect![[r#"
+                fn clamp clamp(x, lo, hi)
+                fd SCALE = 1.5
+            "#]],
+        );
+        check_with(
+            "local util = require(\"lib.util\")\nfunction update(self, dt)\n  local y = = util.$0\nend\n",
+            &facts,
+            expect![[r#"
+                fn clamp clamp(x, lo, hi)
+                fd SCALE = 1.5
+            "#]],
+        );
+        // A module the workspace does not have, or one that exports nothing.
+        check_with(
+            "local other = require(\"lib.other\")\nother.$0",
+            &facts,
+            expect![[""]],
+        );
+        check_with(
+            "local util = require(\"lib.util\")\nutil.$0",
+            &facts_with_module("return function() end\n"),
+            expect![[""]],
+        );
+    }
+
+    #[test]
+    fn module_function_items_carry_docs_and_a_snippet() {
+        let text = "local util = require(\"lib.util\")\nutil.";
+        let api = crescent_api::builtin();
+        let file = super::super::analyze(text, &api);
+        let c = completions(text, text.len(), &file, &api, &facts_with_module(UTIL));
+        let clamp = c
+            .items
+            .iter()
+            .find(|i| i.label == "clamp")
+            .expect("clamp is listed");
+        assert_eq!(
+            clamp.insert_text.as_deref(),
+            Some("clamp(${1:x}, ${2:lo}, ${3:hi})")
+        );
+        assert!(clamp.snippet);
+        assert_eq!(
+            clamp.documentation.as_deref(),
+            Some("Clamps `x` into [lo, hi].\n\nFrom module `lib.util`")
+        );
+        let text = "local util = require(\"lib.util\")\nutil:";
+        let file = super::super::analyze(text, &api);
+        let c = completions(text, text.len(), &file, &api, &facts_with_module(UTIL));
+        assert_eq!(c.items[0].insert_text.as_deref(), Some("step(${1:dt})"));
     }
 }

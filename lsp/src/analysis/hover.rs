@@ -1,7 +1,8 @@
 //! Hover: the signature and docs of engine API items, and what a local is bound to.
 
-use super::completion::function_doc;
+use super::completion::{export_doc, function_doc};
 use super::model::{Target, Ty};
+use super::summary::ExportKind;
 use super::{FileAnalysis, Span, WorkspaceFacts};
 use crescent_api::Api;
 
@@ -50,6 +51,10 @@ pub fn hover(
             s
         }
         Target::Global(name) => global_doc(name, file, api)?,
+        Target::Member {
+            base: Ty::Module(m),
+            name,
+        } => export_hover(m, name, facts)?,
         Target::Member { base, name } => member_doc(base, name, api)?,
         Target::SelfField(name) => {
             let f = model.self_field(name);
@@ -92,6 +97,18 @@ pub fn hover(
         span: occ.span,
         markdown,
     })
+}
+
+/// The signature and doc comment of a module's export.
+fn export_hover(module: &str, name: &str, facts: &WorkspaceFacts) -> Option<String> {
+    let (_, e) = facts.export(module, name)?;
+    let head = match e.kind {
+        ExportKind::Function => format!("function {module}.{}", e.signature()),
+        ExportKind::Method => format!("function {module}:{}", e.signature()),
+        ExportKind::Value if e.value.is_empty() => format!("{module}.{}", e.name),
+        ExportKind::Value => format!("{module}.{} = {}", e.name, e.value),
+    };
+    Some(format!("{}\n\n{}", code(&head), export_doc(module, e)))
 }
 
 fn describe_ty(t: &Ty, api: &Api) -> String {
@@ -267,6 +284,54 @@ mod tests {
                 ```
 
                 Not available to scripts: scripts cannot touch files; use `assets.load_text` for files under assets/"#]],
+        );
+    }
+
+    #[test]
+    fn hover_on_a_modules_export() {
+        let facts = crate::analysis::completion::tests::facts_with_module(
+            crate::analysis::completion::tests::UTIL,
+        );
+        let at = |fixture: &str| {
+            let offset = fixture.find("$0").expect("fixture has $0");
+            let text = fixture.replace("$0", "");
+            let api = crescent_api::builtin();
+            let file = super::super::analyze(&text, &api);
+            hover(offset, &file, &api, &facts).map(|h| h.markdown)
+        };
+        expect![[r#"
+            ```lua
+            function lib.util.clamp(x, lo, hi)
+            ```
+
+            Clamps `x` into [lo, hi].
+
+            From module `lib.util`"#]]
+        .assert_eq(
+            &at("local util = require(\"lib.util\")\nprint(util.cl$0amp(1, 0, 2))")
+                .unwrap_or_default(),
+        );
+        expect![[r#"
+            ```lua
+            function lib.util:step(dt, ...)
+            ```
+
+            Moves the mover.
+
+            From module `lib.util`"#]]
+        .assert_eq(&at("local util = require(\"lib.util\")\nutil:st$0ep(1)").unwrap_or_default());
+        expect![[r#"
+            ```lua
+            lib.util.SCALE = 1.5
+            ```
+
+            From module `lib.util`"#]]
+        .assert_eq(
+            &at("local util = require(\"lib.util\")\nprint(util.SC$0ALE)").unwrap_or_default(),
+        );
+        assert_eq!(
+            at("local util = require(\"lib.util\")\nprint(util.miss$0ing)"),
+            None
         );
     }
 }

@@ -14,12 +14,14 @@
 //! Layout: `parse` (full_moon, nesting guard), `model` (one walk: scopes, locals, engine calls,
 //! components), `diagnostics` + `lints/` (one file per lint), `completion` (with a token-level
 //! fallback for broken code), `hover`, `signature`, `navigation` (definition, references,
-//! rename), `symbols`, `summary`, `format`, `fuzzy`, `line_index`.
+//! rename), `symbols`, `summary` (with `exports`: what a module returns), `format`, `fuzzy`,
+//! `line_index`.
 
 pub mod compile_checks;
 pub mod completion;
 pub mod context;
 pub mod diagnostics;
+pub mod exports;
 pub mod format;
 pub mod fuzzy;
 pub mod hover;
@@ -38,7 +40,10 @@ pub use model::{Model, Span};
 pub use parse::Parse;
 
 use crescent_api::Api;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use summary::Export;
 
 /// The parse and model of one file.
 #[derive(Debug)]
@@ -84,12 +89,35 @@ pub fn repaired(text: &str, offset: usize, file: &FileAnalysis, api: &Api) -> Op
 }
 
 /// What the rest of the workspace contributes to the analysis of one file.
+///
+/// Shared by every request as one `Arc` and rebuilt when the workspace changes; each part is
+/// an `Arc` of its own so a change to one module's exports copies no set.
 #[derive(Debug, Clone, Default)]
 pub struct WorkspaceFacts {
     /// Components some script sets or spawns.
-    pub script_components: BTreeSet<String>,
+    pub script_components: Arc<BTreeSet<String>>,
     /// Module names `require` can load (`lib.util`).
-    pub modules: BTreeSet<String>,
+    pub modules: Arc<BTreeSet<String>>,
     /// Files under `assets/`, relative to it.
-    pub assets: BTreeSet<String>,
+    pub assets: Arc<BTreeSet<String>>,
+    /// What each module that returns a table exports, by module name (`lib.util`).
+    pub exports: Arc<BTreeMap<String, Arc<ModuleExports>>>,
+}
+
+/// The exports of one module and the file they come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleExports {
+    /// The module's file.
+    pub path: PathBuf,
+    /// The fields of the table it returns, in source order.
+    pub exports: Arc<[Export]>,
+}
+
+impl WorkspaceFacts {
+    /// The export `name` of `module`, with the module's entry.
+    pub fn export(&self, module: &str, name: &str) -> Option<(&ModuleExports, &Export)> {
+        let m = self.exports.get(module)?;
+        let e = m.exports.iter().find(|e| e.name == name)?;
+        Some((m, e))
+    }
 }

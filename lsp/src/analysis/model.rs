@@ -351,7 +351,8 @@ fn phantom(token: &TokenReference) -> bool {
     token.token().start_position().line() == 0
 }
 
-fn node_span(node: &impl Node) -> Option<Span> {
+/// The byte span of a node, without trivia; `None` for nodes the parser invented.
+pub fn node_span(node: &impl Node) -> Option<Span> {
     let (s, e) = node.range()?;
     if s.line() == 0 {
         return None;
@@ -1104,6 +1105,15 @@ impl<'a> Walker<'a> {
                             });
                         }
                     }
+                    if let (Some(Ty::Module(module)), Some(m)) = (&cur.ty, ident(mc.name())) {
+                        self.model.occurrences.push(Occurrence {
+                            span: span_name,
+                            target: Target::Member {
+                                base: Ty::Module(module.clone()),
+                                name: m.to_string(),
+                            },
+                        });
+                    }
                     let ty = self.call(callee, mc.args(), span, Some(span_name));
                     cur = Cursor {
                         ty,
@@ -1212,6 +1222,14 @@ impl<'a> Walker<'a> {
                         target: target_member(&b),
                     });
                 }
+            }
+            Some(Ty::Module(m)) => {
+                // Whether the module has it is for the workspace facts to say.
+                let b = Ty::Module(m.clone());
+                self.model.occurrences.push(Occurrence {
+                    span,
+                    target: target_member(&b),
+                });
             }
             _ => {
                 if on_self {
@@ -1323,7 +1341,8 @@ impl<'a> Walker<'a> {
     }
 }
 
-fn params(body: &FunctionBody) -> Vec<String> {
+/// Parameter names of a function body (`...` for varargs).
+pub fn params(body: &FunctionBody) -> Vec<String> {
     body.parameters()
         .iter()
         .map(|p| match p {

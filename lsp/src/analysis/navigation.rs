@@ -1,7 +1,10 @@
-//! Go to definition, find references and rename (locals only for the last two).
+//! Go to definition (also into a `require`d module's file), find references and rename (locals
+//! only for the last two).
 
-use super::model::{Span, Target};
-use super::FileAnalysis;
+use super::model::{Span, Target, Ty};
+use super::summary::Export;
+use super::{FileAnalysis, WorkspaceFacts};
+use std::path::PathBuf;
 
 /// Where a name is defined.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,10 +13,21 @@ pub enum Definition {
     Here(Span),
     /// A module file, by dotted module name (`lib.util` is `scripts/lib/util.lua`).
     Module(String),
+    /// A field a module exports, in the module's file.
+    Export {
+        /// The module's file.
+        path: PathBuf,
+        /// The export, with the position of its name.
+        export: Export,
+    },
 }
 
 /// The definition of the name at byte `offset`.
-pub fn definition(offset: usize, file: &FileAnalysis) -> Option<Definition> {
+pub fn definition(
+    offset: usize,
+    file: &FileAnalysis,
+    facts: &WorkspaceFacts,
+) -> Option<Definition> {
     let model = &file.model;
     let occ = model.occurrence_at(offset)?;
     match &occ.target {
@@ -39,6 +53,13 @@ pub fn definition(offset: usize, file: &FileAnalysis) -> Option<Definition> {
             .iter()
             .find(|c| c.defines && &c.name == name)
             .map(|c| Definition::Here(c.span)),
+        Target::Member {
+            base: Ty::Module(module),
+            name,
+        } => facts.export(module, name).map(|(m, e)| Definition::Export {
+            path: m.path.clone(),
+            export: e.clone(),
+        }),
         Target::Member { .. } => None,
     }
 }
@@ -156,11 +177,11 @@ mod tests {
     fn definition_of_locals_self_fields_and_modules() {
         let (text, off, file) = setup("local speed = 1\nprint(sp$0eed)");
         assert_eq!(
-            definition(off, &file),
+            definition(off, &file, &WorkspaceFacts::default()),
             Some(Definition::Here(Span::new(6, 11)))
         );
         let (text2, off2, file2) = setup("function update(self)\n  print(self.ta$0rget)\nend\nfunction init(self)\n  self.target = 1\n  self.target = 2\nend");
-        let Some(Definition::Here(s)) = definition(off2, &file2) else {
+        let Some(Definition::Here(s)) = definition(off2, &file2, &WorkspaceFacts::default()) else {
             panic!()
         };
         assert_eq!(&text2[s.start..s.end], "target");
@@ -171,7 +192,7 @@ mod tests {
         );
         let (_, off3, file3) = setup("local u = require(\"lib.ut$0il\")");
         assert_eq!(
-            definition(off3, &file3),
+            definition(off3, &file3, &WorkspaceFacts::default()),
             Some(Definition::Module("lib.util".into()))
         );
         let _ = text;
@@ -197,5 +218,26 @@ mod tests {
         let (_, off2, file2) = setup("pri$0nt(1)");
         assert!(rename(off2, "x", &file2).is_err());
         let _ = text;
+    }
+
+    #[test]
+    fn definition_of_a_modules_export_is_in_its_file() {
+        let facts = crate::analysis::completion::tests::facts_with_module(
+            crate::analysis::completion::tests::UTIL,
+        );
+        let (_, off, file) = setup("local util = require(\"lib.util\")\nutil.cla$0mp(1, 0, 2)");
+        let Some(Definition::Export { path, export }) = definition(off, &file, &facts) else {
+            panic!("no definition in the module");
+        };
+        assert_eq!(path, PathBuf::from("/game/scripts/lib/util.lua"));
+        assert_eq!(export.name, "clamp");
+        assert_eq!(export.utf8.0.line, 3);
+        let (_, off, file) = setup("local util = require(\"lib.util\")\nutil:st$0ep()");
+        assert!(matches!(
+            definition(off, &file, &facts),
+            Some(Definition::Export { export, .. }) if export.name == "step"
+        ));
+        let (_, off, file) = setup("local util = require(\"lib.util\")\nutil.nope$0()");
+        assert_eq!(definition(off, &file, &facts), None);
     }
 }

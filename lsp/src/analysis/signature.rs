@@ -1,7 +1,9 @@
-//! Signature help: the engine function whose argument list holds the cursor.
+//! Signature help: the engine function, or the function of a `require`d module, whose
+//! argument list holds the cursor.
 
-use super::completion::{enclosing_call, function_doc};
-use super::FileAnalysis;
+use super::completion::{enclosing_call, export_doc, function_doc, Called};
+use super::summary::{Export, ExportKind};
+use super::{FileAnalysis, WorkspaceFacts};
 use crescent_api::Api;
 
 /// One signature with its parameters, for the editor's popup.
@@ -23,8 +25,16 @@ pub fn signature_help(
     offset: usize,
     file: &FileAnalysis,
     api: &Api,
+    facts: &WorkspaceFacts,
 ) -> Option<SignatureHelp> {
-    let (call, callee) = enclosing_call(text, offset, file, api)?;
+    let (call, called) = enclosing_call(text, offset, file, api)?;
+    let callee = match called {
+        Called::Engine(callee) => callee,
+        Called::Export { module, name } => {
+            let (_, e) = facts.export(&module, &name)?;
+            return export_help(&module, e, call.arg_index);
+        }
+    };
     let f = callee.function(api)?;
     let prefix = match &callee {
         super::model::Callee::Global(_) => String::new(),
@@ -46,18 +56,48 @@ pub fn signature_help(
         let rets: Vec<&str> = f.returns.iter().map(|r| r.ty.as_str()).collect();
         label.push_str(&format!(" -> {}", rets.join(", ")));
     }
-    let last = f.params.len().saturating_sub(1);
     let variadic = f.params.last().is_some_and(|p| p.name == "...");
-    let active = if variadic {
-        call.arg_index.min(last)
-    } else {
-        call.arg_index
-    };
     Some(SignatureHelp {
         label,
         documentation: function_doc(f),
         params,
-        active,
+        active: active_param(call.arg_index, f.params.len(), variadic),
+    })
+}
+
+/// The parameter under the cursor: past the last one, a variadic one stays active.
+fn active_param(arg_index: usize, count: usize, variadic: bool) -> usize {
+    if variadic {
+        arg_index.min(count.saturating_sub(1))
+    } else {
+        arg_index
+    }
+}
+
+/// Signature help for a function a module exports.
+fn export_help(module: &str, e: &Export, arg_index: usize) -> Option<SignatureHelp> {
+    let sep = match e.kind {
+        ExportKind::Function => ".",
+        ExportKind::Method => ":",
+        ExportKind::Value => return None,
+    };
+    let mut label = format!("{module}{sep}{}(", e.name);
+    let mut params = Vec::new();
+    for (i, p) in e.params.iter().enumerate() {
+        if i > 0 {
+            label.push_str(", ");
+        }
+        let start = label.len();
+        label.push_str(p);
+        params.push((start, label.len(), String::new()));
+    }
+    label.push(')');
+    let variadic = e.params.last().is_some_and(|p| p == "...");
+    Some(SignatureHelp {
+        label,
+        documentation: export_doc(module, e),
+        params,
+        active: active_param(arg_index, e.params.len(), variadic),
     })
 }
 
@@ -70,7 +110,7 @@ mod tests {
         let text = fixture.replace("$0", "");
         let api = crescent_api::builtin();
         let file = super::super::analyze(&text, &api);
-        signature_help(&text, offset, &file, &api)
+        signature_help(&text, offset, &file, &api, &WorkspaceFacts::default())
     }
 
     #[test]
@@ -93,5 +133,35 @@ mod tests {
         let h = at("log.info(1, 2, 3, $0").expect("help");
         assert_eq!(h.active, 0);
         assert!(at("print$0").is_none());
+    }
+
+    #[test]
+    fn functions_of_a_required_module() {
+        let facts = crate::analysis::completion::tests::facts_with_module(
+            crate::analysis::completion::tests::UTIL,
+        );
+        let at = |fixture: &str| {
+            let offset = fixture.find("$0").expect("fixture has $0");
+            let text = fixture.replace("$0", "");
+            let api = crescent_api::builtin();
+            let file = super::super::analyze(&text, &api);
+            signature_help(&text, offset, &file, &api, &facts)
+        };
+        let h = at("local util = require(\"lib.util\")\nlocal x = util.clamp(v, $0").expect("help");
+        assert_eq!(h.label, "lib.util.clamp(x, lo, hi)");
+        assert_eq!(h.active, 1);
+        let (s, e, _) = &h.params[1];
+        assert_eq!(&h.label[*s..*e], "lo");
+        assert!(
+            h.documentation.starts_with("Clamps `x`"),
+            "{}",
+            h.documentation
+        );
+        let h = at("local util = require(\"lib.util\")\nutil:step(1, 2, 3, $0)").expect("help");
+        assert_eq!(h.label, "lib.util:step(dt, ...)");
+        assert_eq!(h.active, 1, "the variadic parameter stays active");
+        assert!(at("local util = require(\"lib.util\")\nutil.SCALE($0").is_none());
+        assert!(at("local util = require(\"lib.util\")\nutil.nothing($0").is_none());
+        assert!(at("local other = require(\"lib.other\")\nother.clamp($0").is_none());
     }
 }

@@ -2,11 +2,13 @@
 //!
 //! A full tree costs ~200 bytes per source byte, so the workspace keeps one [`Summary`] per
 //! closed file instead: its symbols (with positions in both encodings), the script components
-//! it sets, the modules it requires and its `self` fields.
+//! it sets, the modules it requires, its `self` fields and, for a module, what it exports.
 
+pub use super::exports::ExportKind;
 use super::line_index::{Encoding, LineCol, LineIndex};
 use super::symbols::{document_symbols, SymbolKind};
 use super::FileAnalysis;
+use std::sync::Arc;
 
 /// A symbol of a summarized file, positioned for both encodings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +33,43 @@ impl SummarySymbol {
     }
 }
 
+/// A field of the table a module returns, positioned for both encodings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    /// Field name.
+    pub name: String,
+    /// Function, method or value.
+    pub kind: ExportKind,
+    /// Parameter names (`...` for varargs; without the implicit `self` of methods).
+    pub params: Vec<String>,
+    /// The comment lines directly above the definition, without their dashes.
+    pub doc: String,
+    /// A value's initializer, shortened; empty for functions.
+    pub value: String,
+    /// Start and end of the name at the definition, UTF-8 columns.
+    pub utf8: (LineCol, LineCol),
+    /// Start and end of the name at the definition, UTF-16 columns.
+    pub utf16: (LineCol, LineCol),
+}
+
+impl Export {
+    /// The range of the name in the given encoding.
+    pub fn range(&self, enc: Encoding) -> (LineCol, LineCol) {
+        match enc {
+            Encoding::Utf8 => self.utf8,
+            Encoding::Utf16 => self.utf16,
+        }
+    }
+
+    /// `name(a, b)` for functions and methods, `name` for values.
+    pub fn signature(&self) -> String {
+        match self.kind {
+            ExportKind::Value => self.name.clone(),
+            _ => format!("{}({})", self.name, self.params.join(", ")),
+        }
+    }
+}
+
 /// What the workspace remembers of a file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -42,6 +81,8 @@ pub struct Summary {
     pub requires: Vec<String>,
     /// Number of syntax errors.
     pub syntax_errors: usize,
+    /// The fields of the table the file returns; `None` unless it returns a table.
+    pub exports: Option<Arc<[Export]>>,
 }
 
 /// Summarizes an analyzed file.
@@ -74,11 +115,31 @@ pub fn summarize(text: &str, file: &FileAnalysis, index: &LineIndex) -> Summary 
     let mut requires: Vec<String> = file.model.requires.iter().map(|(m, _)| m.clone()).collect();
     requires.sort();
     requires.dedup();
+    let exports = super::exports::exports(&file.parse.ast, text).map(|raw| {
+        raw.into_iter()
+            .map(|e| Export {
+                utf8: (
+                    pos(e.name_span.start, Encoding::Utf8),
+                    pos(e.name_span.end, Encoding::Utf8),
+                ),
+                utf16: (
+                    pos(e.name_span.start, Encoding::Utf16),
+                    pos(e.name_span.end, Encoding::Utf16),
+                ),
+                name: e.name,
+                kind: e.kind,
+                params: e.params,
+                doc: e.doc,
+                value: e.value,
+            })
+            .collect()
+    });
     Summary {
         symbols,
         script_components,
         requires,
         syntax_errors: file.parse.errors.len(),
+        exports,
     }
 }
 
@@ -101,5 +162,27 @@ mod tests {
         assert_eq!(s.requires, ["lib.util"]);
         assert!(s.symbols.iter().any(|s| s.name == "init"));
         assert!(s.symbols.iter().any(|s| s.name == "util"));
+    }
+
+    #[test]
+    fn summary_keeps_a_modules_exports_with_both_encodings() {
+        let text = "local M = {}\n-- Says «hi».\nfunction M.greet(name, ...) end\nlocal s = \"é\" M.loud = true\nreturn M\n";
+        let s = summarize_text(text, &crescent_api::builtin());
+        let exports = s.exports.expect("a module that returns a table");
+        let names: Vec<String> = exports.iter().map(Export::signature).collect();
+        assert_eq!(names, ["greet(name, ...)", "loud"]);
+        let greet = &exports[0];
+        assert_eq!(greet.kind, ExportKind::Function);
+        assert_eq!(greet.doc, "Says «hi».");
+        assert_eq!(greet.utf8.0, LineCol { line: 2, col: 11 });
+        let loud = &exports[1];
+        assert_eq!(loud.kind, ExportKind::Value);
+        assert_eq!(loud.value, "true");
+        assert_eq!(loud.doc, "", "code before it on its line");
+        assert_eq!(loud.range(Encoding::Utf8).0, LineCol { line: 3, col: 17 });
+        assert_eq!(loud.range(Encoding::Utf16).0, LineCol { line: 3, col: 16 });
+        // Scripts that return nothing keep no exports.
+        let script = summarize_text("function init(self) end\n", &crescent_api::builtin());
+        assert_eq!(script.exports, None);
     }
 }

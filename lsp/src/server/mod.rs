@@ -654,10 +654,12 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let enc = self.encoding();
+        let facts = read(&self.state.workspace).facts.clone();
         run(move || {
             let offset = doc.offset(pos.position, enc);
             let file = doc.analysis();
-            let s = analysis::signature::signature_help(&doc.text, offset, &file, &doc.api)?;
+            let s =
+                analysis::signature::signature_help(&doc.text, offset, &file, &doc.api, &facts)?;
             // Parameter offsets are counted in UTF-16 units of the label.
             let units = |b: usize| {
                 s.label
@@ -701,22 +703,41 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let enc = self.encoding();
+        let facts = read(&self.state.workspace).facts.clone();
+        use analysis::navigation::Definition;
+        /// A definition with its range converted against the same snapshot.
+        enum Found {
+            Here(lsp::Range),
+            Elsewhere(PathBuf, lsp::Range),
+            Module(String),
+        }
         let def = run(move || {
             let offset = doc.offset(pos.position, enc);
             let file = doc.analysis();
-            analysis::navigation::definition(offset, &file).map(|d| match d {
-                analysis::navigation::Definition::Here(s) => Ok(doc.range(s.start, s.end, enc)),
-                analysis::navigation::Definition::Module(m) => Err(m),
+            analysis::navigation::definition(offset, &file, &facts).map(|d| match d {
+                Definition::Here(s) => Found::Here(doc.range(s.start, s.end, enc)),
+                Definition::Export { path, export } => {
+                    let (a, b) = export.range(enc);
+                    let range = lsp::Range::new(
+                        lsp::Position::new(a.line, a.col),
+                        lsp::Position::new(b.line, b.col),
+                    );
+                    Found::Elsewhere(path, range)
+                }
+                Definition::Module(m) => Found::Module(m),
             })
         })
         .await?;
         Ok(match def {
             None => None,
-            Some(Ok(range)) => Some(lsp::GotoDefinitionResponse::Scalar(lsp::Location {
+            Some(Found::Here(range)) => Some(lsp::GotoDefinitionResponse::Scalar(lsp::Location {
                 uri,
                 range,
             })),
-            Some(Err(module)) => {
+            Some(Found::Elsewhere(path, range)) => lsp::Url::from_file_path(path)
+                .ok()
+                .map(|uri| lsp::GotoDefinitionResponse::Scalar(lsp::Location { uri, range })),
+            Some(Found::Module(module)) => {
                 let path = read(&self.state.workspace).module_path(&module);
                 path.and_then(|p| lsp::Url::from_file_path(p).ok())
                     .map(|uri| {

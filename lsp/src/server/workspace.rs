@@ -4,10 +4,10 @@
 //! threads (each with a stack large enough for the parser). Only summaries are kept; full
 //! trees exist for open documents alone.
 
-use crate::analysis::summary::{summarize_text, Summary};
-use crate::analysis::WorkspaceFacts;
+use crate::analysis::summary::{summarize_text, Export, Summary};
+use crate::analysis::{ModuleExports, WorkspaceFacts};
 use crescent_api::Api;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -160,29 +160,73 @@ pub fn module_name(path: &Path) -> Option<String> {
 impl Workspace {
     /// Recomputes the facts from the summaries and assets.
     pub fn refresh_facts(&mut self) {
-        let mut facts = WorkspaceFacts::default();
+        let mut script_components = BTreeSet::new();
+        let mut modules = BTreeSet::new();
+        let mut exports: BTreeMap<String, Arc<ModuleExports>> = BTreeMap::new();
         for (path, s) in &self.summaries {
-            facts
-                .script_components
-                .extend(s.script_components.iter().cloned());
-            if let Some(m) = module_name(path) {
-                facts.modules.insert(m);
+            script_components.extend(s.script_components.iter().cloned());
+            let Some(m) = module_name(path) else {
+                continue;
+            };
+            if let Some(e) = &s.exports {
+                // Two roots may hold the same module: the same file as `module_path` wins.
+                let wins = exports.get(&m).is_none_or(|old| path < &old.path);
+                if wins {
+                    let entry = ModuleExports {
+                        path: path.clone(),
+                        exports: e.clone(),
+                    };
+                    exports.insert(m.clone(), Arc::new(entry));
+                }
             }
+            modules.insert(m);
         }
-        facts.assets = self.assets.clone();
-        self.facts = Arc::new(facts);
+        self.facts = Arc::new(WorkspaceFacts {
+            script_components: Arc::new(script_components),
+            modules: Arc::new(modules),
+            assets: Arc::new(self.assets.clone()),
+            exports: Arc::new(exports),
+        });
     }
 
     /// Replaces one file's summary; refreshes the facts only when what they depend on changed.
+    ///
+    /// A module whose exports change but which still returns a table (every keystroke in an
+    /// open module) only replaces its own entry: the other parts of the facts are shared.
     pub fn update(&mut self, path: PathBuf, summary: Summary) {
-        let changed = match self.summaries.get(&path) {
-            Some(old) => old.script_components != summary.script_components,
-            None => true,
+        let (rebuild, exports_changed) = match self.summaries.get(&path) {
+            Some(old) => (
+                old.script_components != summary.script_components
+                    || old.exports.is_some() != summary.exports.is_some(),
+                old.exports != summary.exports,
+            ),
+            None => (true, true),
         };
-        self.summaries.insert(path, summary);
-        if changed {
+        let exports = summary.exports.clone();
+        self.summaries.insert(path.clone(), summary);
+        if rebuild {
             self.refresh_facts();
+        } else if exports_changed {
+            self.replace_exports(path, exports);
         }
+    }
+
+    /// Puts a module's new exports in the facts, when its file is the one they list.
+    fn replace_exports(&mut self, path: PathBuf, exports: Option<Arc<[Export]>>) {
+        let (Some(m), Some(exports)) = (module_name(&path), exports) else {
+            return;
+        };
+        if self
+            .facts
+            .exports
+            .get(&m)
+            .is_none_or(|old| old.path != path)
+        {
+            return;
+        }
+        let mut facts = (*self.facts).clone();
+        Arc::make_mut(&mut facts.exports).insert(m, Arc::new(ModuleExports { path, exports }));
+        self.facts = Arc::new(facts);
     }
 
     /// Forgets a deleted file.
@@ -239,5 +283,80 @@ mod tests {
             ws.module_path("lib.util"),
             Some(root.join("scripts/lib/util.lua"))
         );
+    }
+
+    #[test]
+    fn module_exports_follow_their_files() {
+        let api = crescent_api::builtin();
+        let util = PathBuf::from("/game/scripts/lib/util.lua");
+        let player = PathBuf::from("/game/scripts/player.lua");
+        let mut ws = Workspace::default();
+        ws.update(
+            util.clone(),
+            summarize_text("local M = {}\nfunction M.f(a) end\nreturn M\n", &api),
+        );
+        ws.update(
+            player.clone(),
+            summarize_text(
+                "function init(self) self.entity:set(\"Ammo\", 1) end\n",
+                &api,
+            ),
+        );
+        let names = |ws: &Workspace| -> Vec<String> {
+            ws.facts
+                .exports
+                .get("lib.util")
+                .map(|m| m.exports.iter().map(|e| e.name.clone()).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(names(&ws), ["f"]);
+        assert_eq!(
+            ws.facts
+                .export("lib.util", "f")
+                .map(|(m, _)| m.path.clone()),
+            Some(util.clone())
+        );
+        assert!(
+            ws.facts.exports.get("player").is_none(),
+            "scripts export nothing"
+        );
+
+        // A new export replaces the module's entry and shares the rest of the facts.
+        let before = ws.facts.clone();
+        ws.update(
+            util.clone(),
+            summarize_text(
+                "local M = {}\nfunction M.f(a) end\nM.g = 1\nreturn M\n",
+                &api,
+            ),
+        );
+        assert_eq!(names(&ws), ["f", "g"]);
+        assert!(Arc::ptr_eq(
+            &before.script_components,
+            &ws.facts.script_components
+        ));
+        assert!(Arc::ptr_eq(&before.modules, &ws.facts.modules));
+        // The same summary again changes nothing.
+        let before = ws.facts.clone();
+        ws.update(
+            util.clone(),
+            summarize_text(
+                "local M = {}\nfunction M.f(a) end\nM.g = 1\nreturn M\n",
+                &api,
+            ),
+        );
+        assert!(Arc::ptr_eq(&before, &ws.facts));
+
+        // No longer returning a table, then deleted.
+        ws.update(util.clone(), summarize_text("return 1\n", &api));
+        assert!(ws.facts.exports.get("lib.util").is_none());
+        ws.update(
+            util.clone(),
+            summarize_text("return { h = function() end }\n", &api),
+        );
+        assert_eq!(names(&ws), ["h"]);
+        ws.remove(&util);
+        assert!(ws.facts.exports.is_empty());
+        assert!(ws.facts.script_components.contains("Ammo"));
     }
 }

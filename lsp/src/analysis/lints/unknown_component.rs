@@ -81,7 +81,7 @@ end
     #[test]
     fn components_set_in_this_file_or_elsewhere_are_known() {
         let mut facts = WorkspaceFacts::default();
-        facts.script_components.insert("Health".into());
+        std::sync::Arc::make_mut(&mut facts.script_components).insert("Health".into());
         check_diagnostics_with(
             r#"
 function init(self)
