@@ -16,7 +16,6 @@
 //! fallback for broken code), `hover`, `signature`, `navigation` (definition, references,
 //! rename), `symbols`, `summary`, `format`, `fuzzy`, `line_index`.
 
-pub mod compile_checks;
 pub mod completion;
 pub mod context;
 pub mod diagnostics;
@@ -25,6 +24,7 @@ pub mod fuzzy;
 pub mod hover;
 pub mod line_index;
 pub mod lints;
+pub mod luac;
 pub mod model;
 pub mod navigation;
 pub mod parse;
