@@ -331,6 +331,31 @@ mod tests {
     }
 
     #[test]
+    fn errors_follow_luac_then_later_broken_lines() {
+        // luac's first error first, with its message, on its line.
+        let text = "local t = {\n  a = 1\n  b = 2\n}\n";
+        let p = parse(text);
+        assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
+        assert_eq!(
+            p.errors[0].message,
+            "'}' expected (to close '{' at line 1) near 'b'"
+        );
+        assert_eq!(line_of(text, p.errors[0].start), 2);
+        // Semantic errors before the hard error are all reported; a broken line well after it
+        // is reported too, the line right after it is taken for a cascade.
+        let text =
+            "local k <const> = 1\nk = 2\nk = 3\nlocal a = = 1\nlocal b = = 2\n\n\nlocal c = = 3\n";
+        let p = parse(text);
+        let lines: Vec<usize> = p.errors.iter().map(|e| line_of(text, e.start)).collect();
+        assert_eq!(lines, [1, 2, 3, 7], "{:?}", p.errors);
+        assert_eq!(p.errors[2].message, "unexpected symbol near '='");
+        // A text luac accepts has no errors.
+        assert!(parse("local s <const> = [==[\n]]\n]==] goto x ::x::")
+            .errors
+            .is_empty());
+    }
+
+    #[test]
     fn deep_nesting_is_refused_without_crashing() {
         let text = format!("x = {}1{}", "(".repeat(5000), ")".repeat(5000));
         let p = parse(&text);
