@@ -10,7 +10,8 @@
 //! `luac` stops at the first error. Semantic errors (`luaK_semerror`: const assignment, goto
 //! and label checks, attributes) do not disturb the parse, so the checker records them and
 //! goes on: the errors after the first are those `luac` would report next once the earlier
-//! ones are fixed, up to the first syntax or lexical error, which ends the check.
+//! ones are fixed (at most 100 of them), up to the first syntax or lexical error, which ends
+//! the check.
 //!
 //! Left out: the limits that only code generation meets (upvalues per function, registers per
 //! expression, jump lengths, constants per function), and compile-time constant folding

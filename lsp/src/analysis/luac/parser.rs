@@ -16,6 +16,9 @@ const MAX_VARS: usize = 200;
 const MAX_C_CALLS: u32 = 200;
 /// `UNARY_PRIORITY`.
 const UNARY_PRIORITY: u8 = 12;
+/// Semantic errors recorded at most (the first is the one that matters; the rest help fix a
+/// file with many at once).
+const MAX_SEMANTIC_ERRORS: usize = 100;
 /// The hidden names of a `for` loop's control variables.
 const FOR_STATE: &[u8] = b"(for state)";
 
@@ -187,6 +190,9 @@ impl<'a> Parser<'a> {
     /// `luaK_semerror`: the message alone, on the lexer's line; the span is `span` when given
     /// (the construct at fault), else the current token.
     fn semantic_error(&mut self, message: String, span: Option<(usize, usize)>) {
+        if self.semantic.len() >= MAX_SEMANTIC_ERRORS {
+            return;
+        }
         let at = self.error_token();
         let (start, end) = match span {
             Some((s, e)) if s <= e => (s, e),

@@ -216,6 +216,14 @@ fn semantic_errors() {
 }
 
 #[test]
+fn many_semantic_errors_are_capped() {
+    let text = "break\n".repeat(1000);
+    let errors = check(&text);
+    assert_eq!(errors.len(), 100);
+    assert_eq!(errors[0].message, "break outside loop at line 1");
+}
+
+#[test]
 fn limits() {
     let locals = |n: usize| {
         (0..n)
