@@ -142,17 +142,20 @@ fn luac(text: &str, scratch: &Path) -> Verdict {
     Verdict::Rejects { lines, message }
 }
 
-/// 1-based line of a byte offset; `\n`, `\r\n` and a lone `\r` each end a line, as in luac.
+/// 1-based line of a byte offset, counted as luac counts: `\n`, `\r`, `\r\n` and `\n\r` each
+/// end one line.
 fn line_of(text: &str, offset: usize) -> u32 {
     let bytes = text.as_bytes();
     let end = offset.min(bytes.len());
     let mut line = 1;
     let mut i = 0;
     while i < end {
-        match bytes[i] {
-            b'\n' => line += 1,
-            b'\r' if bytes.get(i + 1) != Some(&b'\n') => line += 1,
-            _ => {}
+        let c = bytes[i];
+        if c == b'\n' || c == b'\r' {
+            line += 1;
+            if matches!(bytes.get(i + 1), Some(&n) if (n == b'\n' || n == b'\r') && n != c) {
+                i += 1;
+            }
         }
         i += 1;
     }
@@ -407,4 +410,5 @@ fn luac_line_numbers_are_read_correctly() {
         other => panic!("expected a rejection, got {other:?}"),
     }
     assert_eq!(line_of("a\r\nb\rc\nd", 7), 4);
+    assert_eq!(line_of("a\n\rb\n\n", 3), 2);
 }

@@ -17,7 +17,6 @@
 //! rename), `symbols`, `summary` (with `exports`: what a module returns), `format`, `fuzzy`,
 //! `line_index`.
 
-pub mod compile_checks;
 pub mod completion;
 pub mod context;
 pub mod diagnostics;
@@ -27,6 +26,7 @@ pub mod fuzzy;
 pub mod hover;
 pub mod line_index;
 pub mod lints;
+pub mod luac;
 pub mod model;
 pub mod navigation;
 pub mod parse;

@@ -1,11 +1,21 @@
-//! Parsing Lua 5.4 with full_moon, fallibly, without ever overflowing the stack.
+//! Parsing Lua 5.4: full_moon builds the (possibly partial) tree, and the syntax checker
+//! ([`super::luac`], a port of `luac`'s lexer and parser) decides the syntax errors.
 //!
 //! Invariants: [`parse`] never fails and never panics; it returns a tree (partial when the text
-//! has errors) and the syntax errors, at most one per region of adjacent lines, because
-//! full_moon follows a real error with cascading ones. full_moon recurses per nesting level and
-//! a stack overflow aborts the process, so text nested deeper than Lua itself accepts is
-//! refused before parsing, and parsing runs on a thread with a large reserved stack.
+//! has errors) and the syntax errors, sorted by position. The errors follow these rules:
+//! - when the checker accepts the text there are none, whatever full_moon reported;
+//! - otherwise the first is `luac5.4 -p`'s first error, with its message and on its line; the
+//!   semantic errors the checker found before its hard (lexical or syntax) error follow, each
+//!   where `luac` would report it once the earlier ones are fixed;
+//! - then, to show more than one broken line, full_moon's errors that start at least two lines
+//!   after the checker's hard error, except its "to close" and "needs to be a statement"
+//!   reports (cascades of an earlier error), at most one per region of adjacent lines.
+//!
+//! full_moon recurses per nesting level and a stack overflow aborts the process, so text nested
+//! deeper than Lua itself accepts is refused before parsing (with the checker's error when it
+//! has one), and parsing runs on a thread with a large reserved stack.
 
+use super::luac;
 use full_moon::ast::Ast;
 use full_moon::LuaVersion;
 
@@ -68,14 +78,19 @@ where
 pub fn parse(text: &str) -> Parse {
     if let Some((offset, depth)) = too_deep(text) {
         let empty = full_moon::parse_fallible("", LuaVersion::lua54()).into_ast();
-        return Parse {
-            ast: empty,
-            errors: vec![SyntaxError {
+        let errors = match luac::check(text).into_iter().next() {
+            Some(e) => vec![SyntaxError {
+                start: e.start,
+                end: e.end.max(e.start),
+                message: e.message,
+            }],
+            None => vec![SyntaxError {
                 start: offset,
                 end: offset,
                 message: format!("nesting deeper than {depth} levels"),
             }],
         };
+        return Parse { ast: empty, errors };
     }
     if BIG_STACK.with(|b| b.get()) {
         return parse_now(text);
@@ -106,91 +121,65 @@ pub fn parse(text: &str) -> Parse {
 
 fn parse_now(text: &str) -> Parse {
     let result = full_moon::parse_fallible(text, LuaVersion::lua54());
-    let mut raw: Vec<SyntaxError> = result
-        .errors()
-        .iter()
-        .map(|e| {
-            let (s, t) = e.range();
-            let start = s.bytes().min(text.len());
-            SyntaxError {
-                start,
-                end: t.bytes().clamp(start, text.len()),
-                message: e.error_message().to_string(),
-            }
-        })
-        .collect();
-    // An unclosed block reported around a real error inside it is that error's cascade.
-    let cascade = |e: &SyntaxError| {
-        e.message.contains("to close") || e.message.contains("needs to be a statement")
-    };
-    let inner: Vec<usize> = raw
-        .iter()
-        .filter(|e| !cascade(e))
-        .map(|e| e.start)
-        .collect();
-    raw.retain(|e| !(e.message.contains("to close") && inner.iter().any(|&s| s > e.start)));
-    for e in &mut raw {
-        relocate(text, e);
-    }
-    raw.extend(super::compile_checks::check(result.ast(), text));
-    raw.sort_by_key(|e| e.start);
-    let mut errors: Vec<SyntaxError> = Vec::new();
-    let mut last_line: Option<usize> = None;
-    for e in raw {
-        let line = line_of(text, e.start);
-        if let Some(prev) = last_line {
-            // A cascade sits on the same line as the real error or the next one.
-            if line <= prev + 1 {
-                continue;
-            }
+    let checked = super::luac::check(text);
+    let full_moon_errors = result.errors().iter().map(|e| {
+        let (s, t) = e.range();
+        let start = s.bytes().min(text.len());
+        SyntaxError {
+            start,
+            end: t.bytes().clamp(start, text.len()),
+            message: e.error_message().to_string(),
         }
-        last_line = Some(line_of(text, e.end));
-        errors.push(e);
-    }
+    });
+    let errors = combine(text, &checked, full_moon_errors);
     Parse {
         ast: result.into_ast(),
         errors,
     }
 }
 
-/// Moves an "expected ..." error to the token the parser could not use, where `luac` reports
-/// it: full_moon places these on the last good token (or the whole unclosed block) instead.
-fn relocate(text: &str, e: &mut SyntaxError) {
-    // "... after expression" errors already sit on the offending token.
-    if !e.message.starts_with("expected") || e.message.ends_with("after expression") {
-        return;
-    }
-    let at = next_token(text, e.end);
-    let mut end = at;
-    let b = text.as_bytes();
-    while end < b.len() && !b[end].is_ascii_whitespace() {
-        end += 1;
-    }
-    e.start = at;
-    e.end = end.max(at);
-}
-
-/// The offset of the first byte at or after `from` that is not whitespace or a comment.
-fn next_token(text: &str, from: usize) -> usize {
-    let b = text.as_bytes();
-    let mut i = from.min(b.len());
-    loop {
-        while i < b.len() && b[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i + 1 < b.len() && b[i] == b'-' && b[i + 1] == b'-' {
-            i += 2;
-            if let Some(level) = long_bracket(b, i) {
-                i = skip_long(b, i, level);
-            } else {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
+/// The syntax errors of a text: the checker's (see the module documentation), then
+/// full_moon's errors well past the checker's hard error.
+fn combine(
+    text: &str,
+    checked: &[luac::Error],
+    full_moon: impl Iterator<Item = SyntaxError>,
+) -> Vec<SyntaxError> {
+    let Some(first) = checked.first() else {
+        return Vec::new();
+    };
+    let mut errors: Vec<SyntaxError> = checked
+        .iter()
+        .filter(|e| e.start >= first.start)
+        .map(|e| SyntaxError {
+            start: e.start,
+            end: e.end.max(e.start),
+            message: e.message.clone(),
+        })
+        .collect();
+    if let Some(hard) = checked.iter().find(|e| e.fatal) {
+        let hard_line = line_of(text, hard.start);
+        let mut last_line = errors.iter().map(|e| line_of(text, e.end)).max();
+        let mut later: Vec<SyntaxError> = full_moon
+            .filter(|e| {
+                line_of(text, e.start) >= hard_line + 2
+                    && !e.message.contains("to close")
+                    && !e.message.contains("needs to be a statement")
+            })
+            .collect();
+        later.sort_by_key(|e| e.start);
+        for e in later {
+            let line = line_of(text, e.start);
+            // A cascade sits on the same line as the previous error or the next one.
+            if last_line.is_some_and(|prev| line <= prev + 1) {
+                continue;
             }
-            continue;
+            last_line = Some(line_of(text, e.end));
+            errors.push(e);
         }
-        return i;
     }
+    errors.sort_by_key(|e| e.start);
+    errors
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -342,11 +331,40 @@ mod tests {
     }
 
     #[test]
+    fn errors_follow_luac_then_later_broken_lines() {
+        // luac's first error first, with its message, on its line.
+        let text = "local t = {\n  a = 1\n  b = 2\n}\n";
+        let p = parse(text);
+        assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
+        assert_eq!(
+            p.errors[0].message,
+            "'}' expected (to close '{' at line 1) near 'b'"
+        );
+        assert_eq!(line_of(text, p.errors[0].start), 2);
+        // Semantic errors before the hard error are all reported; a broken line well after it
+        // is reported too, the line right after it is taken for a cascade.
+        let text =
+            "local k <const> = 1\nk = 2\nk = 3\nlocal a = = 1\nlocal b = = 2\n\n\nlocal c = = 3\n";
+        let p = parse(text);
+        let lines: Vec<usize> = p.errors.iter().map(|e| line_of(text, e.start)).collect();
+        assert_eq!(lines, [1, 2, 3, 7], "{:?}", p.errors);
+        assert_eq!(p.errors[2].message, "unexpected symbol near '='");
+        // A text luac accepts has no errors.
+        assert!(parse("local s <const> = [==[\n]]\n]==] goto x ::x::")
+            .errors
+            .is_empty());
+    }
+
+    #[test]
     fn deep_nesting_is_refused_without_crashing() {
         let text = format!("x = {}1{}", "(".repeat(5000), ")".repeat(5000));
         let p = parse(&text);
         assert_eq!(p.errors.len(), 1);
-        assert!(p.errors[0].message.contains("nesting"));
+        // luac's own message when it refuses the text too.
+        assert_eq!(p.errors[0].message, "C stack overflow");
+        // luac accepts up to 198 nested blocks; the server refuses past its own limit.
+        let refused = format!("{}{}", "do ".repeat(195), "end ".repeat(195));
+        assert!(parse(&refused).errors[0].message.contains("nesting"));
         let blocks = format!("{}{}", "do ".repeat(3000), "end ".repeat(3000));
         assert!(!parse(&blocks).errors.is_empty());
         let nots = format!("x = {}true", "not ".repeat(3000));

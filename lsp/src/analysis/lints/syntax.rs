@@ -1,4 +1,4 @@
-//! `syntax`: errors from the parser, one per region of lines, as `luac5.4 -p` would report.
+//! `syntax`: the syntax errors of the file, as `luac5.4 -p` reports them (see `parse`).
 
 use crate::analysis::diagnostics::{Diagnostic, Lint, LintContext, Severity};
 
@@ -20,20 +20,6 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             unnecessary: false,
         });
     }
-    // Assigning a `<const>` or `<close>` local is a compile error in Lua 5.4.
-    for l in &ctx.file.model.locals {
-        if l.attrib.is_some() {
-            if let Some(w) = l.writes.first() {
-                out.push(Diagnostic {
-                    span: *w,
-                    severity: LINT.severity,
-                    code: LINT.code,
-                    message: format!("attempt to assign to const variable '{}'", l.name),
-                    unnecessary: false,
-                });
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -47,11 +33,42 @@ mod tests {
             r#"
 local a = 1
 local b = = 2
-        --^ error: expected an expression
+        --^ error: unexpected symbol near '='
 local c = a
+"#,
+            &WorkspaceFacts::default(),
+            Some("syntax"),
+        );
+    }
+
+    #[test]
+    fn a_later_broken_line_is_reported_too() {
+        check_diagnostics_with(
+            r#"
+local b = = 2
+        --^ error: unexpected symbol near '='
+local c = 1
+
+local d = = 3
+      --^ error: expected an expression
+"#,
+            &WorkspaceFacts::default(),
+            Some("syntax"),
+        );
+    }
+
+    #[test]
+    fn assigning_a_const_local_is_an_error() {
+        check_diagnostics_with(
+            r#"
 local k <const> = 1
 local k2 = k; k = 2
             --^ error: attempt to assign to const variable 'k'
+local t <close> = nil
+do
+    t = k2
+  --^ error: attempt to assign to const variable 't'
+end
 "#,
             &WorkspaceFacts::default(),
             Some("syntax"),
