@@ -121,3 +121,44 @@ impl WorkspaceFacts {
         Some((m, e))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The deepest nesting `luac5.4` accepts reaches the tree walks; they must fit in the
+    /// 2 MiB stack of tokio's blocking threads, where the server runs every feature.
+    #[test]
+    fn the_deepest_text_luac_accepts_is_analysed_on_a_small_stack() {
+        let texts = [
+            format!("x = {}1{}", "(".repeat(196), ")".repeat(196)),
+            format!("{}{}", "do ".repeat(198), "end ".repeat(198)),
+            format!("x = {}1{}", "{".repeat(196), "}".repeat(196)),
+            format!(
+                "function init(self)\n{}self.x = 1\n{}end\n",
+                "if true then\n".repeat(190),
+                "end\n".repeat(190)
+            ),
+        ];
+        for text in texts {
+            let worker = std::thread::Builder::new()
+                .stack_size(2 << 20)
+                .spawn(move || {
+                    let api = crescent_api::builtin();
+                    let facts = WorkspaceFacts::default();
+                    let file = analyze(&text, &api);
+                    let errors = file.parse.errors.len();
+                    let _ = diagnostics::diagnostics(&text, &file, &api, &facts);
+                    let _ = symbols::document_symbols(&file);
+                    let _ = summary::summarize_text(&text, &api);
+                    let middle = text.len() / 2;
+                    let _ = completion::completions(&text, middle, &file, &api, &facts);
+                    let _ = hover::hover(middle, &file, &api, &facts);
+                    let _ = navigation::references(middle, &file, true);
+                    errors
+                })
+                .expect("spawn");
+            assert_eq!(worker.join().expect("no stack overflow"), 0);
+        }
+    }
+}
