@@ -37,13 +37,17 @@ pub fn hover(
                 super::model::LocalKind::Function => "local function",
                 super::model::LocalKind::Local => "local",
             };
+            let name = match &l.attrib {
+                Some(attrib) => format!("{} <{attrib}>", l.name),
+                None => l.name.clone(),
+            };
             let mut s = match (&l.kind, &l.init) {
                 (super::model::LocalKind::Function, Some(init)) => code(&format!(
                     "local {}",
-                    init.replacen("function", &format!("function {}", l.name), 1)
+                    init.replacen("function", &format!("function {name}"), 1)
                 )),
-                (_, Some(init)) => code(&format!("local {} = {init}", l.name)),
-                _ => code(&format!("({what}) {}", l.name)),
+                (_, Some(init)) => code(&format!("local {name} = {init}")),
+                _ => code(&format!("({what}) {name}")),
             };
             if let Some(t) = &l.ty {
                 s.push_str(&format!("\n\n{}", describe_ty(t, api)));
@@ -258,6 +262,24 @@ mod tests {
                 ```
 
                 copy of component `Transform`"#]],
+        );
+    }
+
+    #[test]
+    fn hover_on_a_local_shows_its_attribute() {
+        check(
+            "local LIMIT <const> = 10\nprint(LIM$0IT)",
+            expect![[r#"
+            ```lua
+            local LIMIT <const> = 10
+            ```"#]],
+        );
+        check(
+            "local a, f <close> = 1, io_handle()\nprint(f$0)",
+            expect![[r#"
+            ```lua
+            local f <close> = io_handle()
+            ```"#]],
         );
     }
 
