@@ -8,6 +8,11 @@
 //! `didChange` that introduces an error until the `publishDiagnostics` that has it; 100 edits);
 //! and memory (VmRSS / VmHWM from /proc after indexing and at the end).
 //!
+//! Baseline, in the same run and server: the round trip of a request the server answers
+//! without any analysis (a method it does not know, answered "method not found" by the same
+//! transport and router). The report prints each latency's ratio to it: what analysis adds to
+//! the cost of the protocol itself.
+//!
 //! Usage (release build):
 //!
 //! ```text
@@ -393,6 +398,22 @@ impl Connection {
         Ok((reply["result"].clone(), at.saturating_duration_since(sent)))
     }
 
+    /// Sends a request the server does not know and waits for its "method not found" answer:
+    /// the protocol's own round trip, with no analysis in it.
+    fn ping(&mut self) -> Result<Duration> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let sent = Instant::now();
+        self.send(
+            &json!({"jsonrpc": "2.0", "id": id, "method": "crescent/benchPing", "params": null}),
+        )?;
+        let (at, reply) = self.wait_for(|m| m.get("method").is_none() && m["id"] == id)?;
+        if reply["error"]["code"] != -32601 {
+            bail!("expected \"method not found\" for the ping, got {reply}");
+        }
+        Ok(at.saturating_duration_since(sent))
+    }
+
     /// Reads messages until one matches, answering server requests and keeping the rest.
     fn wait_for(&mut self, matches: impl Fn(&Value) -> bool) -> Result<(Instant, Value)> {
         self.wait_within(TIMEOUT, matches)
@@ -474,6 +495,7 @@ struct Results {
     initialize: Duration,
     indexed: Option<Duration>,
     first_diagnostics: Duration,
+    round_trip: Stats,
     world_completion: Stats,
     world_has_spawn: bool,
     entity_completion: Stats,
@@ -592,6 +614,13 @@ fn measure(server: &Path, root: &Path, files: usize) -> Result<Results> {
     })?;
     let first_diagnostics = at.saturating_duration_since(opened);
 
+    // Baseline: the protocol's round trip alone.
+    let round_trip = Stats::of(
+        (0..COMPLETIONS)
+            .map(|_| conn.ping())
+            .collect::<Result<Vec<_>>>()?,
+    );
+
     // Member completion after `world.` and `self.entity:`.
     let complete =
         |conn: &mut Connection, needle: &str, trigger: &str| -> Result<(Stats, Vec<String>)> {
@@ -659,6 +688,7 @@ fn measure(server: &Path, root: &Path, files: usize) -> Result<Results> {
         initialize,
         indexed,
         first_diagnostics,
+        round_trip,
         world_completion,
         world_has_spawn: world_labels.iter().any(|l| l == "spawn"),
         entity_completion,
@@ -720,6 +750,18 @@ fn render(reports: &[(usize, Generated, Results)]) -> String {
                 0.0,
             ),
         ];
+        let base = ms(r.round_trip.median);
+        let vs_base = |d: Duration| format!("{:.1}x round trip", ms(d) / base);
+        out.push(row(
+            "baseline: round trip, no analysis, median",
+            format!(
+                "{:.3} ms (p99 {:.3})",
+                ms(r.round_trip.median),
+                ms(r.round_trip.p99)
+            ),
+            None,
+            0.0,
+        ));
         for (name, stats, ok) in [
             (
                 "completion `world.`",
@@ -735,7 +777,11 @@ fn render(reports: &[(usize, Generated, Results)]) -> String {
             let flag = if ok { "" } else { " (expected item missing!)" };
             out.push(row(
                 &format!("{name} median"),
-                format!("{:.2} ms{flag}", ms(stats.median)),
+                format!(
+                    "{:.2} ms, {}{flag}",
+                    ms(stats.median),
+                    vs_base(stats.median)
+                ),
                 Some(2.0),
                 ms(stats.median),
             ));
@@ -749,7 +795,7 @@ fn render(reports: &[(usize, Generated, Results)]) -> String {
         let e = &r.edit_to_diagnostics;
         out.push(row(
             "edit -> diagnostics median",
-            format!("{:.2} ms", ms(e.median)),
+            format!("{:.2} ms, {}", ms(e.median), vs_base(e.median)),
             Some(30.0),
             ms(e.median),
         ));
