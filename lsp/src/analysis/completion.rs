@@ -536,12 +536,9 @@ pub(crate) mod tests {
     use expect_test::{expect, Expect};
 
     fn check_with(fixture: &str, facts: &WorkspaceFacts, expect: Expect) {
-        let offset = fixture.find("$0").expect("fixture has $0");
-        let text = fixture.replace("$0", "");
-        let api = crescent_api::builtin();
-        let file = super::super::analyze(&text, &api);
-        let c = completions(&text, offset, &file, &api, facts);
-        expect.assert_eq(&render(&c.items));
+        let c = super::super::Cursor::new(fixture);
+        let items = completions(&c.text, c.offset, &c.file, &c.api, facts).items;
+        expect.assert_eq(&render(&items));
     }
 
     fn check(fixture: &str, expect: Expect) {

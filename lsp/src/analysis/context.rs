@@ -681,8 +681,7 @@ mod tests {
     use super::*;
 
     fn at(fixture: &str) -> CursorContext {
-        let offset = fixture.find("$0").expect("fixture has $0");
-        let text = fixture.replace("$0", "");
+        let (text, offset) = super::super::Cursor::split(fixture);
         cursor_context(&text, offset)
     }
 

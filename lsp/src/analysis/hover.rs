@@ -217,11 +217,8 @@ mod tests {
     use expect_test::{expect, Expect};
 
     fn check(fixture: &str, expect: Expect) {
-        let offset = fixture.find("$0").expect("fixture has $0");
-        let text = fixture.replace("$0", "");
-        let api = crescent_api::builtin();
-        let file = super::super::analyze(&text, &api);
-        let h = hover(offset, &file, &api, &WorkspaceFacts::default());
+        let c = super::super::Cursor::new(fixture);
+        let h = hover(c.offset, &c.file, &c.api, &WorkspaceFacts::default());
         expect.assert_eq(&h.map(|h| h.markdown).unwrap_or_else(|| "(none)".into()));
     }
 
@@ -315,11 +312,8 @@ mod tests {
             crate::analysis::completion::tests::UTIL,
         );
         let at = |fixture: &str| {
-            let offset = fixture.find("$0").expect("fixture has $0");
-            let text = fixture.replace("$0", "");
-            let api = crescent_api::builtin();
-            let file = super::super::analyze(&text, &api);
-            hover(offset, &file, &api, &facts).map(|h| h.markdown)
+            let c = super::super::Cursor::new(fixture);
+            hover(c.offset, &c.file, &c.api, &facts).map(|h| h.markdown)
         };
         expect![[r#"
             ```lua

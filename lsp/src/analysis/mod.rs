@@ -122,6 +122,39 @@ impl WorkspaceFacts {
     }
 }
 
+/// A `$0` cursor fixture, split and analysed against the built-in API: what the tests of every
+/// cursor feature start from.
+#[cfg(test)]
+pub(crate) struct Cursor {
+    /// The fixture without its marker.
+    pub text: String,
+    /// Where the marker was.
+    pub offset: usize,
+    pub api: Api,
+    pub file: FileAnalysis,
+}
+
+#[cfg(test)]
+impl Cursor {
+    /// Splits `fixture` at its `$0` marker; panics when there is none.
+    pub fn split(fixture: &str) -> (String, usize) {
+        let offset = fixture.find("$0").expect("fixture has $0");
+        (fixture.replace("$0", ""), offset)
+    }
+
+    pub fn new(fixture: &str) -> Cursor {
+        let (text, offset) = Cursor::split(fixture);
+        let api = crescent_api::builtin();
+        let file = analyze(&text, &api);
+        Cursor {
+            text,
+            offset,
+            api,
+            file,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -159,11 +159,8 @@ mod tests {
     use super::*;
 
     fn setup(fixture: &str) -> (String, usize, FileAnalysis) {
-        let offset = fixture.find("$0").expect("fixture has $0");
-        let text = fixture.replace("$0", "");
-        let api = crescent_api::builtin();
-        let file = super::super::analyze(&text, &api);
-        (text, offset, file)
+        let c = super::super::Cursor::new(fixture);
+        (c.text, c.offset, c.file)
     }
 
     fn texts(text: &str, spans: &[Span]) -> Vec<String> {

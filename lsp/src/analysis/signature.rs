@@ -105,12 +105,13 @@ fn export_help(module: &str, e: &Export, arg_index: usize) -> Option<SignatureHe
 mod tests {
     use super::*;
 
+    fn at_with(fixture: &str, facts: &WorkspaceFacts) -> Option<SignatureHelp> {
+        let c = super::super::Cursor::new(fixture);
+        signature_help(&c.text, c.offset, &c.file, &c.api, facts)
+    }
+
     fn at(fixture: &str) -> Option<SignatureHelp> {
-        let offset = fixture.find("$0").expect("fixture has $0");
-        let text = fixture.replace("$0", "");
-        let api = crescent_api::builtin();
-        let file = super::super::analyze(&text, &api);
-        signature_help(&text, offset, &file, &api, &WorkspaceFacts::default())
+        at_with(fixture, &WorkspaceFacts::default())
     }
 
     #[test]
@@ -140,13 +141,7 @@ mod tests {
         let facts = crate::analysis::completion::tests::facts_with_module(
             crate::analysis::completion::tests::UTIL,
         );
-        let at = |fixture: &str| {
-            let offset = fixture.find("$0").expect("fixture has $0");
-            let text = fixture.replace("$0", "");
-            let api = crescent_api::builtin();
-            let file = super::super::analyze(&text, &api);
-            signature_help(&text, offset, &file, &api, &facts)
-        };
+        let at = |fixture: &str| at_with(fixture, &facts);
         let h = at("local util = require(\"lib.util\")\nlocal x = util.clamp(v, $0").expect("help");
         assert_eq!(h.label, "lib.util.clamp(x, lo, hi)");
         assert_eq!(h.active, 1);
