@@ -322,14 +322,12 @@ mod tests {
         );
 
         // A new export replaces the module's entry and shares the rest of the facts.
-        let before = ws.facts.clone();
-        ws.update(
-            util.clone(),
-            summarize_text(
-                "local M = {}\nfunction M.f(a) end\nM.g = 1\nreturn M\n",
-                &api,
-            ),
+        let summary = summarize_text(
+            "local M = {}\nfunction M.f(a) end\nM.g = 1\nreturn M\n",
+            &api,
         );
+        let before = ws.facts.clone();
+        ws.update(util.clone(), summary.clone());
         assert_eq!(names(&ws), ["f", "g"]);
         assert!(Arc::ptr_eq(
             &before.script_components,
@@ -338,13 +336,7 @@ mod tests {
         assert!(Arc::ptr_eq(&before.modules, &ws.facts.modules));
         // The same summary again changes nothing.
         let before = ws.facts.clone();
-        ws.update(
-            util.clone(),
-            summarize_text(
-                "local M = {}\nfunction M.f(a) end\nM.g = 1\nreturn M\n",
-                &api,
-            ),
-        );
+        ws.update(util.clone(), summary);
         assert!(Arc::ptr_eq(&before, &ws.facts));
 
         // No longer returning a table, then deleted.
