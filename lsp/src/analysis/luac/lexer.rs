@@ -221,6 +221,17 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// The operator that starts with `first`: the two-byte one whose second byte is next, if
+    /// `pairs` has one (consuming that byte), else `first` alone.
+    fn operator(&mut self, first: u8, pairs: &[(u8, Tok)]) -> Tok {
+        for &(second, tok) in pairs {
+            if self.check_next1(second) {
+                return tok;
+            }
+        }
+        Tok::Char(first)
+    }
+
     fn check_next2(&mut self, set: &[u8; 2]) -> bool {
         match self.current() {
             Some(c) if c == set[0] || c == set[1] => {
@@ -297,63 +308,19 @@ impl<'a> Lexer<'a> {
                     }
                     break Tok::Char(b'[');
                 }
-                b'=' => {
+                b'=' | b'<' | b'>' | b'/' | b'~' | b':' => {
                     tok_start = start;
                     self.advance();
-                    break if self.check_next1(b'=') {
-                        Tok::Eq
-                    } else {
-                        Tok::Char(b'=')
+                    // The first byte of a one- or two-byte operator, as in llex.c.
+                    let pairs: &[(u8, Tok)] = match c {
+                        b'=' => &[(b'=', Tok::Eq)],
+                        b'<' => &[(b'=', Tok::Le), (b'<', Tok::Shl)],
+                        b'>' => &[(b'=', Tok::Ge), (b'>', Tok::Shr)],
+                        b'/' => &[(b'/', Tok::IDiv)],
+                        b'~' => &[(b'=', Tok::Ne)],
+                        _ => &[(b':', Tok::DbColon)],
                     };
-                }
-                b'<' => {
-                    tok_start = start;
-                    self.advance();
-                    break if self.check_next1(b'=') {
-                        Tok::Le
-                    } else if self.check_next1(b'<') {
-                        Tok::Shl
-                    } else {
-                        Tok::Char(b'<')
-                    };
-                }
-                b'>' => {
-                    tok_start = start;
-                    self.advance();
-                    break if self.check_next1(b'=') {
-                        Tok::Ge
-                    } else if self.check_next1(b'>') {
-                        Tok::Shr
-                    } else {
-                        Tok::Char(b'>')
-                    };
-                }
-                b'/' => {
-                    tok_start = start;
-                    self.advance();
-                    break if self.check_next1(b'/') {
-                        Tok::IDiv
-                    } else {
-                        Tok::Char(b'/')
-                    };
-                }
-                b'~' => {
-                    tok_start = start;
-                    self.advance();
-                    break if self.check_next1(b'=') {
-                        Tok::Ne
-                    } else {
-                        Tok::Char(b'~')
-                    };
-                }
-                b':' => {
-                    tok_start = start;
-                    self.advance();
-                    break if self.check_next1(b':') {
-                        Tok::DbColon
-                    } else {
-                        Tok::Char(b':')
-                    };
+                    break self.operator(c, pairs);
                 }
                 b'"' | b'\'' => {
                     tok_start = start;
