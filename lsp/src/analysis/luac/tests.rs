@@ -11,6 +11,19 @@ fn first(text: &str) -> String {
     }
 }
 
+/// Checks each `(text, first error)` case, reporting every case that differs at once.
+#[track_caller]
+fn expect_first(cases: &[(&str, &str)]) {
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter_map(|&(text, want)| {
+            let got = first(text);
+            (got != want).then(|| format!("{text:?}\n  want {want}\n  got  {got}"))
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 /// `line: message` of every error.
 fn all(text: &str) -> Vec<String> {
     check(text)
@@ -36,173 +49,154 @@ fn accepts_valid_lua_54() {
 
 #[test]
 fn syntax_errors() {
-    assert_eq!(
-        first("local a = 1\nlocal b = = 2\n"),
-        "2: unexpected symbol near '='"
-    );
-    assert_eq!(
-        first("x = 1\nfunction f()\n  local y = 1\n"),
-        "4: 'end' expected (to close 'function' at line 2) near <eof>"
-    );
-    assert_eq!(
-        first("local function f() return 1"),
-        "1: 'end' expected near <eof>"
-    );
-    assert_eq!(first("local = 1"), "1: <name> expected near '='");
-    assert_eq!(first("x = 1 end"), "1: <eof> expected near 'end'");
-    assert_eq!(first("return 1\nx = 2"), "2: <eof> expected near 'x'");
-    assert_eq!(first("x = {[1] 2}"), "1: '=' expected near '2'");
-    assert_eq!(
-        first("x = a:b.c"),
-        "1: function arguments expected near '.'"
-    );
-    assert_eq!(first("a:b() = 1"), "1: syntax error near '='");
-    assert_eq!(first("(a) = 1"), "1: syntax error near '='");
-    assert_eq!(first("x.y"), "1: syntax error near <eof>");
-    assert_eq!(first("for i do end"), "1: '=' or 'in' expected near 'do'");
-    assert_eq!(first("for i = 1 do end"), "1: ',' expected near 'do'");
-    assert_eq!(
-        first("function f(a,\n) end"),
-        "2: <name> or '...' expected near ')'"
-    );
-    assert_eq!(first("f(\n)\n)"), "3: unexpected symbol near ')'");
-    assert_eq!(first("x = @"), "1: unexpected symbol near '@'");
-    assert_eq!(first("x = \u{e9}"), "1: unexpected symbol near '<\\195>'");
-    assert_eq!(
-        first("x = {\n a = 1,\n b\n c = 2 }"),
-        "4: '}' expected (to close '{' at line 1) near 'c'"
-    );
-    assert_eq!(
-        first("local function f() return ... end"),
-        "1: cannot use '...' outside a vararg function near '...'"
-    );
+    expect_first(&[
+        (
+            "local a = 1\nlocal b = = 2\n",
+            "2: unexpected symbol near '='",
+        ),
+        (
+            "x = 1\nfunction f()\n  local y = 1\n",
+            "4: 'end' expected (to close 'function' at line 2) near <eof>",
+        ),
+        (
+            "local function f() return 1",
+            "1: 'end' expected near <eof>",
+        ),
+        ("local = 1", "1: <name> expected near '='"),
+        ("x = 1 end", "1: <eof> expected near 'end'"),
+        ("return 1\nx = 2", "2: <eof> expected near 'x'"),
+        ("x = {[1] 2}", "1: '=' expected near '2'"),
+        ("x = a:b.c", "1: function arguments expected near '.'"),
+        ("a:b() = 1", "1: syntax error near '='"),
+        ("(a) = 1", "1: syntax error near '='"),
+        ("x.y", "1: syntax error near <eof>"),
+        ("for i do end", "1: '=' or 'in' expected near 'do'"),
+        ("for i = 1 do end", "1: ',' expected near 'do'"),
+        (
+            "function f(a,\n) end",
+            "2: <name> or '...' expected near ')'",
+        ),
+        ("f(\n)\n)", "3: unexpected symbol near ')'"),
+        ("x = @", "1: unexpected symbol near '@'"),
+        ("x = \u{e9}", "1: unexpected symbol near '<\\195>'"),
+        (
+            "x = {\n a = 1,\n b\n c = 2 }",
+            "4: '}' expected (to close '{' at line 1) near 'c'",
+        ),
+        (
+            "local function f() return ... end",
+            "1: cannot use '...' outside a vararg function near '...'",
+        ),
+    ]);
 }
 
 #[test]
 fn lexical_errors() {
-    assert_eq!(
-        first("x = \"abc\ny = 1"),
-        "1: unfinished string near '\"abc'"
-    );
-    assert_eq!(first("x = 'abc"), "1: unfinished string near <eof>");
-    assert_eq!(first("local n = 3x"), "1: malformed number near '3x'");
-    assert_eq!(first("x = 1..2"), "1: malformed number near '1..2'");
-    assert_eq!(first("x = 0x"), "1: malformed number near '0x'");
-    assert_eq!(first("x = 1e+"), "1: malformed number near '1e+'");
-    assert_eq!(
-        first("local s = \"a\\qb\""),
-        "1: invalid escape sequence near '\"a\\q'"
-    );
-    assert_eq!(
-        first("x = \"\\xZZ\""),
-        "1: hexadecimal digit expected near '\"\\xZ'"
-    );
-    assert_eq!(
-        first("x = \"\\300\""),
-        "1: decimal escape too large near '\"\\300\"'"
-    );
-    assert_eq!(first("x = \"\\u{12\""), "1: missing '}' near '\"\\u{12\"'");
-    assert_eq!(
-        first("x = \"\\u{80000000}\""),
-        "1: UTF-8 value too large near '\"\\u{80000000'"
-    );
-    assert_eq!(
-        first("x = [[abc\n\ndef"),
-        "3: unfinished long string (starting at line 1) near <eof>"
-    );
-    assert_eq!(
-        first("--[==[abc\r\n\r\ndef"),
-        "3: unfinished long comment (starting at line 1) near <eof>"
-    );
-    assert_eq!(
-        first("x = [==abc"),
-        "1: invalid long string delimiter near '[=='"
-    );
-    assert_eq!(first("\x1bLua"), "1: bad binary format (truncated chunk)");
+    expect_first(&[
+        ("x = \"abc\ny = 1", "1: unfinished string near '\"abc'"),
+        ("x = 'abc", "1: unfinished string near <eof>"),
+        ("local n = 3x", "1: malformed number near '3x'"),
+        ("x = 1..2", "1: malformed number near '1..2'"),
+        ("x = 0x", "1: malformed number near '0x'"),
+        ("x = 1e+", "1: malformed number near '1e+'"),
+        (
+            "local s = \"a\\qb\"",
+            "1: invalid escape sequence near '\"a\\q'",
+        ),
+        (
+            "x = \"\\xZZ\"",
+            "1: hexadecimal digit expected near '\"\\xZ'",
+        ),
+        (
+            "x = \"\\300\"",
+            "1: decimal escape too large near '\"\\300\"'",
+        ),
+        ("x = \"\\u{12\"", "1: missing '}' near '\"\\u{12\"'"),
+        (
+            "x = \"\\u{80000000}\"",
+            "1: UTF-8 value too large near '\"\\u{80000000'",
+        ),
+        (
+            "x = [[abc\n\ndef",
+            "3: unfinished long string (starting at line 1) near <eof>",
+        ),
+        (
+            "--[==[abc\r\n\r\ndef",
+            "3: unfinished long comment (starting at line 1) near <eof>",
+        ),
+        ("x = [==abc", "1: invalid long string delimiter near '[=='"),
+        ("\x1bLua", "1: bad binary format (truncated chunk)"),
+    ]);
 }
 
 #[test]
 fn lines_follow_the_lexer() {
-    // A multi-line token ends on a later line; `\z` and backslash-newline count lines.
-    assert_eq!(
-        first("x = [=[\n]]\n]=] = 1"),
-        "3: unexpected symbol near '='"
-    );
-    assert_eq!(
-        first("x = \"a\\z\n\n   b\" = 1"),
-        "3: unexpected symbol near '='"
-    );
-    assert_eq!(
-        first("x = \"a\\\n\\\n\" = 1"),
-        "3: unexpected symbol near '='"
-    );
-    // Every newline convention counts one line per pair.
-    assert_eq!(
-        first("\r\nx = \r\n\r\n= 1"),
-        "4: unexpected symbol near '='"
-    );
-    assert_eq!(
-        first("\n\rx = \n\r\n\r= 1"),
-        "4: unexpected symbol near '='"
-    );
-    assert_eq!(first("\rx = \r\r= 1"), "4: unexpected symbol near '='");
-    // The lexer only reads a bad token when the parser asks for it.
-    assert_eq!(
-        first("x = = 1 \"unfinished"),
-        "1: unexpected symbol near '='"
-    );
-    // The table constructor's lookahead reads one token ahead.
-    assert_eq!(first("t = { a\n\n'x"), "3: unfinished string near <eof>");
+    expect_first(&[
+        // A multi-line token ends on a later line; `\z` and backslash-newline count lines.
+        ("x = [=[\n]]\n]=] = 1", "3: unexpected symbol near '='"),
+        ("x = \"a\\z\n\n   b\" = 1", "3: unexpected symbol near '='"),
+        ("x = \"a\\\n\\\n\" = 1", "3: unexpected symbol near '='"),
+        // Every newline convention counts one line per pair.
+        ("\r\nx = \r\n\r\n= 1", "4: unexpected symbol near '='"),
+        ("\n\rx = \n\r\n\r= 1", "4: unexpected symbol near '='"),
+        ("\rx = \r\r= 1", "4: unexpected symbol near '='"),
+        // The lexer only reads a bad token when the parser asks for it.
+        ("x = = 1 \"unfinished", "1: unexpected symbol near '='"),
+        // The table constructor's lookahead reads one token ahead.
+        ("t = { a\n\n'x", "3: unfinished string near <eof>"),
+    ]);
 }
 
 #[test]
 fn semantic_errors() {
-    assert_eq!(first("break"), "1: break outside loop at line 1");
-    assert_eq!(
-        first("while true do\n break\nend\nbreak\n"),
-        "5: break outside loop at line 4"
-    );
-    assert_eq!(
-        first("while true do local f = function() break end end"),
-        "1: break outside loop at line 1"
-    );
-    assert_eq!(
-        first("goto done"),
-        "1: no visible label 'done' for <goto> at line 1"
-    );
-    assert_eq!(
-        first("repeat local z = 1 until z\n goto q\n"),
-        "3: no visible label 'q' for <goto> at line 2"
-    );
-    assert_eq!(
-        first("::a:: do ::a:: end"),
-        "1: label 'a' already defined on line 1"
-    );
-    assert_eq!(
-        first("goto l\nlocal x <const> = 1\n::l::\nprint(x)\n"),
-        "4: <goto l> at line 1 jumps into the scope of local 'x'"
-    );
-    assert_eq!(
-        first("repeat\n goto c\n local x\n ::c::\nuntil x\n"),
-        "5: <goto c> at line 2 jumps into the scope of local 'x'"
-    );
-    assert_eq!(first("local x <fast> = 1"), "1: unknown attribute 'fast'");
-    assert_eq!(
-        first("local a <close>, b <close> = 1"),
-        "1: multiple to-be-closed variables in local list"
-    );
-    assert_eq!(
-        first("local k <const> = 1\nlocal k2 = k; k = 2"),
-        "2: attempt to assign to const variable 'k'"
-    );
-    assert_eq!(
-        first("local k <const> = 1\nfunction k()\nend\n\nx=1"),
-        "5: attempt to assign to const variable 'k'"
-    );
-    assert_eq!(
-        first("local x <const> = 1\nlocal function f() x = 3 end"),
-        "2: attempt to assign to const variable 'x'"
-    );
+    expect_first(&[
+        ("break", "1: break outside loop at line 1"),
+        (
+            "while true do\n break\nend\nbreak\n",
+            "5: break outside loop at line 4",
+        ),
+        (
+            "while true do local f = function() break end end",
+            "1: break outside loop at line 1",
+        ),
+        (
+            "goto done",
+            "1: no visible label 'done' for <goto> at line 1",
+        ),
+        (
+            "repeat local z = 1 until z\n goto q\n",
+            "3: no visible label 'q' for <goto> at line 2",
+        ),
+        (
+            "::a:: do ::a:: end",
+            "1: label 'a' already defined on line 1",
+        ),
+        (
+            "goto l\nlocal x <const> = 1\n::l::\nprint(x)\n",
+            "4: <goto l> at line 1 jumps into the scope of local 'x'",
+        ),
+        (
+            "repeat\n goto c\n local x\n ::c::\nuntil x\n",
+            "5: <goto c> at line 2 jumps into the scope of local 'x'",
+        ),
+        ("local x <fast> = 1", "1: unknown attribute 'fast'"),
+        (
+            "local a <close>, b <close> = 1",
+            "1: multiple to-be-closed variables in local list",
+        ),
+        (
+            "local k <const> = 1\nlocal k2 = k; k = 2",
+            "2: attempt to assign to const variable 'k'",
+        ),
+        (
+            "local k <const> = 1\nfunction k()\nend\n\nx=1",
+            "5: attempt to assign to const variable 'k'",
+        ),
+        (
+            "local x <const> = 1\nlocal function f() x = 3 end",
+            "2: attempt to assign to const variable 'x'",
+        ),
+    ]);
     // Later semantic errors are the ones luac reports once the first is fixed; a syntax
     // error ends the check.
     assert_eq!(
