@@ -228,7 +228,7 @@ mod tests {
         };
         assert_eq!(path, PathBuf::from("/game/scripts/lib/util.lua"));
         assert_eq!(export.name, "clamp");
-        assert_eq!(export.utf8.0.line, 3);
+        assert_eq!(export.name_range.utf8.0.line, 3);
         let (_, off, file) = setup("local util = require(\"lib.util\")\nutil:st$0ep()");
         assert!(matches!(
             definition(off, &file, &facts),

@@ -7,25 +7,35 @@
 pub use super::exports::ExportKind;
 use super::line_index::{Encoding, LineCol, LineIndex};
 use super::symbols::{document_symbols, SymbolKind};
-use super::FileAnalysis;
+use super::{FileAnalysis, Span};
 use std::sync::Arc;
 
-/// A symbol of a summarized file, positioned for both encodings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SummarySymbol {
-    /// Name.
-    pub name: String,
-    /// Kind.
-    pub kind: SymbolKind,
-    /// Start and end of the name, UTF-8 columns.
+/// Start and end of a name in a summarized file, in both encodings: the file's text is gone,
+/// and each client asks in its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameRange {
+    /// UTF-8 columns.
     pub utf8: (LineCol, LineCol),
-    /// Start and end of the name, UTF-16 columns.
+    /// UTF-16 columns.
     pub utf16: (LineCol, LineCol),
 }
 
-impl SummarySymbol {
+impl NameRange {
+    fn of(text: &str, index: &LineIndex, span: Span) -> NameRange {
+        let at = |enc| {
+            (
+                index.position(text, span.start, enc),
+                index.position(text, span.end, enc),
+            )
+        };
+        NameRange {
+            utf8: at(Encoding::Utf8),
+            utf16: at(Encoding::Utf16),
+        }
+    }
+
     /// The range in the given encoding.
-    pub fn range(&self, enc: Encoding) -> (LineCol, LineCol) {
+    pub fn get(&self, enc: Encoding) -> (LineCol, LineCol) {
         match enc {
             Encoding::Utf8 => self.utf8,
             Encoding::Utf16 => self.utf16,
@@ -33,7 +43,18 @@ impl SummarySymbol {
     }
 }
 
-/// A field of the table a module returns, positioned for both encodings.
+/// A symbol of a summarized file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummarySymbol {
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: SymbolKind,
+    /// Where the name is.
+    pub name_range: NameRange,
+}
+
+/// A field of the table a module returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Export {
     /// Field name.
@@ -46,21 +67,11 @@ pub struct Export {
     pub doc: String,
     /// A value's initializer, shortened; empty for functions.
     pub value: String,
-    /// Start and end of the name at the definition, UTF-8 columns.
-    pub utf8: (LineCol, LineCol),
-    /// Start and end of the name at the definition, UTF-16 columns.
-    pub utf16: (LineCol, LineCol),
+    /// Where the name is at the definition.
+    pub name_range: NameRange,
 }
 
 impl Export {
-    /// The range of the name in the given encoding.
-    pub fn range(&self, enc: Encoding) -> (LineCol, LineCol) {
-        match enc {
-            Encoding::Utf8 => self.utf8,
-            Encoding::Utf16 => self.utf16,
-        }
-    }
-
     /// `name(a, b)` for functions and methods, `name` for values.
     pub fn signature(&self) -> String {
         match self.kind {
@@ -87,18 +98,10 @@ pub struct Summary {
 
 /// Summarizes an analyzed file.
 pub fn summarize(text: &str, file: &FileAnalysis, index: &LineIndex) -> Summary {
-    let pos = |offset: usize, enc| index.position(text, offset, enc);
     let symbols = document_symbols(file)
         .into_iter()
         .map(|s| SummarySymbol {
-            utf8: (
-                pos(s.name_span.start, Encoding::Utf8),
-                pos(s.name_span.end, Encoding::Utf8),
-            ),
-            utf16: (
-                pos(s.name_span.start, Encoding::Utf16),
-                pos(s.name_span.end, Encoding::Utf16),
-            ),
+            name_range: NameRange::of(text, index, s.name_span),
             name: s.name,
             kind: s.kind,
         })
@@ -118,14 +121,7 @@ pub fn summarize(text: &str, file: &FileAnalysis, index: &LineIndex) -> Summary 
     let exports = super::exports::exports(&file.parse.ast, text).map(|raw| {
         raw.into_iter()
             .map(|e| Export {
-                utf8: (
-                    pos(e.name_span.start, Encoding::Utf8),
-                    pos(e.name_span.end, Encoding::Utf8),
-                ),
-                utf16: (
-                    pos(e.name_span.start, Encoding::Utf16),
-                    pos(e.name_span.end, Encoding::Utf16),
-                ),
+                name_range: NameRange::of(text, index, e.name_span),
                 name: e.name,
                 kind: e.kind,
                 params: e.params,
@@ -174,13 +170,19 @@ mod tests {
         let greet = &exports[0];
         assert_eq!(greet.kind, ExportKind::Function);
         assert_eq!(greet.doc, "Says «hi».");
-        assert_eq!(greet.utf8.0, LineCol { line: 2, col: 11 });
+        assert_eq!(greet.name_range.utf8.0, LineCol { line: 2, col: 11 });
         let loud = &exports[1];
         assert_eq!(loud.kind, ExportKind::Value);
         assert_eq!(loud.value, "true");
         assert_eq!(loud.doc, "", "code before it on its line");
-        assert_eq!(loud.range(Encoding::Utf8).0, LineCol { line: 3, col: 17 });
-        assert_eq!(loud.range(Encoding::Utf16).0, LineCol { line: 3, col: 16 });
+        assert_eq!(
+            loud.name_range.get(Encoding::Utf8).0,
+            LineCol { line: 3, col: 17 }
+        );
+        assert_eq!(
+            loud.name_range.get(Encoding::Utf16).0,
+            LineCol { line: 3, col: 16 }
+        );
         // Scripts that return nothing keep no exports.
         let script = summarize_text("function init(self) end\n", &crescent_api::builtin());
         assert_eq!(script.exports, None);

@@ -4,8 +4,16 @@ use super::documents::Document;
 use crate::analysis::completion::{CompletionItem, ItemKind};
 use crate::analysis::diagnostics::{Diagnostic, Severity};
 use crate::analysis::symbols::SymbolKind;
-use crate::analysis::Encoding;
+use crate::analysis::{Encoding, LineCol};
 use tower_lsp::lsp_types as lsp;
+
+/// A range of a closed file (positions already in the client's encoding) in protocol form.
+pub fn range((start, end): (LineCol, LineCol)) -> lsp::Range {
+    lsp::Range::new(
+        lsp::Position::new(start.line, start.col),
+        lsp::Position::new(end.line, end.col),
+    )
+}
 
 /// A diagnostic in protocol form.
 pub fn diagnostic(doc: &Document, d: &Diagnostic, enc: Encoding) -> lsp::Diagnostic {

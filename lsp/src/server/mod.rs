@@ -717,12 +717,7 @@ impl LanguageServer for Backend {
             analysis::navigation::definition(offset, &file, &facts).map(|d| match d {
                 Definition::Here(s) => Found::Here(doc.range(s.start, s.end, enc)),
                 Definition::Export { path, export } => {
-                    let (a, b) = export.range(enc);
-                    let range = lsp::Range::new(
-                        lsp::Position::new(a.line, a.col),
-                        lsp::Position::new(b.line, b.col),
-                    );
-                    Found::Elsewhere(path, range)
+                    Found::Elsewhere(path, convert::range(export.name_range.get(enc)))
                 }
                 Definition::Module(m) => Found::Module(m),
             })
@@ -881,7 +876,6 @@ impl LanguageServer for Backend {
                 if !query.bytes().all(|c| name.any(|n| n == c)) {
                     continue;
                 }
-                let (a, b) = s.range(enc);
                 #[allow(deprecated)]
                 out.push(lsp::SymbolInformation {
                     name: s.name.clone(),
@@ -890,10 +884,7 @@ impl LanguageServer for Backend {
                     deprecated: None,
                     location: lsp::Location {
                         uri: uri.clone(),
-                        range: lsp::Range::new(
-                            lsp::Position::new(a.line, a.col),
-                            lsp::Position::new(b.line, b.col),
-                        ),
+                        range: convert::range(s.name_range.get(enc)),
                     },
                     container_name: path.file_name().map(|n| n.to_string_lossy().to_string()),
                 });
