@@ -19,7 +19,7 @@ pub struct Options {
 /// # Errors
 /// Returns StyLua's message when the text does not parse (formatting needs a valid file).
 pub fn format(text: &str, options: &Options) -> Result<String, String> {
-    if crate::analysis::parse::too_deep(text).is_some() {
+    if crate::analysis::parse::too_deep(text) {
         return Err("the file nests too deeply to format".into());
     }
     let config = Config {

@@ -78,7 +78,7 @@ where
 
 /// Parses `text` as Lua 5.4.
 pub fn parse(text: &str) -> Parse {
-    if too_deep(text).is_some() {
+    if too_deep(text) {
         // No tree, but the errors are still the checker's: it recurses no deeper than luac.
         let empty = full_moon::parse_fallible("", LuaVersion::lua54()).into_ast();
         let errors = combine(text, &luac::check(text), std::iter::empty());
@@ -181,9 +181,9 @@ fn line_of(text: &str, offset: usize) -> usize {
         .count()
 }
 
-/// Finds where the nesting of blocks, brackets or unary operators first exceeds
+/// Whether the nesting of blocks, brackets or unary operators anywhere exceeds
 /// [`MAX_NESTING`], scanning past strings and comments.
-pub fn too_deep(text: &str) -> Option<(usize, usize)> {
+pub fn too_deep(text: &str) -> bool {
     let b = text.as_bytes();
     let mut i = 0;
     let mut depth: usize = 0;
@@ -227,7 +227,7 @@ pub fn too_deep(text: &str) -> Option<(usize, usize)> {
             b'-' | b'#' | b'~' => {
                 unary_run += 1;
                 if unary_run > MAX_NESTING {
-                    return Some((i, MAX_NESTING));
+                    return true;
                 }
                 i += 1;
                 continue;
@@ -243,7 +243,7 @@ pub fn too_deep(text: &str) -> Option<(usize, usize)> {
                     b"not" => {
                         unary_run += 1;
                         if unary_run > MAX_NESTING {
-                            return Some((start, MAX_NESTING));
+                            return true;
                         }
                         continue;
                     }
@@ -251,7 +251,7 @@ pub fn too_deep(text: &str) -> Option<(usize, usize)> {
                 }
                 unary_run = 0;
                 if depth > MAX_NESTING {
-                    return Some((start, MAX_NESTING));
+                    return true;
                 }
                 continue;
             }
@@ -263,11 +263,11 @@ pub fn too_deep(text: &str) -> Option<(usize, usize)> {
         }
         unary_run = 0;
         if depth > MAX_NESTING {
-            return Some((i, MAX_NESTING));
+            return true;
         }
         i += 1;
     }
-    None
+    false
 }
 
 /// The level of a long bracket `[==[` starting at `i`, if one starts there.
