@@ -8,7 +8,10 @@
 //! them into line and column positions.
 
 use super::model::{ident, node_span, params, token_span, Span};
-use full_moon::ast::{self, Expression, Field, Index, LastStmt, Prefix, Stmt, Suffix, Var};
+use full_moon::ast::{
+    self, Expression, Field, FunctionBody, Index, LastStmt, Prefix, Stmt, Suffix, Var,
+};
+use full_moon::tokenizer::TokenReference;
 use std::collections::HashMap;
 
 /// How an exported field is used.
@@ -76,55 +79,37 @@ struct LocalFn {
 
 fn local_functions<'a>(stmts: &[&'a Stmt], text: &str) -> HashMap<&'a str, LocalFn> {
     let mut out = HashMap::new();
+    // `name` bound to `body` by the statement `node`.
+    let mut define = |name: &'a TokenReference, body: &FunctionBody, node: Option<Span>| {
+        if let Some(n) = ident(name) {
+            let doc = node.map(|s| doc_above(text, s.start)).unwrap_or_default();
+            out.insert(
+                n,
+                LocalFn {
+                    params: params(body),
+                    name_span: token_span(name),
+                    doc,
+                },
+            );
+        }
+    };
     for stmt in stmts {
         match stmt {
-            Stmt::LocalFunction(lf) => {
-                if let Some(name) = ident(lf.name()) {
-                    let start = node_span(lf.as_ref()).map(|s| s.start);
-                    out.insert(
-                        name,
-                        LocalFn {
-                            params: params(lf.body()),
-                            name_span: token_span(lf.name()),
-                            doc: start.map(|s| doc_above(text, s)).unwrap_or_default(),
-                        },
-                    );
-                }
-            }
+            Stmt::LocalFunction(lf) => define(lf.name(), lf.body(), node_span(lf.as_ref())),
             // A module's globals stay in its own environment: `function f()` is as good as
             // `local function f()` for `return { f = f }`.
             Stmt::FunctionDeclaration(decl)
                 if decl.name().names().len() == 1 && decl.name().method_name().is_none() =>
             {
-                let Some(token) = decl.name().names().iter().next() else {
-                    continue;
-                };
-                if let Some(name) = ident(token) {
-                    let start = node_span(decl.as_ref()).map(|s| s.start);
-                    out.insert(
-                        name,
-                        LocalFn {
-                            params: params(decl.body()),
-                            name_span: token_span(token),
-                            doc: start.map(|s| doc_above(text, s)).unwrap_or_default(),
-                        },
-                    );
+                if let Some(token) = decl.name().names().iter().next() {
+                    define(token, decl.body(), node_span(decl.as_ref()));
                 }
             }
             Stmt::LocalAssignment(local) => {
-                let start = node_span(local).map(|s| s.start);
                 for (name, e) in local.names().iter().zip(local.expressions().iter()) {
-                    let (Some(n), Expression::Function(f)) = (ident(name), e) else {
-                        continue;
-                    };
-                    out.insert(
-                        n,
-                        LocalFn {
-                            params: params(f.body()),
-                            name_span: token_span(name),
-                            doc: start.map(|s| doc_above(text, s)).unwrap_or_default(),
-                        },
-                    );
+                    if let Expression::Function(f) = e {
+                        define(name, f.body(), node_span(local));
+                    }
                 }
             }
             _ => {}
@@ -253,7 +238,7 @@ fn constructor_fields(
 
 /// The export of `key = value`, defined by the statement or field starting at `start`.
 fn field_export(
-    key: &full_moon::tokenizer::TokenReference,
+    key: &TokenReference,
     value: &Expression,
     start: usize,
     text: &str,
@@ -268,13 +253,16 @@ fn field_export(
         value: String::new(),
         name_span: token_span(key),
     };
-    match value {
-        Expression::Function(f) => {
+    let bound = match value {
+        Expression::Var(Var::Name(t)) => ident(t).and_then(|n| functions.get(n)),
+        _ => None,
+    };
+    match (value, bound) {
+        (Expression::Function(f), _) => {
             export.kind = ExportKind::Function;
             export.params = params(f.body());
         }
-        Expression::Var(Var::Name(t)) if ident(t).is_some_and(|n| functions.contains_key(n)) => {
-            let f = ident(t).and_then(|n| functions.get(n))?;
+        (_, Some(f)) => {
             export.kind = ExportKind::Function;
             export.params = f.params.clone();
             export.name_span = f.name_span;
