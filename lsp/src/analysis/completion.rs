@@ -90,18 +90,22 @@ fn item(label: impl Into<String>, kind: ItemKind) -> CompletionItem {
     }
 }
 
+/// `name(${1:a}, ${2:b})`: a call with a placeholder per argument to fill in. Parameter names
+/// are Lua identifiers: nothing to escape in a placeholder.
+fn call_snippet<'a>(name: &str, args: impl Iterator<Item = &'a str>) -> String {
+    let args: Vec<String> = args
+        .enumerate()
+        .map(|(i, p)| format!("${{{}:{p}}}", i + 1))
+        .collect();
+    format!("{name}({})", args.join(", "))
+}
+
 fn function_item(f: &Function, kind: ItemKind, prefix: &str) -> CompletionItem {
     let mut it = item(f.name.clone(), kind);
     it.detail = Some(format!("{prefix}{}", f.signature()));
     it.documentation = Some(function_doc(f));
-    let args: Vec<String> = f
-        .params
-        .iter()
-        .filter(|p| !p.optional && p.name != "...")
-        .enumerate()
-        .map(|(i, p)| format!("${{{}:{}}}", i + 1, p.name))
-        .collect();
-    it.insert_text = Some(format!("{}({})", f.name, args.join(", ")));
+    let args = f.params.iter().filter(|p| !p.optional && p.name != "...");
+    it.insert_text = Some(call_snippet(&f.name, args.map(|p| p.name.as_str())));
     it.snippet = true;
     it
 }
@@ -119,15 +123,8 @@ fn export_item(module: &str, e: &Export) -> CompletionItem {
         return it;
     }
     it.detail = Some(e.signature());
-    let args: Vec<String> = e
-        .params
-        .iter()
-        // Parameter names are Lua identifiers: nothing to escape in a placeholder.
-        .filter(|p| !p.is_empty() && *p != "...")
-        .enumerate()
-        .map(|(i, p)| format!("${{{}:{p}}}", i + 1))
-        .collect();
-    it.insert_text = Some(format!("{}({})", e.name, args.join(", ")));
+    let args = e.params.iter().filter(|p| !p.is_empty() && *p != "...");
+    it.insert_text = Some(call_snippet(&e.name, args.map(String::as_str)));
     it.snippet = true;
     it
 }
@@ -853,5 +850,25 @@ end
         let file = super::super::analyze(text, &api);
         let c = completions(text, text.len(), &file, &api, &facts_with_module(UTIL));
         assert_eq!(c.items[0].insert_text.as_deref(), Some("step(${1:dt})"));
+    }
+
+    #[test]
+    fn engine_functions_insert_a_placeholder_per_required_argument() {
+        let c = super::super::Cursor::new("world.sp$0");
+        let items = completions(
+            &c.text,
+            c.offset,
+            &c.file,
+            &c.api,
+            &WorkspaceFacts::default(),
+        );
+        let spawn = items
+            .items
+            .iter()
+            .find(|i| i.label == "spawn")
+            .expect("spawn is listed");
+        // `scripts` is optional: no placeholder for it.
+        assert_eq!(spawn.insert_text.as_deref(), Some("spawn(${1:components})"));
+        assert!(spawn.snippet);
     }
 }
