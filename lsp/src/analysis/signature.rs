@@ -41,37 +41,23 @@ pub fn signature_help(
         super::model::Callee::Namespace(ns, _) => format!("{ns}."),
         super::model::Callee::Method(t, _) => format!("{t}:"),
     };
-    let mut label = format!("{prefix}{}(", f.name);
-    let mut params = Vec::new();
-    for (i, p) in f.params.iter().enumerate() {
-        if i > 0 {
-            label.push_str(", ");
-        }
-        let start = label.len();
-        label.push_str(&p.label());
-        params.push((start, label.len(), p.doc.clone()));
-    }
-    label.push(')');
-    if !f.returns.is_empty() {
-        let rets: Vec<&str> = f.returns.iter().map(|r| r.ty.as_str()).collect();
-        label.push_str(&format!(" -> {}", rets.join(", ")));
-    }
-    let variadic = f.params.last().is_some_and(|p| p.name == "...");
-    Some(SignatureHelp {
-        label,
-        documentation: function_doc(f),
-        params,
-        active: active_param(call.arg_index, f.params.len(), variadic),
-    })
-}
-
-/// The parameter under the cursor: past the last one, a variadic one stays active.
-fn active_param(arg_index: usize, count: usize, variadic: bool) -> usize {
-    if variadic {
-        arg_index.min(count.saturating_sub(1))
+    let returns = if f.returns.is_empty() {
+        String::new()
     } else {
-        arg_index
-    }
+        let rets: Vec<&str> = f.returns.iter().map(|r| r.ty.as_str()).collect();
+        format!(" -> {}", rets.join(", "))
+    };
+    let params = f
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), p.label(), p.doc.clone()));
+    Some(help(
+        format!("{prefix}{}", f.name),
+        params,
+        &returns,
+        function_doc(f),
+        call.arg_index,
+    ))
 }
 
 /// Signature help for a function a module exports.
@@ -81,24 +67,55 @@ fn export_help(module: &str, e: &Export, arg_index: usize) -> Option<SignatureHe
         ExportKind::Method => ":",
         ExportKind::Value => return None,
     };
-    let mut label = format!("{module}{sep}{}(", e.name);
-    let mut params = Vec::new();
-    for (i, p) in e.params.iter().enumerate() {
+    let params = e
+        .params
+        .iter()
+        .map(|p| (p.as_str(), p.clone(), String::new()));
+    Some(help(
+        format!("{module}{sep}{}", e.name),
+        params,
+        "",
+        export_doc(module, e),
+        arg_index,
+    ))
+}
+
+/// `callee(a, b)` followed by `returns`, with each parameter's (name, label, doc) placed in the
+/// label. The parameter under the cursor is the `arg_index`th; past the last one, a variadic
+/// last parameter (`...`) stays active.
+fn help<'a>(
+    callee: String,
+    params: impl Iterator<Item = (&'a str, String, String)>,
+    returns: &str,
+    documentation: String,
+    arg_index: usize,
+) -> SignatureHelp {
+    let mut label = callee;
+    label.push('(');
+    let mut spans = Vec::new();
+    let mut variadic = false;
+    for (i, (name, text, doc)) in params.enumerate() {
         if i > 0 {
             label.push_str(", ");
         }
         let start = label.len();
-        label.push_str(p);
-        params.push((start, label.len(), String::new()));
+        label.push_str(&text);
+        spans.push((start, label.len(), doc));
+        variadic = name == "...";
     }
     label.push(')');
-    let variadic = e.params.last().is_some_and(|p| p == "...");
-    Some(SignatureHelp {
+    label.push_str(returns);
+    let active = if variadic {
+        arg_index.min(spans.len().saturating_sub(1))
+    } else {
+        arg_index
+    };
+    SignatureHelp {
         label,
-        documentation: export_doc(module, e),
-        params,
-        active: active_param(arg_index, e.params.len(), variadic),
-    })
+        documentation,
+        params: spans,
+        active,
+    }
 }
 
 #[cfg(test)]
