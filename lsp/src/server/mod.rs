@@ -140,6 +140,11 @@ impl Backend {
         read(&self.state.api).clone()
     }
 
+    /// The workspace facts as they are now; later changes make a new `Arc`.
+    fn facts(&self) -> Arc<analysis::WorkspaceFacts> {
+        read(&self.state.workspace).facts.clone()
+    }
+
     /// The open document, or the file read from disk when it is closed.
     fn snapshot(&self, uri: &lsp::Url) -> Option<Arc<Document>> {
         if let Some(doc) = read(&self.state.docs).get(uri) {
@@ -160,7 +165,7 @@ impl Backend {
         let Some(doc) = read(&self.state.docs).get(&uri).cloned() else {
             return;
         };
-        let facts = read(&self.state.workspace).facts.clone();
+        let facts = self.facts();
         let enc = self.encoding();
         let snapshot = doc.clone();
         let result = run(move || {
@@ -190,9 +195,9 @@ impl Backend {
             return;
         }
         if let Some(path) = path_of(&uri) {
-            let before = read(&self.state.workspace).facts.clone();
+            let before = self.facts();
             write(&self.state.workspace).update(path, summary);
-            let after = read(&self.state.workspace).facts.clone();
+            let after = self.facts();
             if !Arc::ptr_eq(&before, &after) && before.script_components != after.script_components
             {
                 // Another open file may now know (or no longer know) a component.
@@ -603,7 +608,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let enc = self.encoding();
-        let facts = read(&self.state.workspace).facts.clone();
+        let facts = self.facts();
         run(move || {
             let offset = doc.offset(pos.position, enc);
             let file = doc.analysis();
@@ -629,7 +634,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let enc = self.encoding();
-        let facts = read(&self.state.workspace).facts.clone();
+        let facts = self.facts();
         run(move || {
             let offset = doc.offset(pos.position, enc);
             let file = doc.analysis();
@@ -654,7 +659,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let enc = self.encoding();
-        let facts = read(&self.state.workspace).facts.clone();
+        let facts = self.facts();
         run(move || {
             let offset = doc.offset(pos.position, enc);
             let file = doc.analysis();
@@ -703,7 +708,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let enc = self.encoding();
-        let facts = read(&self.state.workspace).facts.clone();
+        let facts = self.facts();
         use analysis::navigation::Definition;
         /// A definition with its range converted against the same snapshot.
         enum Found {
