@@ -104,6 +104,17 @@ impl Tok {
     }
 }
 
+/// `txtToken`: how a message names the token it is near: quoted text (`raw`, what was read of
+/// it) for names, strings and numerals, else its kind.
+pub fn txt_token(tok: Tok, raw: &[u8]) -> String {
+    match tok {
+        Tok::Name | Tok::String | Tok::Flt | Tok::Int => {
+            format!("'{}'", String::from_utf8_lossy(raw))
+        }
+        other => other.describe(),
+    }
+}
+
 /// One token: its kind, its bytes, and the line the lexer was on after reading it.
 #[derive(Debug, Clone, Copy)]
 pub struct Token {
@@ -247,11 +258,10 @@ impl<'a> Lexer<'a> {
     fn error(&self, msg: &str, start: usize, near: Option<Tok>) -> Error {
         let end = self.pos.max(start);
         let message = match near {
-            Some(Tok::Name | Tok::String | Tok::Flt | Tok::Int) => {
-                let raw = String::from_utf8_lossy(&self.src[start.min(end)..end]);
-                format!("{msg} near '{raw}'")
-            }
-            Some(t) => format!("{msg} near {}", t.describe()),
+            Some(t) => format!(
+                "{msg} near {}",
+                txt_token(t, &self.src[start.min(end)..end])
+            ),
             None => msg.to_string(),
         };
         Error {

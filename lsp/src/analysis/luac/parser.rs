@@ -7,7 +7,7 @@
 //! recursion counter. Expressions are reduced to what `exprstat`/`restassign` test: a call, an
 //! assignable variable (read-only or not), or anything else.
 
-use super::lexer::{Lexer, Tok, Token};
+use super::lexer::{txt_token, Lexer, Tok, Token};
 use super::Error;
 
 /// `MAXVARS`: local variables per function.
@@ -170,17 +170,16 @@ impl<'a> Parser<'a> {
 
     /// `luaX_syntaxerror`: `msg near <current token>`, on the lexer's line.
     fn syntax_error(&self, msg: &str) -> Error {
-        let t = self.t;
-        let near = match t.tok {
-            Tok::Name | Tok::String | Tok::Flt | Tok::Int => {
-                format!("'{}'", String::from_utf8_lossy(self.lex.text(&t)))
-            }
-            other => other.describe(),
-        };
+        let near = txt_token(self.t.tok, self.lex.text(&self.t));
+        self.fatal_error(format!("{msg} near {near}"))
+    }
+
+    /// An error that ends the parse, on the lexer's line, spanning [`Parser::error_token`].
+    fn fatal_error(&self, message: String) -> Error {
         let at = self.error_token();
         Error {
             fatal: true,
-            message: format!("{msg} near {near}"),
+            message,
             line: self.lex.line,
             start: at.start_on_last_line(),
             end: at.end,
@@ -211,14 +210,7 @@ impl<'a> Parser<'a> {
     fn enter_level(&mut self) -> R<()> {
         self.ccalls += 1;
         if self.ccalls >= MAX_C_CALLS {
-            let at = self.error_token();
-            return Err(Error {
-                fatal: true,
-                message: "C stack overflow".into(),
-                line: self.lex.line,
-                start: at.start_on_last_line(),
-                end: at.end,
-            });
+            return Err(self.fatal_error("C stack overflow".into()));
         }
         Ok(())
     }
