@@ -206,6 +206,13 @@ impl<'a> Parser<'a> {
         });
     }
 
+    /// A semantic error about the token `start..end`: spans it while it is on the lexer's line
+    /// (where `luac` reports the error), else the current token.
+    fn semantic_error_at(&mut self, message: String, start: usize, end: usize) {
+        let on_line = start >= self.lex.line_start;
+        self.semantic_error(message, on_line.then_some((start, end)));
+    }
+
     /// `luaE_incCstack`, as `enterlevel`.
     fn enter_level(&mut self) -> R<()> {
         self.ccalls += 1;
@@ -348,14 +355,9 @@ impl<'a> Parser<'a> {
     /// `check_readonly`.
     fn check_readonly(&mut self, e: Exp<'a>) {
         if let Exp::Var(Some((name, start, end))) = e {
-            let on_line = start >= self.lex.line_start;
-            self.semantic_error(
-                format!(
-                    "attempt to assign to const variable '{}'",
-                    String::from_utf8_lossy(name)
-                ),
-                on_line.then_some((start, end)),
-            );
+            let name = String::from_utf8_lossy(name);
+            let message = format!("attempt to assign to const variable '{name}'");
+            self.semantic_error_at(message, start, end);
         }
     }
 
@@ -804,14 +806,9 @@ impl<'a> Parser<'a> {
             self.statement()?;
         }
         if let Some(previous) = self.findlabel(name).map(|l| l.line) {
-            let on_line = name_tok.start >= self.lex.line_start;
-            self.semantic_error(
-                format!(
-                    "label '{}' already defined on line {previous}",
-                    String::from_utf8_lossy(name)
-                ),
-                on_line.then_some((name_tok.start, name_tok.end)),
-            );
+            let name = String::from_utf8_lossy(name);
+            let message = format!("label '{name}' already defined on line {previous}");
+            self.semantic_error_at(message, name_tok.start, name_tok.end);
         }
         let last = self.block_follow(false);
         let (firstgoto, block_nactvar) = self.current_block();
@@ -958,11 +955,8 @@ impl<'a> Parser<'a> {
                 b"const" => return Ok(VarKind::Const),
                 b"close" => return Ok(VarKind::Close),
                 _ => {
-                    let on_line = tok.start >= self.lex.line_start;
-                    self.semantic_error(
-                        format!("unknown attribute '{}'", String::from_utf8_lossy(attr)),
-                        on_line.then_some((tok.start, tok.end)),
-                    );
+                    let message = format!("unknown attribute '{}'", String::from_utf8_lossy(attr));
+                    self.semantic_error_at(message, tok.start, tok.end);
                 }
             }
         }
