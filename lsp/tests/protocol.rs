@@ -205,13 +205,8 @@ async fn utf16_by_default_and_edits_apply_before_the_next_request() {
             json!({"textDocument": {"uri": uri}, "position": {"line": 2, "character": 14}}),
         )
         .await;
-    let labels: Vec<String> = r["result"]["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|i| i["label"].as_str().unwrap_or("").to_string())
-        .collect();
-    assert!(labels.contains(&"despawn".to_string()), "{labels:?}");
+    let labels = labels(&r);
+    assert!(labels.contains(&"despawn".to_string()), "{r}");
     // A UTF-16 position after the emoji (2 units) maps to the right place for hover.
     c.notify(
         "textDocument/didChange",

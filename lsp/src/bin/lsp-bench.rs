@@ -385,33 +385,33 @@ impl Connection {
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}))
     }
 
-    /// Sends a request and waits for its answer; returns it with the round-trip time.
-    fn request(&mut self, method: &str, params: Value) -> Result<(Value, Duration)> {
+    /// Sends a request and waits for its reply (result or error), with the round-trip time.
+    fn call(&mut self, method: &str, params: Value) -> Result<(Value, Duration)> {
         let id = self.next_id;
         self.next_id += 1;
         let sent = Instant::now();
         self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))?;
         let (at, reply) = self.wait_for(|m| m.get("method").is_none() && m["id"] == id)?;
+        Ok((reply, at.saturating_duration_since(sent)))
+    }
+
+    /// Sends a request and waits for its result, with the round-trip time.
+    fn request(&mut self, method: &str, params: Value) -> Result<(Value, Duration)> {
+        let (reply, took) = self.call(method, params)?;
         if let Some(error) = reply.get("error") {
             bail!("{method} failed: {error}");
         }
-        Ok((reply["result"].clone(), at.saturating_duration_since(sent)))
+        Ok((reply["result"].clone(), took))
     }
 
     /// Sends a request the server does not know and waits for its "method not found" answer:
     /// the protocol's own round trip, with no analysis in it.
     fn ping(&mut self) -> Result<Duration> {
-        let id = self.next_id;
-        self.next_id += 1;
-        let sent = Instant::now();
-        self.send(
-            &json!({"jsonrpc": "2.0", "id": id, "method": "crescent/benchPing", "params": null}),
-        )?;
-        let (at, reply) = self.wait_for(|m| m.get("method").is_none() && m["id"] == id)?;
+        let (reply, took) = self.call("crescent/benchPing", Value::Null)?;
         if reply["error"]["code"] != -32601 {
             bail!("expected \"method not found\" for the ping, got {reply}");
         }
-        Ok(at.saturating_duration_since(sent))
+        Ok(took)
     }
 
     /// Reads messages until one matches, answering server requests and keeping the rest.
