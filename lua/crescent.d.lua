@@ -40,12 +40,45 @@ function __entity:despawn() end
 ---@param data? any payload, copied
 function __entity:send(name, data) end
 
+---The Transform's position (a new vec3), or nil when the entity has no Transform; cheaper than `get("Transform")`
+---@return vec3? 
+function __entity:position() end
+
+---Writes the Transform's position in place (a Transform is inserted when absent)
+---@param position vec3 the new position
+function __entity:set_position(position) end
+
+---Moves the entity by `offset * scale` in place, without allocating: `self.entity:translate(self.velocity, dt)`
+---@param offset vec3 
+---@param scale? number factor applied to offset, 1 by default
+function __entity:translate(offset, scale) end
+
+---The Transform's rotation (a new quat), or nil when the entity has no Transform
+---@return quat? 
+function __entity:rotation() end
+
+---Writes the Transform's rotation in place (a Transform is inserted when absent)
+---@param rotation quat the new rotation
+function __entity:set_rotation(rotation) end
+
+---Turns the entity by `rotation`, applied after its current rotation, in place
+---@param rotation quat 
+function __entity:rotate(rotation) end
+
+---The Transform's scale (a new vec3), or nil when the entity has no Transform
+---@return vec3? 
+function __entity:scale() end
+
+---Writes the Transform's scale in place (a Transform is inserted when absent)
+---@param scale vec3 the new scale
+function __entity:set_scale(scale) end
+
 ---The `self` table of a script instance: yours to fill, kept across hot reloads
 ---@class Self
 ---@field entity Entity The entity that owns this instance
 local __self = {}
 
----A 3D vector value; operators return new vectors
+---A 3D vector value; operators return new vectors, the in-place methods (`add`, `add_scaled`, ...) change this one and return it
 ---@class vec3
 ---@field x number X component
 ---@field y number Y component
@@ -79,6 +112,46 @@ function __vec3:dot(other) end
 ---@return vec3 
 function __vec3:cross(other) end
 
+---Overwrites this vector with `other` in place and returns it
+---@param other vec3 
+---@return vec3 this vector
+function __vec3:set(other) end
+
+---Adds `other` to this vector in place and returns it
+---@param other vec3 
+---@return vec3 this vector
+function __vec3:add(other) end
+
+---Subtracts `other` from this vector in place and returns it
+---@param other vec3 
+---@return vec3 this vector
+function __vec3:sub(other) end
+
+---Multiplies this vector by `factor` in place and returns it
+---@param factor number 
+---@return vec3 this vector
+function __vec3:scale(factor) end
+
+---Adds `other * factor` to this vector in place and returns it: `self.velocity:add_scaled(gravity, dt)`
+---@param other vec3 
+---@param factor number 
+---@return vec3 this vector
+function __vec3:add_scaled(other, factor) end
+
+---Makes this vector length 1 in place (the zero vector stays zero) and returns it
+---@return vec3 this vector
+function __vec3:normalize() end
+
+---A new vector with the same components
+---@return vec3 
+function __vec3:clone() end
+
+---The three components
+---@return number x
+---@return number y
+---@return number z
+function __vec3:unpack() end
+
 ---A rotation value; `q * v` rotates a vector, `q1 * q2` composes
 ---@class quat
 ---@field x number X component
@@ -107,7 +180,7 @@ function __quat:rotate(v) end
 ---@return number z
 function __quat:to_euler() end
 
----Where the entity is: position, rotation and scale
+---Where the entity is: position, rotation and scale. `get` returns a Transform value (a copy) whose fields are views into it; `set` takes one or a table of the fields
 ---@class Transform
 ---@field position vec3 Position in world units
 ---@field rotation quat Orientation

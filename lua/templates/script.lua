@@ -13,7 +13,8 @@ properties = {
 function init(self)
 end
 
--- Every frame; `dt` is the time since the last frame, in seconds.
+-- Every frame; `dt` is the time since the last frame, in seconds. To move the entity, change
+-- its Transform in place: `self.entity:translate(self.velocity, dt)`, `self.entity:set_position(p)`.
 function update(self, dt)
 end
 

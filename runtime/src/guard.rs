@@ -5,8 +5,10 @@
 //! callbacks). Once armed, the hook runs every [`HOOK_COUNT`] instructions on the main state and
 //! on every coroutine being resumed; it remembers when it first saw the current sequence number
 //! and raises "script exceeded its time budget" once that number has been running for the whole
-//! budget. The hook stays armed until the Rust side ends the call, so an endless loop around a
-//! `pcall` keeps getting the error until it reaches the engine's runner.
+//! budget. While that callback runs the hook stays armed, so an endless loop around a `pcall`
+//! keeps getting the error until it reaches the engine's runner. Once the hook sees another
+//! callback, the call is merely long (a big world), not stuck: it disarms itself and the
+//! watchdog waits another half budget, so long frames of short callbacks run unhooked.
 
 use mlua::ffi;
 use std::ffi::{c_char, c_int, c_void, CStr};
@@ -16,6 +18,9 @@ use std::time::{Duration, Instant};
 
 /// Instructions between two hook calls once armed.
 pub(crate) const HOOK_COUNT: c_int = 1000;
+
+/// `last_seq` before the hook has seen a callback in the current armed period.
+const UNSEEN: i64 = -1;
 
 /// Registry key holding a light userdata pointer to the [`Guard`].
 pub(crate) const REGISTRY_KEY: &CStr = c"crescent.guard";
@@ -106,6 +111,8 @@ impl Guard {
             && !self.armed.load(Ordering::SeqCst)
             && self.now_ns().saturating_sub(st.since_ns) >= (self.budget.as_nanos() as u64) / 2
         {
+            // The hook has seen no callback yet in this armed period.
+            self.last_seq.store(UNSEEN, Ordering::SeqCst);
             self.armed.store(true, Ordering::SeqCst);
             for &l in st.main.iter().chain(st.threads.iter()) {
                 // SAFETY: lua_sethook may be called asynchronously (lua.c does it from a signal
@@ -137,6 +144,21 @@ impl Guard {
                 )
             };
         }
+    }
+
+    /// Lua thread, from the hook: the callback seen when the hook was armed has finished, so
+    /// the call into Lua is long (a big world) but no callback is stuck. Disarms the hook and
+    /// restarts the watchdog's half-budget wait, so long frames of short callbacks run unhooked.
+    fn disarm_on_progress(&self) {
+        let mut st = self.lock();
+        self.escalated.store(false, Ordering::SeqCst);
+        if self.armed.swap(false, Ordering::SeqCst) {
+            for &l in st.main.iter().chain(st.threads.iter()) {
+                // SAFETY: on the Lua thread, with states that are running or being resumed.
+                unsafe { ffi::lua_sethook(l as *mut ffi::lua_State, None, 0, 0) };
+            }
+        }
+        st.since_ns = self.now_ns();
     }
 
     pub fn shutdown(&self) {
@@ -212,11 +234,13 @@ unsafe extern "C-unwind" fn budget_hook(l: *mut ffi::lua_State, ar: *mut ffi::lu
         return;
     }
     let now = g.now_ns();
-    if g.last_seq.swap(seq, Ordering::Relaxed) != seq {
+    let last = g.last_seq.swap(seq, Ordering::Relaxed);
+    if last == UNSEEN {
         g.first_seen.store(now, Ordering::Relaxed);
-        if g.escalated.swap(false, Ordering::Relaxed) {
-            g.set_count(HOOK_COUNT);
-        }
+        return;
+    }
+    if last != seq {
+        g.disarm_on_progress();
         return;
     }
     if now.saturating_sub(g.first_seen.load(Ordering::Relaxed)) < g.budget.as_nanos() as u64 {

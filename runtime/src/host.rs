@@ -1,8 +1,8 @@
 //! The Rust side the Lua prelude calls (`H.*`, never visible to scripts): the world shared with
-//! Lua, raw C functions for the hot paths (Transform get/set cross into Rust once, without
-//! mlua's trampoline), and ordinary mlua functions for everything else.
+//! Lua, raw C functions for the hot paths (vectors in `vector.rs`, Transform access in
+//! `transform.rs`, the guard), and ordinary mlua functions for everything else.
 
-use crate::components::{lua_ser_options, ComponentOps, EntityId, Name, Transform};
+use crate::components::{lua_ser_options, ComponentOps, EntityId, Name};
 use crate::event::Event;
 use crate::guard::{self, Guard};
 use crate::paths;
@@ -52,88 +52,6 @@ pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     h
-}
-
-unsafe fn shared_upvalue<'a>(l: *mut ffi::lua_State) -> Option<&'a RefCell<Shared>> {
-    let p = ffi::lua_touserdata(l, ffi::lua_upvalueindex(1)) as *const RefCell<Shared>;
-    p.as_ref()
-}
-
-fn read_transform(cell: &RefCell<Shared>, bits: u64) -> Option<[f64; 10]> {
-    let sh = cell.try_borrow().ok()?;
-    let e = Entity::from_bits(bits)?;
-    let t = sh.world.get::<&Transform>(e).ok()?;
-    Some([
-        t.position.x,
-        t.position.y,
-        t.position.z,
-        t.rotation.x,
-        t.rotation.y,
-        t.rotation.z,
-        t.rotation.w,
-        t.scale.x,
-        t.scale.y,
-        t.scale.z,
-    ])
-}
-
-/// `H.tf_get(bits)`: the 10 numbers of the entity's Transform, or nothing.
-unsafe extern "C-unwind" fn tf_get(l: *mut ffi::lua_State) -> c_int {
-    let Some(cell) = shared_upvalue(l) else {
-        return 0;
-    };
-    let bits = ffi::lua_tointegerx(l, 1, std::ptr::null_mut()) as u64;
-    match read_transform(cell, bits) {
-        Some(v) => {
-            for x in v {
-                ffi::lua_pushnumber(l, x);
-            }
-            10
-        }
-        None => 0,
-    }
-}
-
-fn write_transform(cell: &RefCell<Shared>, bits: u64, v: &[f64; 10]) {
-    let Ok(mut sh) = cell.try_borrow_mut() else {
-        return;
-    };
-    let Some(e) = Entity::from_bits(bits) else {
-        return;
-    };
-    let t = Transform {
-        position: glam::DVec3::new(v[0], v[1], v[2]),
-        rotation: glam::DQuat::from_xyzw(v[3], v[4], v[5], v[6]),
-        scale: glam::DVec3::new(v[7], v[8], v[9]),
-    };
-    if let Ok(mut cur) = sh.world.get::<&mut Transform>(e) {
-        *cur = t;
-        return;
-    }
-    let _ = sh.world.insert_one(e, t);
-}
-
-/// `H.tf_set(bits, px, py, pz, rx, ry, rz, rw, sx, sy, sz)`: true, or false when a value is
-/// not a number (the prelude raises the error, so no Rust frame is ever jumped over).
-unsafe extern "C-unwind" fn tf_set(l: *mut ffi::lua_State) -> c_int {
-    let Some(cell) = shared_upvalue(l) else {
-        return 0;
-    };
-    let bits = ffi::lua_tointegerx(l, 1, std::ptr::null_mut()) as u64;
-    let mut v = [0.0f64; 10];
-    let mut ok = true;
-    for (i, slot) in v.iter_mut().enumerate() {
-        let mut isnum: c_int = 0;
-        *slot = ffi::lua_tonumberx(l, i as c_int + 2, &mut isnum);
-        if isnum == 0 {
-            ok = false;
-        }
-    }
-    if ok {
-        write_transform(cell, bits, &v);
-    }
-    ffi::lua_pushboolean(l, ok as c_int);
-    1
 }
 
 /// `H.traceback(co, msg)`: the traceback of a coroutine (used for failed tasks).
@@ -222,8 +140,9 @@ pub(crate) fn host_table(
     let sp = Rc::as_ptr(shared) as *mut c_void;
     let gp = guard::as_ptr(g);
     h.set("watch", w.clone())?;
-    h.set("tf_get", c_closure(lua, tf_get, sp)?)?;
-    h.set("tf_set", c_closure(lua, tf_set, sp)?)?;
+    let vectors = crate::vector::install(lua)?;
+    h.set("transform_fns", crate::transform::make(lua, &vectors, sp)?)?;
+    h.set("vectors", vectors)?;
     h.set("handler", c_closure(lua, guard::handler, gp)?)?;
     h.set("guard_enter", c_closure(lua, guard::guard_enter, gp)?)?;
     h.set("guard_leave", c_closure(lua, guard::guard_leave, gp)?)?;

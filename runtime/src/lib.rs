@@ -7,10 +7,11 @@
 //!   `xpcall` that resumes after a faulting instance. The update and fixed_update lists keep
 //!   callback functions, `self` tables and call counters in parallel arrays, rebuilt only when
 //!   instances change.
-//! - Transform `get`/`set` cross into Rust once each, through raw C closures (no mlua
-//!   trampoline); `rotation` and `scale` of a Transform value are built on first access.
-//!   Script components live in Lua-side stores keyed by entity id; Name and host components
-//!   live in hecs and cross through serde.
+//! - `vec3` and `quat` are userdata with raw C metamethods (no mlua trampoline, no table to
+//!   build or collect); the Entity's Transform methods (`translate`, `set_position`, ...) write
+//!   the hecs component in place, and `get("Transform")` makes one userdata whose fields are
+//!   views into it. Script components live in Lua-side stores keyed by entity id; Name and host
+//!   components live in hecs and cross through serde.
 //! - The time budget costs nothing until a call overruns half of it: a watchdog thread then arms
 //!   a count hook (see `guard.rs`).
 //! - Script-visible names are copied from the implementations by walking the API registry
@@ -40,8 +41,11 @@ mod event;
 mod guard;
 mod host;
 mod paths;
+mod raw;
 mod runtime;
 mod scene;
+mod transform;
+mod vector;
 
 pub use compile::{compile_check, CompileError};
 pub use components::{Name, Registry, Transform};
@@ -51,6 +55,8 @@ pub use event::{ErrorReport, Event, ReloadOutcome, Report, ScriptReport, Stats};
 pub use runtime::{Config, Runtime};
 pub use scene::{normalize_script_path, EntityDef, Scene, SceneError, ScriptRef};
 
+/// The math types of [`Transform`], re-exported so hosts use the same version.
+pub use glam;
 /// The entity-component world the runtime keeps (see [`Runtime::world`]).
 pub use hecs;
 /// Lua through mlua, re-exported so hosts use the same version for [`Registry::function`].

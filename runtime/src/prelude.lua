@@ -17,7 +17,7 @@ local co_create, co_resume, co_status, co_running, co_yield, co_close, co_isyiel
 local sqrt, floor, atan, asin, sin, cos, huge, mtype = math.sqrt, math.floor, math.atan, math.asin, math.sin, math.cos, math.huge, math.type
 local sfmt, srep, ssub, smatch, sfind, sgsub = string.format, string.rep, string.sub, string.match, string.find, string.gsub
 
-local tf_get, tf_set, handler, guard_enter, guard_leave = H.tf_get, H.tf_set, H.handler, H.guard_enter, H.guard_leave
+local handler, guard_enter, guard_leave = H.handler, H.guard_enter, H.guard_leave
 local comp_get, comp_set, comp_has, comp_remove = H.comp_get, H.comp_set, H.comp_has, H.comp_remove
 local now = H.now   -- monotonic seconds (a raw C function)
 local W = H.watch -- W[1]: sequence number of the callback running now (0: none), read by the budget hook
@@ -48,122 +48,45 @@ end
 S.proxy = proxy
 
 -------------------------------------------------------------------------------------------------
--- vec3 and quat: plain tables with shared, locked metatables; the math is pure Lua.
+-- vec3 and quat: full userdata made and operated on by Rust (`vector.rs`); this side adds what
+-- is not hot (printing, iteration) and hands the method tables to the API registry.
 -------------------------------------------------------------------------------------------------
-local V3M, QM = {}, {}   -- script-visible methods (filled from the API description)
-local V3I, QI = {}, {}   -- implementations
-local V3 = { __index = V3M, __metatable = "vec3" }
-local Q = { __index = QM, __metatable = "quat" }
-
-local function v3(x, y, z) return setmetatable({ x = x, y = y, z = z }, V3) end
-local function qt(x, y, z, w) return setmetatable({ x = x, y = y, z = z, w = w }, Q) end
-
 local function num(v, what, default)
   if v == nil then return default end
   if type(v) ~= "number" then error(sfmt("%s must be a number, got %s", what, type(v)), 3) end
   return v
 end
 
-local function vec3_new(x, y, z)
-  return setmetatable({ x = num(x, "vec3: x", 0), y = num(y, "vec3: y", 0), z = num(z, "vec3: z", 0) }, V3)
-end
-local function quat_new(x, y, z, w)
-  if x == nil and y == nil and z == nil and w == nil then return qt(0, 0, 0, 1) end
-  return qt(num(x, "quat: x", 0), num(y, "quat: y", 0), num(z, "quat: z", 0), num(w, "quat: w", 1))
-end
+local VEC = H.vectors
+local V3, Q = VEC.V3, VEC.Q       -- the metatables
+local V3M, QM = VEC.V3M, VEC.QM   -- script-visible methods (filled from the API description)
+local V3I, QI = VEC.V3I, VEC.QI   -- implementations
+local v3, qt = VEC.vec3, VEC.quat -- constructors: vec3(x, y, z), quat(x, y, z, w)
+-- Transform access (`transform.rs`): Transform values, the Entity methods that move an entity
+-- in place, and copy/unpack of every value type made in Rust.
+local TFN = H.transform_fns()
+local vcopy, vunpack = TFN.copy, TFN.unpack
+local vec3_new, quat_new = v3, qt
+local vec3_ns, quat_ns = VEC.vec3_ns, VEC.quat_ns
+-- `vec3(...)` calls the namespace table: these take the arguments after it, with no Lua frame.
+local CALLS = { [v3] = VEC.vec3_call, [qt] = VEC.quat_call }
 
-local function isv3(v) return getmetatable(v) == "vec3" end
-local function isq(v) return getmetatable(v) == "quat" end
-
-V3.__add = function(a, b) return setmetatable({ x = a.x + b.x, y = a.y + b.y, z = a.z + b.z }, V3) end
-V3.__sub = function(a, b) return setmetatable({ x = a.x - b.x, y = a.y - b.y, z = a.z - b.z }, V3) end
-V3.__mul = function(a, b)
-  if type(a) == "number" then return setmetatable({ x = a * b.x, y = a * b.y, z = a * b.z }, V3) end
-  if type(b) == "number" then return setmetatable({ x = a.x * b, y = a.y * b, z = a.z * b }, V3) end
-  return setmetatable({ x = a.x * b.x, y = a.y * b.y, z = a.z * b.z }, V3)
+V3.__tostring = function(a) return sfmt("vec3(%g, %g, %g)", vunpack(a)) end
+Q.__tostring = function(a) return sfmt("quat(%g, %g, %g, %g)", vunpack(a)) end
+local V3_KEYS, Q_KEYS = { "x", "y", "z" }, { "x", "y", "z", "w" }
+local function fields_iter(keys)
+  return function(a)
+    local i = 0
+    return function()
+      i = i + 1
+      local k = keys[i]
+      if k ~= nil then return k, a[k] end
+      return nil
+    end, a, nil
+  end
 end
-V3.__div = function(a, b)
-  if type(b) == "number" then return setmetatable({ x = a.x / b, y = a.y / b, z = a.z / b }, V3) end
-  if type(a) == "number" then return setmetatable({ x = a / b.x, y = a / b.y, z = a / b.z }, V3) end
-  return setmetatable({ x = a.x / b.x, y = a.y / b.y, z = a.z / b.z }, V3)
-end
-V3.__unm = function(a) return setmetatable({ x = -a.x, y = -a.y, z = -a.z }, V3) end
-V3.__eq = function(a, b) return a.x == b.x and a.y == b.y and a.z == b.z end
-V3.__tostring = function(a) return sfmt("vec3(%g, %g, %g)", a.x, a.y, a.z) end
-
-function V3I.length(a) return sqrt(a.x * a.x + a.y * a.y + a.z * a.z) end
-function V3I.length_squared(a) return a.x * a.x + a.y * a.y + a.z * a.z end
-function V3I.normalized(a)
-  local l = sqrt(a.x * a.x + a.y * a.y + a.z * a.z)
-  if l == 0 then return v3(0, 0, 0) end
-  return v3(a.x / l, a.y / l, a.z / l)
-end
-function V3I.dot(a, b) return a.x * b.x + a.y * b.y + a.z * b.z end
-function V3I.cross(a, b) return v3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x) end
-
-local function qmul(a, b)
-  return qt(
-    a.w * b.x + a.x * b.w + a.y * b.z - a.z * b.y,
-    a.w * b.y - a.x * b.z + a.y * b.w + a.z * b.x,
-    a.w * b.z + a.x * b.y - a.y * b.x + a.z * b.w,
-    a.w * b.w - a.x * b.x - a.y * b.y - a.z * b.z)
-end
-local function qrotate(q, v)
-  -- v' = v + 2w (u x v) + 2 u x (u x v), with u the vector part of q
-  local ux, uy, uz, w = q.x, q.y, q.z, q.w
-  local tx = 2 * (uy * v.z - uz * v.y)
-  local ty = 2 * (uz * v.x - ux * v.z)
-  local tz = 2 * (ux * v.y - uy * v.x)
-  return v3(v.x + w * tx + (uy * tz - uz * ty), v.y + w * ty + (uz * tx - ux * tz), v.z + w * tz + (ux * ty - uy * tx))
-end
-Q.__mul = function(a, b)
-  if isv3(b) then return qrotate(a, b) end
-  return qmul(a, b)
-end
-Q.__eq = function(a, b) return a.x == b.x and a.y == b.y and a.z == b.z and a.w == b.w end
-Q.__tostring = function(a) return sfmt("quat(%g, %g, %g, %g)", a.x, a.y, a.z, a.w) end
-function QI.normalized(a)
-  local l = sqrt(a.x * a.x + a.y * a.y + a.z * a.z + a.w * a.w)
-  if l == 0 then return qt(0, 0, 0, 1) end
-  return qt(a.x / l, a.y / l, a.z / l, a.w / l)
-end
-function QI.inverse(a)
-  local n = a.x * a.x + a.y * a.y + a.z * a.z + a.w * a.w
-  if n == 0 then return qt(0, 0, 0, 1) end
-  return qt(-a.x / n, -a.y / n, -a.z / n, a.w / n)
-end
-function QI.rotate(a, v) return qrotate(a, v) end
-function QI.to_euler(q)
-  local x, y, z, w = q.x, q.y, q.z, q.w
-  local rx = atan(2 * (w * x + y * z), 1 - 2 * (x * x + y * y))
-  local s = 2 * (w * y - z * x)
-  if s > 1 then s = 1 elseif s < -1 then s = -1 end
-  local ry = asin(s)
-  local rz = atan(2 * (w * z + x * y), 1 - 2 * (y * y + z * z))
-  return rx, ry, rz
-end
-
-local vec3_ns = {
-  lerp = function(a, b, t) return v3(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, a.z + (b.z - a.z) * t) end,
-  distance = function(a, b)
-    local dx, dy, dz = a.x - b.x, a.y - b.y, a.z - b.z
-    return sqrt(dx * dx + dy * dy + dz * dz)
-  end,
-}
-local function axis_angle(ax, ay, az, angle)
-  local l = sqrt(ax * ax + ay * ay + az * az)
-  if l == 0 then return qt(0, 0, 0, 1) end
-  local s = sin(angle / 2) / l
-  return qt(ax * s, ay * s, az * s, cos(angle / 2))
-end
-local quat_ns = {
-  identity = function() return qt(0, 0, 0, 1) end,
-  -- Extrinsic X, then Y, then Z: q = qz * qy * qx (the inverse of `to_euler`).
-  from_euler = function(x, y, z)
-    return qmul(axis_angle(0, 0, 1, num(z, "z", 0)), qmul(axis_angle(0, 1, 0, num(y, "y", 0)), axis_angle(1, 0, 0, num(x, "x", 0))))
-  end,
-  from_axis_angle = function(axis, angle) return axis_angle(axis.x, axis.y, axis.z, num(angle, "angle", 0)) end,
-}
+V3.__pairs = fields_iter(V3_KEYS)
+Q.__pairs = fields_iter(Q_KEYS)
 
 impl.globals.vec3 = vec3_new
 impl.globals.quat = quat_new
@@ -177,21 +100,40 @@ impl.types.quat = { target = QM, impl = QI }
 -- their type, entity handles stay the same handle, other metatables are shared).
 -------------------------------------------------------------------------------------------------
 local hid = setmetatable({}, { __mode = "k" }) -- handle -> entity id
-local TF -- the metatable of Transform values (below)
+local function copy_metatable(v, out)
+  local mt = getmetatable(v)
+  if type(mt) == "table" then setmetatable(out, mt) end
+  return out
+end
+
+-- A table whose keys and values are all plain (no table or userdata): what most components
+-- and event payloads are, and what needs no cycle bookkeeping to copy.
+local function is_flat(v)
+  for k, x in next, v do
+    local tk, tx = type(k), type(x)
+    if tk == "table" or tk == "userdata" or tx == "table" or tx == "userdata" then return false end
+  end
+  return true
+end
+
 local function copy(v, seen)
-  if type(v) ~= "table" or hid[v] then return v end
-  seen = seen or {}
+  local t = type(v)
+  if t == "userdata" then return vcopy(v) end
+  if t ~= "table" or hid[v] then return v end
+  if seen == nil then
+    if is_flat(v) then
+      local out = {}
+      for k, x in next, v do out[k] = x end
+      return copy_metatable(v, out)
+    end
+    seen = {}
+  end
   local done = seen[v]
   if done then return done end
   local out = {}
   seen[v] = out
   for k, x in next, v do out[copy(k, seen)] = copy(x, seen) end
-  local mt = getmetatable(v)
-  if mt == "vec3" then setmetatable(out, V3)
-  elseif mt == "quat" then setmetatable(out, Q)
-  elseif mt == "Transform" then setmetatable(out, TF)
-  elseif type(mt) == "table" then setmetatable(out, mt) end
-  return out
+  return copy_metatable(v, out)
 end
 
 -------------------------------------------------------------------------------------------------
@@ -204,6 +146,8 @@ local stores = {}      -- script components: stores[name][id] = value
 local NATIVE = {}      -- names of components kept in Rust besides Transform (Name, host ones)
 local by_entity = {}   -- id -> instances of the entity, in list order
 local instances = {}   -- every live instance
+-- Live and faulted instances, kept as they change so the status line costs nothing per frame.
+local n_live, n_faulted = 0, 0
 local pending_init = {}
 local despawn_list, pending_despawn = {}, {}
 local lists = { on_event = {} }
@@ -232,11 +176,17 @@ local EntityMT = {
   __newindex = function() error("entity handles are read-only", 2) end,
   __tostring = function(h) return "Entity(" .. tostring(hid[h]) .. ")" end,
   __eq = function(a, b) return hid[a] ~= nil and hid[a] == hid[b] end,
+  -- A handle is opaque: iterating it shows nothing of what the engine keeps in it.
+  __pairs = function() return next, {}, nil end,
 }
 impl.types.Entity = { target = EM, impl = EI }
 
+-- A handle keeps its entity's hecs bits at [1] and its id at [2], for the Rust methods that
+-- take it directly (`transform.rs`); [1] is cleared when the entity despawns.
 local function make_handle(id, bits)
   local h = setmetatable({}, EntityMT)
+  rawset(h, 1, bits)
+  rawset(h, 2, id)
   hid[h] = id
   hbits[id] = bits
   handles[id] = h
@@ -249,37 +199,17 @@ local function stale(h, what)
   error(sfmt("%s: entity %d was despawned", what, id), 3)
 end
 
--- The table `get("Transform")` returns: `position` is made at once (scripts nearly always
--- read it); `rotation` and `scale` are made on first access from the numbers kept in the
--- table's array part, so a get/set that only moves an entity allocates two tables, not four.
+-- Transform values (`get("Transform")`, `world.query`) are userdata made by `tf_value`; their
+-- fields are views into them. This side adds printing and iteration.
+local TF = TFN.TF
 local TF_KEYS = { "position", "rotation", "scale" }
-TF = {
-  __metatable = "Transform",
-  __index = function(t, k)
-    if k == "rotation" then
-      local r = setmetatable({ x = rawget(t, 1), y = rawget(t, 2), z = rawget(t, 3), w = rawget(t, 4) }, Q)
-      rawset(t, "rotation", r)
-      return r
-    elseif k == "scale" then
-      local s = setmetatable({ x = rawget(t, 5), y = rawget(t, 6), z = rawget(t, 7) }, V3)
-      rawset(t, "scale", s)
-      return s
-    end
-    return nil
-  end,
-  __pairs = function(t)
-    local i = 0
-    return function()
-      i = i + 1
-      local k = TF_KEYS[i]
-      if k ~= nil then return k, t[k] end
-      return nil
-    end, t, nil
-  end,
-}
-local ZERO3 = { x = 0, y = 0, z = 0 }
-local ONE3 = { x = 1, y = 1, z = 1 }
-local IDQ = { x = 0, y = 0, z = 0, w = 1 }
+TF.__pairs = fields_iter(TF_KEYS)
+TF.__tostring = function(t)
+  return sfmt("Transform(position = %s, rotation = %s, scale = %s)", tostring(t.position), tostring(t.rotation), tostring(t.scale))
+end
+local tf_value, tf_store, tf_has = TFN.tf_value, TFN.tf_store, TFN.tf_has
+-- position, set_position, translate, rotation, set_rotation, rotate, scale, set_scale
+for name, f in next, TFN.methods do EI[name] = f end
 
 local function check_name(name, what)
   if type(name) ~= "string" then error(sfmt("%s: component name must be a string, got %s", what, type(name)), 3) end
@@ -291,15 +221,11 @@ function EI.get(h, name)
   local id = hid[h]
   local bits = hbits[id]
   if bits == nil then return nil end
-  if name == "Transform" then
-    local px, py, pz, rx, ry, rz, rw, sx, sy, sz = tf_get(bits)
-    if px == nil then return nil end
-    return setmetatable({ rx, ry, rz, rw, sx, sy, sz, position = setmetatable({ x = px, y = py, z = pz }, V3) }, TF)
-  end
+  if name == "Transform" then return tf_value(bits) end
   local store = stores[name]
   if store ~= nil then
     local v = store[id]
-    if type(v) == "table" then return copy(v) end
+    if type(v) == "table" or type(v) == "userdata" then return copy(v) end
     return v
   end
   if NATIVE[name] then return comp_get(bits, name) end
@@ -311,20 +237,13 @@ function EI.set(h, name, value)
   local bits = hbits[id]
   if bits == nil then stale(h, "set") end
   if name == "Transform" then
-    if type(value) ~= "table" then error("set: Transform must be a table { position, rotation, scale }", 2) end
-    local p, r, s = value.position, rawget(value, "rotation"), rawget(value, "scale")
-    if p == nil then p = ZERO3 end
-    local ok
-    if r == nil and s == nil and rawget(value, 7) ~= nil then
-      -- A Transform from `get` whose rotation and scale were never touched.
-      ok = tf_set(bits, p.x, p.y, p.z, value[1], value[2], value[3], value[4], value[5], value[6], value[7])
-    else
-      if r == nil then r = value.rotation or IDQ end
-      if s == nil then s = value.scale or ONE3 end
-      ok = tf_set(bits, p.x, p.y, p.z, r.x, r.y, r.z, r.w, s.x, s.y, s.z)
-    end
+    local tv = type(value)
+    if tv ~= "table" and tv ~= "userdata" then error("set: Transform must be a Transform value or a table { position, rotation, scale }", 2) end
+    local ok, bad = tf_store(bits, value)
     if not ok then
-      error("set: Transform position, rotation and scale must hold numbers", 2)
+      if bad == "rotation" then error("set: Transform rotation must be a quat (or a table of numbers x, y, z, w)", 2) end
+      if bad then error(sfmt("set: Transform %s must be a vec3 (or a table of numbers x, y, z)", bad), 2) end
+      error("set: the world cannot be changed now", 2)
     end
     return
   end
@@ -340,13 +259,14 @@ function EI.set(h, name, value)
     store = {}
     stores[name] = store
   end
-  if type(value) == "table" then value = copy(value) end
+  local t = type(value)
+  if t == "table" or t == "userdata" then value = copy(value) end
   store[id] = value
 end
 function EI.has(h, name)
   local bits = hbits[hid[h]]
   if bits == nil then return false end
-  if name == "Transform" then return tf_get(bits) ~= nil end
+  if name == "Transform" then return tf_has(bits) end
   local store = stores[name]
   if store ~= nil then return store[hid[h]] ~= nil end
   if NATIVE[name] then return comp_has(bits, name) end
@@ -466,6 +386,7 @@ end
 -- Marks an instance faulted and reports why. Reporting allocates; if even that fails (memory
 -- exhausted), the instance is still faulted and memory is collected.
 local function fault(inst, phase, err)
+  if not inst.faulted and not inst.dead then n_faulted = n_faulted + 1 end
   inst.faulted = true
   if not pcall(fault_report, inst, phase, err) then
     collectgarbage("collect")
@@ -769,6 +690,7 @@ local function attach(id, path, order, index, overrides)
   end
   list[#list + 1] = inst
   instances[#instances + 1] = inst
+  n_live = n_live + 1
   pending_init[#pending_init + 1] = inst
   lists_dirty = true
   return inst
@@ -1065,6 +987,8 @@ local function destroy_instance(inst)
   if inst.dead then return end
   if inst.started and not inst.faulted and inst.rec.destroy then call_one(inst, "destroy", inst.rec.destroy, inst.self) end
   inst.dead = true
+  n_live = n_live - 1
+  if inst.faulted then n_faulted = n_faulted - 1 end
   lists_dirty = true
 end
 
@@ -1088,6 +1012,8 @@ local function flush_despawns()
       end
       for _, store in next, stores do store[id] = nil end
       hbits[id] = nil
+      local h = handles[id]
+      if h ~= nil then rawset(h, 1, nil) end
       handles[id] = nil
       by_entity[id] = nil
       pending_despawn[id] = nil
@@ -1163,6 +1089,7 @@ function S.reload(path, fn)
     local inst = instances[i]
     if inst.rec == rec and not inst.dead then
       count = count + 1
+      if inst.faulted then n_faulted = n_faulted - 1 end
       inst.faulted = false
       if rec.on_reload and inst.started then call_one(inst, "on_reload", rec.on_reload, inst.self) end
     end
@@ -1196,15 +1123,7 @@ function S.report()
 end
 
 function S.counts()
-  local live, faulted = 0, 0
-  for i = 1, #instances do
-    local inst = instances[i]
-    if not inst.dead then
-      live = live + 1
-      if inst.faulted then faulted = faulted + 1 end
-    end
-  end
-  return live, faulted
+  return n_live, n_faulted
 end
 
 -- What world_hash reads: script component stores, instances' self tables, the handle map.
@@ -1212,7 +1131,7 @@ function S.hash_view()
   sort(instances, inst_less)
   local selves = {}
   for i = 1, #instances do selves[i] = { instances[i].rec.path, instances[i].entity, instances[i].self } end
-  return stores, selves, hid, T.frame
+  return stores, selves, hid, T.frame, vunpack
 end
 
 -------------------------------------------------------------------------------------------------
@@ -1322,7 +1241,7 @@ S.per_env = { _G = true, _ENV = true, load = true, require = true }
 function S.make_namespace(name, fns, ctor)
   local mt = { __index = fns, __newindex = ro_error(name), __metatable = false,
     __pairs = function() return next, fns, nil end }
-  if ctor then mt.__call = function(_, ...) return ctor(...) end end
+  if ctor then mt.__call = CALLS[ctor] or function(_, ...) return ctor(...) end end
   return setmetatable({}, mt)
 end
 
@@ -1349,7 +1268,7 @@ S.new_env = new_env
 S.handles = handles
 S.copy = copy
 S.WAIT = WAIT
--- For benchmarks: the vec3 metatable, to build plain-Lua baselines with the same math.
-S.V3 = V3
+-- For hosts and benchmarks: the vec3 constructor, to build values outside scripts.
+S.vec3 = v3
 
 return S, impl

@@ -186,8 +186,8 @@ impl Runtime {
         bindings::build_base(&lua, &s, &imp, &api).map_err(Error::Lua)?;
         let set_native: Function = s.get("set_native")?;
         set_native.call::<()>(native)?;
-        // The vec3 metatable, for hosts and benchmarks that build vectors outside scripts.
-        lua.set_named_registry_value("crescent.V3", s.get::<Table>("V3")?)?;
+        // The vec3 constructor, for hosts and benchmarks that build vectors outside scripts.
+        lua.set_named_registry_value("crescent.vec3", s.get::<Function>("vec3")?)?;
         let seed: Function = s.get("seed")?;
         seed.call::<()>(config.seed as i64)?;
 
@@ -540,9 +540,14 @@ impl Runtime {
     pub fn world_hash(&self) -> u64 {
         let mut out: Vec<u8> = Vec::with_capacity(4096);
         out.extend_from_slice(&self.frames.to_le_bytes());
-        let view: mlua::Result<(Table, Table, Table, i64)> = self.calls.hash_view.call(());
-        let Ok((stores, selves, hid)) = view.map(|(a, b, c, _)| (a, b, c)) else {
+        let view: mlua::Result<(Table, Table, Table, i64, Function)> =
+            self.calls.hash_view.call(());
+        let Ok((stores, selves, hid, _, unpack)) = view else {
             return fnv1a(&out);
+        };
+        let canon = Canon {
+            hid: &hid,
+            unpack: &unpack,
         };
         let mut store_names: Vec<String> = stores
             .pairs::<String, Table>()
@@ -569,7 +574,7 @@ impl Runtime {
                     if !v.is_nil() {
                         out.push(b'S');
                         canon_str(&mut out, name);
-                        canon_lua(&mut out, &v, &hid, &mut HashSet::new());
+                        canon.value(&mut out, &v, &mut HashSet::new());
                     }
                 }
             }
@@ -581,7 +586,7 @@ impl Runtime {
             out.push(b'I');
             canon_str(&mut out, &path);
             out.extend_from_slice(&entity.to_le_bytes());
-            canon_lua(&mut out, &this, &hid, &mut HashSet::new());
+            canon.value(&mut out, &this, &mut HashSet::new());
         }
         fnv1a(&out)
     }
@@ -767,58 +772,75 @@ fn canon_json(out: &mut Vec<u8>, v: &serde_json::Value) {
     }
 }
 
-fn key_bytes(v: &Value, hid: &Table) -> Vec<u8> {
-    let mut out = Vec::new();
-    canon_lua(&mut out, v, hid, &mut HashSet::new());
-    out
+/// What the world hash needs to read Lua values canonically: the handle -> id map and the
+/// prelude's `unpack` of vectors (userdata whose numbers Rust cannot see otherwise).
+struct Canon<'a> {
+    hid: &'a Table,
+    unpack: &'a Function,
 }
 
-/// Canonical bytes of a Lua value: tables by sorted keys, cycles marked, functions and threads
-/// by kind only, entity handles by id.
-fn canon_lua(out: &mut Vec<u8>, v: &Value, hid: &Table, seen: &mut HashSet<usize>) {
-    match v {
-        Value::Nil => out.push(b'n'),
-        Value::Boolean(b) => out.extend_from_slice(if *b { b"t" } else { b"f" }),
-        Value::Integer(i) => {
-            out.push(b'i');
-            out.extend_from_slice(&i.to_le_bytes());
-        }
-        Value::Number(n) => {
-            out.push(b'd');
-            out.extend_from_slice(&n.to_bits().to_le_bytes());
-        }
-        Value::String(s) => {
-            out.push(b's');
-            let b = s.as_bytes();
-            out.extend_from_slice(&(b.len() as u64).to_le_bytes());
-            out.extend_from_slice(&b);
-        }
-        Value::Table(t) => {
-            if let Ok(Some(id)) = hid.raw_get::<Option<i64>>(t) {
-                out.push(b'e');
-                out.extend_from_slice(&id.to_le_bytes());
-                return;
+impl Canon<'_> {
+    fn key_bytes(&self, v: &Value) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.value(&mut out, v, &mut HashSet::new());
+        out
+    }
+
+    /// Canonical bytes of a Lua value: tables by sorted keys, cycles marked, vectors by their
+    /// numbers, functions and threads by kind only, entity handles by id.
+    fn value(&self, out: &mut Vec<u8>, v: &Value, seen: &mut HashSet<usize>) {
+        match v {
+            Value::Nil => out.push(b'n'),
+            Value::Boolean(b) => out.extend_from_slice(if *b { b"t" } else { b"f" }),
+            Value::Integer(i) => {
+                out.push(b'i');
+                out.extend_from_slice(&i.to_le_bytes());
             }
-            let p = t.to_pointer() as usize;
-            if !seen.insert(p) {
-                out.push(b'c');
-                return;
+            Value::Number(n) => {
+                out.push(b'd');
+                out.extend_from_slice(&n.to_bits().to_le_bytes());
             }
-            let mut entries: Vec<(Vec<u8>, Value)> = Vec::new();
-            for (k, x) in t.pairs::<Value, Value>().flatten() {
-                entries.push((key_bytes(&k, hid), x));
+            Value::String(s) => {
+                out.push(b's');
+                let b = s.as_bytes();
+                out.extend_from_slice(&(b.len() as u64).to_le_bytes());
+                out.extend_from_slice(&b);
             }
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
-            out.push(b'{');
-            for (k, x) in &entries {
-                out.extend_from_slice(k);
-                canon_lua(out, x, hid, seen);
+            Value::Table(t) => {
+                if let Ok(Some(id)) = self.hid.raw_get::<Option<i64>>(t) {
+                    out.push(b'e');
+                    out.extend_from_slice(&id.to_le_bytes());
+                    return;
+                }
+                let p = t.to_pointer() as usize;
+                if !seen.insert(p) {
+                    out.push(b'c');
+                    return;
+                }
+                let mut entries: Vec<(Vec<u8>, Value)> = Vec::new();
+                for (k, x) in t.pairs::<Value, Value>().flatten() {
+                    entries.push((self.key_bytes(&k), x));
+                }
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                out.push(b'{');
+                for (k, x) in &entries {
+                    out.extend_from_slice(k);
+                    self.value(out, x, seen);
+                }
+                out.push(b'}');
+                seen.remove(&p);
             }
-            out.push(b'}');
-            seen.remove(&p);
+            Value::UserData(_) => {
+                let nums: mlua::Variadic<f64> = self.unpack.call(v.clone()).unwrap_or_default();
+                out.push(b'v');
+                out.push(nums.len() as u8);
+                for n in nums.iter() {
+                    out.extend_from_slice(&n.to_bits().to_le_bytes());
+                }
+            }
+            Value::Function(_) => out.push(b'F'),
+            Value::Thread(_) => out.push(b'T'),
+            _ => out.push(b'u'),
         }
-        Value::Function(_) => out.push(b'F'),
-        Value::Thread(_) => out.push(b'T'),
-        _ => out.push(b'u'),
     }
 }

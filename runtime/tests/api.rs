@@ -224,7 +224,7 @@ end
     assert_eq!(out[0], "vec3(5, 7, 9)\tvec3(3, 3, 3)\tvec3(2, 4, 6)\tvec3(2, 4, 6)\tvec3(0.5, 1, 1.5)\tvec3(-1, -2, -3)\ttrue");
     assert_eq!(
         out[1],
-        "5.0\t32\tvec3(-3, 6, -3)\tvec3(2.5, 3.5, 4.5)\t0.0\tvec3(0, 0, 0)"
+        "5.0\t32.0\tvec3(-3, 6, -3)\tvec3(2.5, 3.5, 4.5)\t0.0\tvec3(0, 0, 0)"
     );
     assert_eq!(out[2], "0.000 1.000 0.000\ttrue");
     assert_eq!(out[3], "0.100 0.200 0.300");
@@ -618,4 +618,301 @@ fn host_function_errors_fault_with_their_message() {
     assert_eq!(errs.len(), 1);
     assert!(errs[0].2.contains("the host said no"), "{:?}", errs[0]);
     assert!(!errs[0].2.contains("stack traceback"), "{:?}", errs[0]);
+}
+
+#[test]
+fn vec3_in_place_methods_and_fields() {
+    let out = one(r#"
+function init(self)
+  local v = vec3(1, 2, 3)
+  local alias = v
+  local steps = { tostring(rawequal(v:add(vec3(1, 1, 1)), v)), tostring(alias) }
+  steps[#steps + 1] = tostring(v:sub(vec3(1, 1, 1)))
+  steps[#steps + 1] = tostring(v:scale(2))
+  steps[#steps + 1] = tostring(v:add_scaled(vec3(1, 0, 0), 0.5))
+  print(table.concat(steps, "\t"))
+  print(v:set(3, 0, 4):normalize(), v:length(), vec3():normalize())
+  local c = v:clone()
+  c.x = 9
+  print(v.x, c.x, c:unpack())
+  local keys = {}
+  for k, x in pairs(vec3(7, 8, 9)) do keys[#keys + 1] = k .. "=" .. x end
+  print(table.concat(keys, " "), type(v), math.type(vec3(1).x))
+  print(pcall(function() v.w = 1 end))
+  print(pcall(function() v.x = "one" end))
+  print(pcall(function() return v + 1 end))
+  print(pcall(function() return v.add(5, v) end))
+  print(quat(0, 0, 0, 1).w, pcall(function() local q = quat() q.v = 1 end))
+end
+"#);
+    assert_eq!(
+        out[0],
+        "true\tvec3(2, 3, 4)\tvec3(1, 2, 3)\tvec3(2, 4, 6)\tvec3(2.5, 4, 6)"
+    );
+    assert_eq!(out[1], "vec3(0.6, 0, 0.8)\t1.0\tvec3(0, 0, 0)");
+    assert_eq!(out[2], "0.6\t9.0\t9.0\t0.0\t0.8");
+    assert_eq!(out[3], "x=7.0 y=8.0 z=9.0\tuserdata\tfloat");
+    assert_eq!(
+        out[4],
+        "false\tscripts/t.lua:17: vec3 has no field 'w': only x, y and z can be set"
+    );
+    assert_eq!(
+        out[5],
+        "false\tscripts/t.lua:18: vec3.x must be a number, got string"
+    );
+    assert_eq!(
+        out[6],
+        "false\tscripts/t.lua:19: cannot compute vec3 + number"
+    );
+    assert_eq!(
+        out[7],
+        "false\tscripts/t.lua:20: vec3:add: called on number, not a vec3 (use `v:add(...)`)"
+    );
+    assert_eq!(
+        out[8],
+        "1.0\tfalse\tscripts/t.lua:21: quat has no field 'v': only x, y, z and w can be set"
+    );
+}
+
+#[test]
+fn entity_transform_methods_write_in_place() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"name": "mover", "components": {"Transform": {"position": [1, 2, 3]}}, "scripts": ["scripts/t.lua"]}]}"#,
+        ),
+        (
+            "scripts/t.lua",
+            r#"
+function init(self)
+  local e = self.entity
+  print(e:position(), e:rotation(), e:scale())
+  e:translate(vec3(1, 0, 0))
+  e:translate(vec3(0, 10, 0), 0.5)
+  e:set_scale(vec3(2, 2, 2))
+  e:rotate(quat.from_axis_angle(vec3(0, 0, 1), 0))
+  local t = e:get("Transform")
+  print(t.position, t.rotation, t.scale)
+  e:set_position(4, 5, 6)
+  e:set_rotation(quat(0, 0, 0, 1))
+  local bare = world.spawn({ Tag = {} })
+  print(bare:position(), bare:has("Transform"))
+  bare:set_position(vec3(7, 7, 7))
+  print(bare:position(), bare:scale())
+  local p = e:position()
+  p.x = 100
+  print(e:position().x)
+  bare:despawn()
+  self.bare = bare
+end
+function update(self)
+  print(self.bare:position())
+  print(pcall(function() self.bare:translate(vec3(1, 1, 1)) end))
+  print(pcall(function() self.entity:translate(1) end))
+  print(pcall(function() self.entity.translate(vec3(), vec3()) end))
+  print(pcall(function() self.entity:set_rotation(vec3()) end))
+end
+"#,
+        ),
+    ]);
+    let mut rt = run(dir.path(), Config::default());
+    rt.frame(1.0 / 60.0);
+    let events = rt.drain_events();
+    assert!(errors(&events).is_empty(), "{:?}", errors(&events));
+    assert_eq!(
+        logs(&events),
+        vec![
+            "vec3(1, 2, 3)\tquat(0, 0, 0, 1)\tvec3(1, 1, 1)",
+            "vec3(2, 7, 3)\tquat(0, 0, 0, 1)\tvec3(2, 2, 2)",
+            "nil\tfalse",
+            "vec3(7, 7, 7)\tvec3(1, 1, 1)",
+            "4.0",
+            "nil",
+            "false\tscripts/t.lua:25: translate: entity 2 was despawned",
+            "false\tscripts/t.lua:26: translate: offset must be a vec3, got number",
+            "false\tscripts/t.lua:27: Entity:translate: called on vec3, not an entity (use `entity:translate(...)`)",
+            "false\tscripts/t.lua:28: set_rotation: rotation must be a quat, got vec3",
+        ]
+    );
+    // The writes went straight into hecs: the host sees them after the frame.
+    let world = rt.world();
+    let mut q = world.query::<(&crescent_runtime::Name, &crescent_runtime::Transform)>();
+    let (_, t) = q.iter().next().expect("the mover");
+    assert_eq!(t.position, glam_vec(4.0, 5.0, 6.0));
+    assert_eq!(t.scale, glam_vec(2.0, 2.0, 2.0));
+}
+
+fn glam_vec(x: f64, y: f64, z: f64) -> crescent_runtime::glam::DVec3 {
+    crescent_runtime::glam::DVec3::new(x, y, z)
+}
+
+#[test]
+fn vectors_in_components_and_events_are_copies() {
+    let out = one(r#"
+function init(self)
+  local e = self.entity
+  local v = vec3(1, 2, 3)
+  e:set("Body", { velocity = v, spin = quat(), name = "b" })
+  v.x = 50
+  local body = e:get("Body")
+  print(body.velocity, body.spin, body.name)
+  body.velocity.y = 60
+  print(e:get("Body").velocity)
+  e:set("Heading", vec3(0, 0, 1))
+  local h = e:get("Heading")
+  h.z = 5
+  print(e:get("Heading"))
+  events.subscribe("moved", function(data) print(data.to, data.to == self.sent) self.got = data.to end)
+  self.sent = vec3(9, 9, 9)
+  events.emit("moved", { to = self.sent })
+end
+function update(self)
+  if self.got and not self.checked then
+    self.checked = true
+    self.got.x = 0
+    print(self.sent)
+  end
+end
+"#);
+    assert_eq!(
+        out,
+        vec![
+            "vec3(1, 2, 3)\tquat(0, 0, 0, 1)\tb",
+            "vec3(1, 2, 3)",
+            "vec3(0, 0, 1)",
+            "vec3(9, 9, 9)\ttrue",
+            "vec3(9, 9, 9)",
+        ]
+    );
+}
+
+#[test]
+fn world_hash_sees_vector_contents() {
+    let script = |x: f64| {
+        format!("function init(self) self.v = vec3({x}, 0, 0) self.t = self.entity:get(\"Transform\") end\n")
+    };
+    let hash = |x: f64| {
+        let dir = project(&[
+            (
+                "scene.json",
+                r#"{"entities": [{"components": {"Transform": {}}, "scripts": ["scripts/t.lua"]}]}"#,
+            ),
+            ("scripts/t.lua", &script(x)),
+        ]);
+        let mut rt = run(dir.path(), Config::default());
+        rt.frame(1.0 / 60.0);
+        rt.world_hash()
+    };
+    assert_eq!(hash(1.0), hash(1.0));
+    assert_ne!(hash(1.0), hash(2.0));
+}
+
+#[test]
+fn live_and_faulted_counts_follow_spawns_faults_despawns_and_reloads() {
+    let (_dir, mut rt) = scripts(&[
+        ("scripts/ok.lua", "function update(self) end\n"),
+        (
+            "scripts/bad.lua",
+            "function update(self) error('broken') end\n",
+        ),
+        (
+            "scripts/spawner.lua",
+            r#"
+function init(self)
+  self.kids = { world.spawn({}, { "scripts/ok.lua", "scripts/bad.lua" }), world.spawn({}, { "scripts/ok.lua" }) }
+end
+function update(self)
+  if time.frame == 2 then self.kids[1]:despawn() end
+end
+"#,
+        ),
+    ]);
+    let counts = |rt: &Runtime| {
+        let s = rt.stats();
+        let report = rt.report();
+        let faulted = report
+            .scripts
+            .iter()
+            .filter(|s| s.status == "faulted")
+            .count();
+        assert_eq!(s.faulted, faulted, "stats and report disagree");
+        (s.scripts, s.faulted)
+    };
+    assert_eq!(counts(&rt), (3, 0));
+    rt.frame(1.0 / 60.0);
+    // Inits ran: 3 scene instances and 3 spawned; both bad.lua instances fault in update.
+    rt.frame(1.0 / 60.0);
+    assert_eq!(counts(&rt), (6, 2));
+    rt.frame(1.0 / 60.0);
+    // The first kid (ok + bad) despawned.
+    assert_eq!(counts(&rt), (4, 1));
+    assert!(matches!(
+        rt.reload_script_source("scripts/bad.lua", "function update(self) end\n"),
+        ReloadOutcome::Reloaded { .. }
+    ));
+    assert_eq!(counts(&rt), (4, 0));
+    rt.frame(1.0 / 60.0);
+    rt.shutdown();
+    assert_eq!(rt.stats().scripts, 0);
+}
+
+#[test]
+fn transform_values_are_copies_whose_fields_are_views() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"components": {"Transform": {"position": [1, 2, 3]}}, "scripts": ["scripts/t.lua"]}]}"#,
+        ),
+        (
+            "scripts/t.lua",
+            r#"
+function init(self)
+  local e = self.entity
+  local t = e:get("Transform")
+  local p = t.position
+  p.x = 10
+  print(t.position, rawequal(p, t.position), e:position())
+  local v = vec3(4, 5, 6)
+  t.position = v
+  v.x = 40
+  print(t.position, p, type(t))
+  t.rotation.w = 0.5
+  t.scale = { x = 2, y = 2, z = 2 }
+  print(t)
+  e:set("Transform", t)
+  print(e:get("Transform").rotation, e:scale())
+  local keys = {}
+  for k, x in pairs(t) do keys[#keys + 1] = k end
+  print(table.concat(keys, " "))
+  print(pcall(function() t.speed = 1 end))
+  print(pcall(function() t.position = 5 end))
+  print(t.speed)
+  for q, qt in world.query("Transform") do qt.position.y = 99 end
+  print(e:position())
+  e:set("Saved", { at = t })
+  t.position.z = -1
+  print(e:get("Saved").at.position)
+end
+"#,
+        ),
+    ]);
+    let mut rt = run(dir.path(), Config::default());
+    rt.frame(1.0 / 60.0);
+    let events = rt.drain_events();
+    assert!(errors(&events).is_empty(), "{:?}", errors(&events));
+    assert_eq!(
+        logs(&events),
+        vec![
+            "vec3(10, 2, 3)\ttrue\tvec3(1, 2, 3)",
+            "vec3(4, 5, 6)\tvec3(4, 5, 6)\tuserdata",
+            "Transform(position = vec3(4, 5, 6), rotation = quat(0, 0, 0, 0.5), scale = vec3(2, 2, 2))",
+            "quat(0, 0, 0, 0.5)\tvec3(2, 2, 2)",
+            "position rotation scale",
+            "false\tscripts/t.lua:20: Transform has no field 'speed': only position, rotation and scale can be set",
+            "false\tscripts/t.lua:21: Transform.position must be a vec3, got number",
+            "nil",
+            "vec3(4, 5, 6)",
+            "vec3(4, 5, 6)",
+        ]
+    );
 }

@@ -67,10 +67,13 @@ end
 
 properties = { speed = 2.0 }
 
+function init(self)
+  self.velocity = vec3(self.speed, 0, 0)
+end
+
 function update(self, dt)
-  local t = self.entity:get("Transform")
-  t.position = t.position + vec3(self.speed * dt, 0, 0)
-  self.entity:set("Transform", t)
+  -- Moves the Transform in place: no copy of the component, no new vector.
+  self.entity:translate(self.velocity, dt)
 end
 `,
   },

@@ -559,6 +559,14 @@ end
                 me remove remove(name: string)
                 me despawn despawn()
                 me send send(name: string, data?: any)
+                me position position() -> vec3?
+                me set_position set_position(position: vec3)
+                me translate translate(offset: vec3, scale?: number)
+                me rotation rotation() -> quat?
+                me set_rotation set_rotation(rotation: quat)
+                me rotate rotate(rotation: quat)
+                me scale scale() -> vec3?
+                me set_scale set_scale(scale: vec3)
             "#]],
         );
     }
@@ -610,7 +618,7 @@ end
             expect![[r#"
                 cp Health script component
                 cp Name string component
-                cp Transform table component
+                cp Transform Transform component
             "#]],
         );
     }

@@ -287,10 +287,10 @@ mod tests {
             "function init(self) self.entity:get(\"Tra$0nsform\") end",
             expect![[r#"
                 ```lua
-                component Transform: table
+                component Transform: Transform
                 ```
 
-                Where the entity is: position, rotation and scale
+                Where the entity is: position, rotation and scale. `get` returns a Transform value (a copy) whose fields are views into it; `set` takes one or a table of the fields
                 - `position: vec3` Position in world units
                 - `rotation: quat` Orientation
                 - `scale: vec3` Scale per axis"#]],

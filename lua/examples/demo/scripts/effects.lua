@@ -36,16 +36,16 @@ end
 
 function update(self, dt)
   local enemies = {}
-  for e, _, t in world.query("Enemy", "Transform") do
-    enemies[#enemies + 1] = { entity = e, position = t.position }
+  for e in world.query("Enemy", "Transform") do
+    enemies[#enemies + 1] = { entity = e, position = e:position() }
   end
 
-  for e, projectile, t, v, life in world.query("Projectile", "Transform", "Velocity", "Lifetime") do
+  for e, projectile, v, life in world.query("Projectile", "Velocity", "Lifetime") do
     if age(e, life, dt) then
-      t.position = t.position + steer.unpack(v) * dt
-      e:set("Transform", t)
+      e:translate(steer.unpack(v), dt)
+      local position = e:position()
       for _, enemy in ipairs(enemies) do
-        if vec3.distance(t.position, enemy.position) < cfg.projectile.radius then
+        if vec3.distance(position, enemy.position) < cfg.projectile.radius then
           enemy.entity:send("hit", { damage = projectile.damage })
           self.hits = self.hits + 1
           e:despawn()
@@ -56,12 +56,11 @@ function update(self, dt)
   end
 
   local drag = math.max(0, 1 - cfg.particles.drag * dt)
-  for e, _, t, v, life in world.query("Particle", "Transform", "Velocity", "Lifetime") do
+  for e, _, v, life in world.query("Particle", "Velocity", "Lifetime") do
     if age(e, life, dt) then
-      local velocity = steer.unpack(v) * drag
-      t.position = t.position + velocity * dt
-      t.scale = t.scale * 0.98
-      e:set("Transform", t)
+      local velocity = steer.unpack(v):scale(drag)
+      e:translate(velocity, dt)
+      e:set_scale(e:scale():scale(0.98))
       e:set("Velocity", steer.pack(velocity))
     end
   end

@@ -24,17 +24,17 @@ function fixed_update(self, dt)
   if not self.moving or not self.player:alive() then
     return
   end
-  local t = self.entity:get("Transform")
-  local target = self.player:get("Transform").position
-  if vec3.distance(t.position, target) < cfg.reach then
-    events.emit("player_hit", { damage = 1, by = self.entity:id() })
-    self.entity:despawn()
+  local e = self.entity
+  local position = e:position()
+  local target = self.player:position()
+  if vec3.distance(position, target) < cfg.reach then
+    events.emit("player_hit", { damage = 1, by = e:id() })
+    e:despawn()
     return
   end
-  local velocity = steer.seek(t.position, target, cfg.speed)
-  t.position = t.position + velocity * dt
-  t.rotation = steer.facing(velocity)
-  self.entity:set("Transform", t)
+  local velocity = steer.seek(position, target, cfg.speed)
+  e:translate(velocity, dt)
+  e:set_rotation(steer.facing(velocity))
 end
 
 function on_event(self, name, data)
@@ -48,7 +48,7 @@ function on_event(self, name, data)
     self.dead = true
     events.emit("enemy_destroyed", {
       points = enemy.points,
-      position = steer.pack(self.entity:get("Transform").position),
+      position = steer.pack(self.entity:position()),
     })
     self.entity:despawn()
   end

@@ -9,11 +9,11 @@ end
 
 function update(self, dt)
   self.angle = self.angle + self.angular_speed * dt
-  local t = self.entity:get("Transform")
+  local e = self.entity
   local next_pos = steer.ring_point(self.orbit_radius, self.angle)
-  t.rotation = steer.facing(next_pos - t.position)
-  t.position = next_pos
-  self.entity:set("Transform", t)
+  -- The Transform methods read and write the component in place (no copy of it is made).
+  e:set_rotation(steer.facing(next_pos - e:position()))
+  e:set_position(next_pos)
 end
 
 function on_event(self, name, data)

@@ -15,7 +15,7 @@ function on_event(self, name, data)
   if name ~= "spawn_wave" then
     return
   end
-  local origin = self.entity:get("Transform").position
+  local origin = self.entity:position()
   local hp = cfg.enemy.hp + self.hp_bonus + data.wave // 4
   for i = 1, data.count do
     local offset = steer.ring_point(1.5, math.random() * 2 * math.pi)

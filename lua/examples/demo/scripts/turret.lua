@@ -14,14 +14,14 @@ function fixed_update(self, dt)
   if self.cooldown > 0 then
     return
   end
-  local pos = self.entity:get("Transform").position
+  local pos = self.entity:position()
   local target = steer.nearest(pos, "Enemy", self.range)
   if not target then
     return
   end
   self.cooldown = self.fire_interval
   self.shots = self.shots + 1
-  local aim = target:get("Transform").position
+  local aim = target:position()
   world.spawn({
     Transform = { position = pos },
     Projectile = { damage = cfg.damage, owner = self.entity:id() },

@@ -30,8 +30,8 @@ end
 -- The nearest entity with `component` and a Transform within `range` of `pos`, and its distance.
 function steer.nearest(pos, component, range)
   local best, best_d = nil, range
-  for e, _, t in world.query(component, "Transform") do
-    local d = vec3.distance(pos, t.position)
+  for e in world.query(component, "Transform") do
+    local d = vec3.distance(pos, e:position())
     if d < best_d then
       best, best_d = e, d
     end
