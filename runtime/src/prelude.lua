@@ -168,6 +168,9 @@ local subs, sub_next = {}, 0
 local tasks, task_next, task_of_co = {}, 0, setmetatable({}, { __mode = "k" })
 local next_instance = 0
 local CALLBACKS = { "init", "update", "fixed_update", "on_event", "on_reload", "destroy" }
+-- The instance field counting each callback's calls (made once, not per call).
+local CALL_KEY = {}
+for _, name in ipairs(CALLBACKS) do CALL_KEY[name] = "c_" .. name end
 
 local EM, EI = {}, {} -- Entity methods: script-visible and implementations
 local EntityMT = {
@@ -400,8 +403,8 @@ local function call_one(inst, phase, fn, ...)
   current = inst
   seq = seq + 1
   W[1] = seq
-  local key = "c_" .. phase
-  inst[key] = (inst[key] or 0) + 1
+  local key = CALL_KEY[phase]
+  inst[key] = inst[key] + 1
   local t0 = now()
   local ok, err = xpcall(fn, handler, ...)
   inst.time = inst.time + (now() - t0)
@@ -424,8 +427,11 @@ end
 -- tables, call counters), so the loop reads contiguous memory instead of one record per
 -- instance. Counters are folded back into the instance records when the lists are rebuilt
 -- and before a report.
+-- Every instance of a list is called once each time the list runs (after an error the loop
+-- resumes with the next one, and the list is rebuilt before it runs again), so one counter of
+-- runs since the last rebuild counts the calls of all of them.
 local function new_hot(name)
-  return { name = name, insts = {}, fns = {}, selves = {}, calls = {}, times = {} }
+  return { name = name, insts = {}, fns = {}, selves = {}, times = {}, runs = 0 }
 end
 local hot_update, hot_fixed = new_hot("update"), new_hot("fixed_update")
 
@@ -433,30 +439,30 @@ local hot_update, hot_fixed = new_hot("update"), new_hot("fixed_update")
 -- times count TIME_SAMPLE times. Other callbacks are timed exactly.
 local TIME_SAMPLE = 16
 local function fold_calls(hot)
-  local insts, calls, times, key = hot.insts, hot.calls, hot.times, "c_" .. hot.name
+  local insts, times, key, runs = hot.insts, hot.times, CALL_KEY[hot.name], hot.runs
   for i = 1, #insts do
     local inst = insts[i]
-    inst[key] = inst[key] + calls[i]
+    inst[key] = inst[key] + runs
     inst.time = inst.time + times[i] * TIME_SAMPLE
-    calls[i] = 0
     times[i] = 0
   end
+  hot.runs = 0
 end
 S.fold_calls = function() fold_calls(hot_update) fold_calls(hot_fixed) end
 
 local function fill_hot(hot, name)
   fold_calls(hot)
-  local insts, fns, selves, calls, times = {}, {}, {}, {}, {}
+  local insts, fns, selves, times = {}, {}, {}, {}
   local n = 0
   for i = 1, #instances do
     local inst = instances[i]
     local f = inst.rec[name]
     if f and inst.started and not inst.faulted and not inst.dead then
       n = n + 1
-      insts[n], fns[n], selves[n], calls[n], times[n] = inst, f, inst.self, 0, 0
+      insts[n], fns[n], selves[n], times[n] = inst, f, inst.self, 0
     end
   end
-  hot.insts, hot.fns, hot.selves, hot.calls, hot.times = insts, fns, selves, calls, times
+  hot.insts, hot.fns, hot.selves, hot.times = insts, fns, selves, times
 end
 
 local function rebuild_lists()
@@ -474,20 +480,18 @@ end
 
 -- W[1] = base + i identifies the callback running now (for the budget hook); after an error
 -- `last_i` is the failing position.
-local function hot_loop(fns, selves, calls, start, dt, base)
+local function hot_loop(fns, selves, start, dt, base)
   for i = start, #fns do
     last_i = i
     W[1] = base + i
-    calls[i] = calls[i] + 1
     fns[i](selves[i], dt)
   end
   W[1] = 0
 end
-local function hot_loop_timed(fns, selves, calls, start, dt, base, times)
+local function hot_loop_timed(fns, selves, start, dt, base, times)
   for i = start, #fns do
     last_i = i
     W[1] = base + i
-    calls[i] = calls[i] + 1
     local t0 = now()
     fns[i](selves[i], dt)
     times[i] = times[i] + (now() - t0)
@@ -498,9 +502,10 @@ end
 -- Runs a hot list inside one xpcall; after an error the faulted instance is marked and the
 -- loop resumes with the next one.
 local function run_list(hot, dt)
-  local fns, selves, calls, insts = hot.fns, hot.selves, hot.calls, hot.insts
+  local fns, selves, insts = hot.fns, hot.selves, hot.insts
   local n = #fns
   if n == 0 then return end
+  hot.runs = hot.runs + 1
   local base = seq
   seq = seq + n + 1
   local start = 1
@@ -509,7 +514,7 @@ local function run_list(hot, dt)
   if T.frame % TIME_SAMPLE == 0 then loop = hot_loop_timed end
   while start <= n do
     last_i = 0
-    local ok, err = xpcall(loop, handler, fns, selves, calls, start, dt, base, hot.times)
+    local ok, err = xpcall(loop, handler, fns, selves, start, dt, base, hot.times)
     W[1] = 0
     if ok then break end
     local inst = insts[last_i]

@@ -46,8 +46,9 @@ fn update(cell: &RefCell<Shared>, e: Entity, f: impl FnOnce(&mut Transform)) -> 
     let Ok(mut sh) = cell.try_borrow_mut() else {
         return false;
     };
-    if let Ok(mut t) = sh.world.get::<&mut Transform>(e) {
-        f(&mut t);
+    // The world is borrowed uniquely here, so hecs can skip its dynamic borrow checks.
+    if let Ok(t) = sh.world.query_one_mut::<&mut Transform>(e) {
+        f(t);
         return true;
     }
     let mut t = Transform::default();
