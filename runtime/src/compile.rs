@@ -16,13 +16,16 @@ pub struct CompileError {
 }
 
 /// Compiles `source` as text-mode Lua (never runs it) and returns its first syntax error.
+/// The source is bytes, as Lua reads it: text or not, UTF-8 or not.
 ///
 /// # Example
 /// ```
 /// let err = crescent_runtime::compile_check("scripts/a.lua", "local x = = 1").unwrap();
 /// assert_eq!((err.line, err.column), (1, 11));
+/// assert!(crescent_runtime::compile_check("scripts/b.lua", b"return '\xe9t\xe9'").is_none());
 /// ```
-pub fn compile_check(path: &str, source: &str) -> Option<CompileError> {
+pub fn compile_check(path: &str, source: impl AsRef<[u8]>) -> Option<CompileError> {
+    let source = source.as_ref();
     let lua = match Lua::new_with(StdLib::NONE, LuaOptions::default()) {
         Ok(l) => l,
         Err(e) => {
@@ -40,9 +43,11 @@ pub fn compile_check(path: &str, source: &str) -> Option<CompileError> {
         .into_function()
     {
         Ok(_) => None,
-        Err(mlua::Error::SyntaxError { message, .. }) => {
-            Some(parse_lua_error(path, &message, source))
-        }
+        Err(mlua::Error::SyntaxError { message, .. }) => Some(parse_lua_error(
+            path,
+            &message,
+            &String::from_utf8_lossy(source),
+        )),
         Err(e) => Some(CompileError {
             line: 0,
             column: 0,

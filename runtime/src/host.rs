@@ -26,8 +26,8 @@ pub(crate) struct Shared {
     pub events: Vec<Event>,
     /// Loaded scripts and modules: path -> content hash of the running code.
     pub sources: BTreeMap<String, u64>,
-    /// Source text given by `reload_script_source`, used instead of the file.
-    pub overrides: HashMap<String, String>,
+    /// Source given by `reload_script_bytes`, used instead of the file.
+    pub overrides: HashMap<String, Vec<u8>>,
     /// script or module -> modules it requires.
     pub deps: BTreeMap<String, BTreeSet<String>>,
 }
@@ -263,9 +263,7 @@ pub(crate) fn host_table(
             };
             match compile(lua, &path, &source, env) {
                 Ok(f) => {
-                    s.borrow_mut()
-                        .sources
-                        .insert(path.clone(), fnv1a(source.as_bytes()));
+                    s.borrow_mut().sources.insert(path.clone(), fnv1a(&source));
                     Ok((Some(f), None))
                 }
                 Err(msg) => Ok((None, Some(msg))),
@@ -413,17 +411,23 @@ fn value_str(v: &Value) -> String {
     }
 }
 
-/// Reads a script's source: the override given by a reload, or the file (confined to scripts/).
-pub(crate) fn read_script(sh: &Shared, path: &str) -> Result<String, String> {
+/// Reads a script's source: the override given by a reload, or the file (confined to
+/// scripts/). Bytes, as Lua reads them: a script need not be UTF-8.
+pub(crate) fn read_script(sh: &Shared, path: &str) -> Result<Vec<u8>, String> {
     if let Some(src) = sh.overrides.get(path) {
         return Ok(src.clone());
     }
     let file = paths::script(&sh.root, path)?;
-    std::fs::read_to_string(&file).map_err(|e| format!("cannot read {path}: {e}"))
+    std::fs::read(&file).map_err(|e| format!("cannot read {path}: {e}"))
 }
 
 /// Compiles text-mode Lua with the chunk name `=path`, so messages read `path:line: ...`.
-pub(crate) fn compile(lua: &Lua, path: &str, source: &str, env: Table) -> Result<Function, String> {
+pub(crate) fn compile(
+    lua: &Lua,
+    path: &str,
+    source: &[u8],
+    env: Table,
+) -> Result<Function, String> {
     lua.load(source)
         .set_name(format!("={path}"))
         .set_mode(ChunkMode::Text)

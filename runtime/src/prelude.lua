@@ -51,12 +51,6 @@ S.proxy = proxy
 -- vec3 and quat: full userdata made and operated on by Rust (`vector.rs`); this side adds what
 -- is not hot (printing, iteration) and hands the method tables to the API registry.
 -------------------------------------------------------------------------------------------------
-local function num(v, what, default)
-  if v == nil then return default end
-  if type(v) ~= "number" then error(sfmt("%s must be a number, got %s", what, type(v)), 3) end
-  return v
-end
-
 local VEC = H.vectors
 local V3, Q = VEC.V3, VEC.Q       -- the metatables
 local V3M, QM = VEC.V3M, VEC.QM   -- script-visible methods (filled from the API description)
@@ -1177,36 +1171,24 @@ std.collectgarbage = function(opt)
   error("collectgarbage: scripts may only ask for \"count\"", 2)
 end
 
--- math.random: a per-world xorshift64* generator, seeded by the host (deterministic).
-local rng_state = 0x2545F4914F6CDD1D
-local function rng_next()
-  local x = rng_state
-  x = x ~ (x >> 12)
-  x = x ~ (x << 25)
-  x = x ~ (x >> 27)
-  rng_state = x
-  return x * 0x2545F4914F6CDD1D
-end
-local function rng_seed(n)
-  rng_state = n ~ 0x9E3779B97F4A7C15
-  if rng_state == 0 then rng_state = 0x2545F4914F6CDD1D end
-  for _ = 1, 4 do rng_next() end
-end
-S.seed = rng_seed
-local function random(m, n)
-  local r = rng_next()
-  local f = (r >> 11) * (1.0 / 9007199254740992.0) -- 53 random bits in [0, 1)
-  if m == nil then return f end
-  if n == nil then m, n = 1, m end
-  if mtype(m) ~= "integer" then m = floor(num(m, "math.random: m")) end
-  if mtype(n) ~= "integer" then n = floor(num(n, "math.random: n")) end
-  if m > n then error("math.random: interval is empty", 2) end
-  return m + floor(f * (n - m + 1))
+-- math.random and math.randomseed are Lua's own (xoshiro256**, whose state lives in this Lua
+-- state, so each world has its own), seeded by the host with the world's seed. With no
+-- argument Lua reseeds from the clock and an address; a world reseeds from its own seed
+-- instead, so runs stay reproducible (see docs/sandbox.md).
+local lua_random, lua_randomseed = math.random, math.randomseed
+local world_seed = 0
+S.seed = function(n)
+  world_seed = n
+  lua_randomseed(n)
 end
 local math_copy = {}
 for k, v in next, math do math_copy[k] = v end
-math_copy.random = random
-math_copy.randomseed = function(n) rng_seed(floor(num(n, "math.randomseed: seed", 0))) end
+math_copy.random = lua_random
+-- Tail calls, so Lua's own argument errors name the script's line.
+math_copy.randomseed = function(...)
+  if select("#", ...) == 0 then return lua_randomseed(world_seed) end
+  return lua_randomseed(...)
+end
 
 local os_copy = { clock = os.clock, time = os.time, date = os.date }
 

@@ -311,7 +311,7 @@ impl Runtime {
         match path {
             Some(path) => {
                 let source = host::read_script(&self.shared.borrow(), &path).unwrap_or_default();
-                let ce = parse_lua_error(&path, &raw, &source);
+                let ce = parse_lua_error(&path, &raw, &String::from_utf8_lossy(&source));
                 Error::Script {
                     path,
                     line: ce.line,
@@ -388,8 +388,8 @@ impl Runtime {
                 return ReloadOutcome::Missing;
             }
         };
-        match std::fs::read_to_string(&file) {
-            Ok(src) => self.reload_script_source(path, &src),
+        match std::fs::read(&file) {
+            Ok(src) => self.reload_script_bytes(path, &src),
             Err(_) => ReloadOutcome::Missing,
         }
     }
@@ -399,6 +399,13 @@ impl Runtime {
     /// `on_reload` is called. For a module, the module runs again and every script that
     /// requires it (transitively) is reloaded so it sees the new value.
     pub fn reload_script_source(&mut self, path: &str, source: &str) -> ReloadOutcome {
+        self.reload_script_bytes(path, source.as_bytes())
+    }
+
+    /// [`Runtime::reload_script_source`] for a source given as bytes: Lua takes any bytes (a
+    /// script's string literals may hold Latin-1 text or binary data), so a script need not be
+    /// UTF-8.
+    pub fn reload_script_bytes(&mut self, path: &str, source: &[u8]) -> ReloadOutcome {
         let path = match crate::scene::normalize_script_path(path) {
             Ok(p) => p,
             Err(m) => {
@@ -406,7 +413,7 @@ impl Runtime {
             }
         };
         let start = Instant::now();
-        let hash = fnv1a(source.as_bytes());
+        let hash = fnv1a(source);
         if self.shared.borrow().sources.get(&path) == Some(&hash) {
             return ReloadOutcome::Unchanged;
         }
@@ -420,20 +427,20 @@ impl Runtime {
                 return self.reload_failed(&path, ce.line, ce.column, ce.message);
             }
             let mut sh = self.shared.borrow_mut();
-            sh.overrides.insert(path.clone(), source.to_string());
+            sh.overrides.insert(path.clone(), source.to_vec());
             return ReloadOutcome::Reloaded { instances: 0 };
         };
         let f = match host::compile(&self.lua, &path, source, env) {
             Ok(f) => f,
             Err(raw) => {
-                let ce = parse_lua_error(&path, &raw, source);
+                let ce = parse_lua_error(&path, &raw, &String::from_utf8_lossy(source));
                 return self.reload_failed(&path, ce.line, ce.column, ce.message);
             }
         };
         let (old_override, old_hash) = {
             let mut sh = self.shared.borrow_mut();
             (
-                sh.overrides.insert(path.clone(), source.to_string()),
+                sh.overrides.insert(path.clone(), source.to_vec()),
                 sh.sources.insert(path.clone(), hash),
             )
         };

@@ -916,3 +916,82 @@ end
         ]
     );
 }
+
+/// What `lua5.4` prints for `code`, or None when it is not installed (then the comparison is
+/// skipped, except under CI=true where the tool must be there).
+fn stock_lua(code: &str) -> Option<String> {
+    let out = std::process::Command::new("lua5.4")
+        .arg("-e")
+        .arg(code)
+        .output();
+    match out {
+        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("lua5.4 not found: install Debian's lua5.4 package (apt-get install -y lua5.4)")
+        }
+        _ => {
+            eprintln!("SKIPPED: lua5.4 not found");
+            None
+        }
+    }
+}
+
+#[test]
+fn math_random_is_luas_own_generator() {
+    let probe = r##"
+math.randomseed(42)
+local xs = {}
+for i = 1, 8 do xs[i] = math.random(1, 1000) end
+print(table.concat(xs, " "))
+print(string.format("%.17g", math.random()), math.type(math.random(0)), math.random(0) ~= math.random(0))
+local wide = {}
+for i = 1, 4 do wide[i] = math.random(math.mininteger, math.maxinteger) end
+print(wide[1] ~= wide[2], wide[2] ~= wide[3])
+local odd = 0
+for i = 1, 64 do if math.random(0, 1 << 60) % 2 == 1 then odd = odd + 1 end end
+print(odd > 0)
+print(pcall(math.random, 3, 1))
+print(select("#", math.randomseed(7)))
+"##;
+    let out = one(&format!("function init(self)\n{probe}\nend\n"));
+    assert_eq!(out[3], "true", "{out:?}");
+    assert!(out[1].ends_with("\tinteger\ttrue"), "{out:?}");
+    assert_eq!(out[2], "true\ttrue");
+    assert!(out[4].contains("interval is empty"), "{out:?}");
+    assert_eq!(out[5], "2");
+    if let Some(stock) = stock_lua(probe) {
+        let stock: Vec<&str> = stock.lines().collect();
+        assert_eq!(out, stock, "the sandbox's math.random must be lua5.4's");
+    }
+}
+
+#[test]
+fn math_randomseed_without_arguments_reseeds_from_the_world_seed() {
+    let script = "function init(self)\n  local a = math.random(1, 1 << 40)\n  math.randomseed()\n  print(a == math.random(1, 1 << 40))\nend\n";
+    assert_eq!(one(script), vec!["true"]);
+}
+
+#[test]
+fn scripts_are_bytes_as_lua_reads_them() {
+    // A Latin-1 string literal and a raw byte that is not UTF-8.
+    let source: &[u8] = b"local s = \"caf\xe9\"\nlocal raw = \"\xff\xfe\"\nfunction init(self)\n  print(#s, s:byte(4), #raw, raw:byte(1))\nend\n";
+    let dir = project(&[(
+        "scene.json",
+        r#"{"entities": [{"scripts": ["scripts/latin1.lua"]}]}"#,
+    )]);
+    std::fs::write(dir.path().join("scripts/latin1.lua"), source).expect("write");
+    assert!(crescent_runtime::compile_check("scripts/latin1.lua", source).is_none());
+    let mut rt = run(dir.path(), Config::default());
+    rt.frame(1.0 / 60.0);
+    let events = rt.drain_events();
+    assert!(errors(&events).is_empty(), "{:?}", errors(&events));
+    assert_eq!(logs(&events), vec!["4\t233\t2\t255"]);
+    // A reload of bytes, and a syntax error in a non-UTF-8 file still names its line.
+    let broken: &[u8] = b"local s = \"\xe9\"\nlocal = 1\n";
+    match rt.reload_script_bytes("scripts/latin1.lua", broken) {
+        ReloadOutcome::Failed { line, message, .. } => {
+            assert_eq!(line, 2, "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}

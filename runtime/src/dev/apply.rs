@@ -92,8 +92,9 @@ fn force_reload(runtime: &mut Runtime, root: &Path, path: &str) {
     // The runtime skips a source whose hash it already runs. A trailing newline changes the
     // hash and nothing else (line numbers included), so the same code runs again in full:
     // top level, new functions, `on_reload`.
-    if let Ok(source) = std::fs::read_to_string(root.join(path)) {
-        runtime.reload_script_source(path, &(source + "\n"));
+    if let Ok(mut source) = std::fs::read(root.join(path)) {
+        source.push(b'\n');
+        runtime.reload_script_bytes(path, &source);
     }
 }
 

@@ -20,15 +20,9 @@ pub fn check(dir: &Path) -> Result<ExitCode> {
     let scripts = lua_files(dir)?;
     for rel in &scripts {
         let shown = display_path(dir, rel);
+        // Lua reads any bytes: a script need not be UTF-8 (its messages show it lossily).
         let source = match std::fs::read(dir.join(rel)) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(_) => {
-                    eprintln!("{shown}: not UTF-8 text");
-                    errors += 1;
-                    continue;
-                }
-            },
+            Ok(bytes) => bytes,
             Err(e) => {
                 eprintln!("{shown}: cannot read: {e}");
                 errors += 1;
@@ -36,9 +30,10 @@ pub fn check(dir: &Path) -> Result<ExitCode> {
             }
         };
         if let Some(err) = compile_check(rel, &source) {
+            let text = String::from_utf8_lossy(&source);
             eprintln!(
                 "{}",
-                render(&shown, err.line, err.column, &err.message, Some(&source))
+                render(&shown, err.line, err.column, &err.message, Some(&text))
             );
             errors += 1;
         }

@@ -180,7 +180,9 @@ fn describe(root: &Path, e: &Error) -> String {
             column,
             message,
         } => {
-            let source = std::fs::read_to_string(root.join(path)).ok();
+            let source = std::fs::read(root.join(path))
+                .ok()
+                .map(|b| String::from_utf8_lossy(&b).into_owned());
             let shown = display_path(root, path);
             format!(
                 "error: {}",
