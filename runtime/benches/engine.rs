@@ -567,5 +567,70 @@ fn bench_ops(_c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench_scripts, bench_guard, bench_memory, bench_ops);
+/// Ordinary pattern work: what scripts do with find, match, gmatch and gsub on a line of text.
+const PATTERN_WORK: &str = r#"
+local text = ("key_%d = value %d, other: 3.25; "):rep(8):format(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)
+return function()
+  local n = 0
+  for _ = 1, 200 do
+    local a, b = text:find("%d+")
+    local k, v = text:match("(%w+)%s*=%s*(%w+)")
+    for w in text:gmatch("%a+") do n = n + #w end
+    local s = text:gsub("%s+", " ")
+    local p = text:find("other:", 1, true)
+    n = n + a + b + #k + #v + #s + p
+  end
+  return n
+end
+"#;
+
+fn bench_patterns(_c: &mut Criterion) {
+    // Lua's C matcher in a fresh state, and the port the runtime gives scripts (the budget can
+    // stop it), in the runtime's own state: the same chunk in both.
+    let stock = mlua::Lua::new();
+    let stock_fn: mlua::Function = stock
+        .load(PATTERN_WORK)
+        .set_name("=patterns")
+        .eval()
+        .expect("stock");
+    let dir = project(COUNT, 1, false);
+    let rt = runtime(dir.path(), Config::default());
+    let port_fn: mlua::Function = rt
+        .lua()
+        .load(PATTERN_WORK)
+        .set_name("=patterns")
+        .eval()
+        .expect("port");
+    assert_eq!(
+        stock_fn.call::<i64>(()).expect("stock"),
+        port_fn.call::<i64>(()).expect("port"),
+        "the port gives Lua's results"
+    );
+    let m = medians(
+        41,
+        &mut [
+            &mut || {
+                stock_fn.call::<i64>(()).expect("stock");
+            },
+            &mut || {
+                port_fn.call::<i64>(()).expect("port");
+            },
+        ],
+    );
+    println!(
+        "patterns, ordinary use: C matcher {:.1} us, port {:.1} us per 200 rounds (ratio {:.3}x, target < 1.10x)",
+        m[0].as_secs_f64() * 1e6,
+        m[1].as_secs_f64() * 1e6,
+        m[1].as_secs_f64() / m[0].as_secs_f64()
+    );
+}
+
+criterion_group!(
+    benches,
+    bench_scripts,
+    bench_guard,
+    bench_memory,
+    bench_ops,
+    bench_patterns
+);
 criterion_main!(benches);

@@ -276,6 +276,46 @@ unsafe extern "C-unwind" fn budget_hook(l: *mut ffi::lua_State, ar: *mut ffi::lu
     ffi::lua_error(l);
 }
 
+/// For long C functions of the engine (pattern matching): whether the running callback has had
+/// its whole budget, with the message to raise. The same test the count hook makes, for code
+/// where no hook can fire: it acts only once the watchdog has armed the guard.
+pub(crate) unsafe fn c_call_overran(l: *mut ffi::lua_State) -> Option<String> {
+    let g = guard_from_registry(l);
+    if g.is_null() {
+        return None;
+    }
+    let g = &*g;
+    if !g.armed.load(Ordering::Relaxed) {
+        return None;
+    }
+    ffi::lua_rawgeti(
+        l,
+        ffi::LUA_REGISTRYINDEX,
+        g.w_ref.load(Ordering::Relaxed) as ffi::lua_Integer,
+    );
+    ffi::lua_rawgeti(l, -1, 1);
+    let seq = ffi::lua_tointegerx(l, -1, std::ptr::null_mut());
+    ffi::lua_pop(l, 2);
+    if seq == 0 {
+        return None;
+    }
+    let now = g.now_ns();
+    let last = g.last_seq.swap(seq, Ordering::Relaxed);
+    if last == UNSEEN || last != seq {
+        // The callback seen last has finished (or none was seen yet): this one starts its
+        // count now, as the hook would.
+        g.first_seen.store(now, Ordering::Relaxed);
+        return None;
+    }
+    if now.saturating_sub(g.first_seen.load(Ordering::Relaxed)) < g.budget.as_nanos() as u64 {
+        return None;
+    }
+    Some(format!(
+        "script exceeded its time budget of {} ms",
+        g.budget.as_millis()
+    ))
+}
+
 /// `H.guard_enter(co)`: records a coroutine about to be resumed (and hooks it when armed).
 /// The coroutine is also anchored in `W[2][depth]`, so a pointer in the guard's list always
 /// names a live coroutine even if an error skips `guard_leave`.

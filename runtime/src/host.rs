@@ -44,6 +44,19 @@ impl Shared {
 
 pub(crate) type SharedRef = Rc<RefCell<Shared>>;
 
+/// A Lua string taken as text: scripts are bytes, so a message or a traceback may not be UTF-8;
+/// such bytes are shown as replacement characters rather than failing the call.
+struct Text(String);
+
+impl mlua::FromLua for Text {
+    fn from_lua(value: Value, lua: &Lua) -> mlua::Result<Self> {
+        match value {
+            Value::String(s) => Ok(Text(s.to_string_lossy().to_string())),
+            other => String::from_lua(other, lua).map(Text),
+        }
+    }
+}
+
 /// FNV-1a, 64 bits.
 pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -283,11 +296,11 @@ pub(crate) fn host_table(
         "script_error",
         lua.create_function(
             move |_,
-                  (path, line, message, traceback, entity, phase): (
-                String,
+                  (Text(path), line, Text(message), Text(traceback), entity, phase): (
+                Text,
                 u32,
-                String,
-                String,
+                Text,
+                Text,
                 i64,
                 String,
             )| {
@@ -308,8 +321,8 @@ pub(crate) fn host_table(
     h.set(
         "log",
         lua.create_function(
-            move |_, (level, message, path, line): (String, String, Option<String>, Option<u32>)| {
-                let path = path.unwrap_or_default();
+            move |_, (level, Text(message), path, line): (String, Text, Option<Text>, Option<u32>)| {
+                let path = path.map(|Text(p)| p).unwrap_or_default();
                 let line = line.unwrap_or(0);
                 match level.as_str() {
                     "debug" => tracing::debug!(target: "crescent::script", "{path}:{line}: {message}"),
@@ -330,7 +343,7 @@ pub(crate) fn host_table(
     let s = shared.clone();
     h.set(
         "internal_error",
-        lua.create_function(move |_, message: String| {
+        lua.create_function(move |_, Text(message): Text| {
             tracing::error!(target: "crescent::engine", "{message}");
             s.borrow_mut().events.push(Event::Log {
                 level: "error".into(),

@@ -41,6 +41,7 @@ mod event;
 mod guard;
 mod host;
 mod paths;
+mod pattern;
 mod raw;
 mod runtime;
 mod scene;

@@ -162,6 +162,9 @@ impl Runtime {
             .set_mode(mlua::chunk::ChunkMode::Text)
             .into_function()?;
         let (s, imp): (Table, Table) = prelude.call(h)?;
+        // After the prelude took its own (trusted) string functions: scripts get the pattern
+        // functions the time budget reaches into.
+        crate::pattern::install(&lua, &lua.globals().get::<Table>("string")?)?;
 
         // Host functions join the implementations before the base is built from the Api.
         let globals: Table = imp.get("globals")?;

@@ -26,6 +26,14 @@ fn expectations() -> Vec<(&'static str, Result<&'static str, &'static str>)> {
             "loop_task",
             Err("scripts/hostile/loop_task.lua:4: script exceeded its time budget"),
         ),
+        (
+            "pattern",
+            Err("scripts/hostile/pattern.lua:3: script exceeded its time budget of 250 ms"),
+        ),
+        (
+            "pattern_gsub",
+            Err("script exceeded its time budget of 250 ms"),
+        ),
         ("memory_table", Err("not enough memory")),
         ("memory_rep", Err("not enough memory")),
         (
