@@ -11,6 +11,11 @@
 //! `welcome`) is [`Api`] serialized with serde; its layout is versioned by [`SCHEMA_VERSION`] and
 //! documented in `docs/api-schema.md`.
 #![warn(missing_docs)]
+// Code users reach must never panic on a value: errors are returned or reported.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 mod builtin;
 mod event;

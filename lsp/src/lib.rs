@@ -6,6 +6,11 @@
 //! [`transport`] adapts the process's stdin for real clients; [`live`] joins a running game
 //! through its dev channel.
 #![warn(missing_docs)]
+// Code users reach must never panic on a value: errors are returned or reported.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod analysis;
 pub mod live;

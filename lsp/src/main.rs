@@ -3,6 +3,12 @@
 //! Command-line arguments are ignored (editors pass `--stdio`). Logs go to stderr, filtered by
 //! `CRESCENT_LSP_LOG` (for example `CRESCENT_LSP_LOG=debug`).
 
+// Code users reach must never panic on a value: errors are returned or reported.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
 fn main() {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)

@@ -97,16 +97,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
-    // The host reads the world directly: its own component and the built-in ones.
-    let world = runtime.world();
-    for (health, name) in world.query::<(&Health, &crescent_runtime::Name)>().iter() {
-        println!("{}: {} / {} hp", name.0, health.hp, health.max);
-    }
-    for (t, name) in world
-        .query::<(&crescent_runtime::Transform, &crescent_runtime::Name)>()
-        .iter()
+    // The host reads the world directly: its own component and the built-in ones. `world()`
+    // borrows the world until `world` goes out of scope.
     {
-        println!("{} is at x = {:.2}", name.0, t.position.x);
+        let world = runtime.world();
+        for (health, name) in world.query::<(&Health, &crescent_runtime::Name)>().iter() {
+            println!("{}: {} / {} hp", name.0, health.hp, health.max);
+        }
+        for (t, name) in world
+            .query::<(&crescent_runtime::Transform, &crescent_runtime::Name)>()
+            .iter()
+        {
+            println!("{} is at x = {:.2}", name.0, t.position.x);
+        }
     }
     let rumbles = rumbles.borrow();
     println!(

@@ -51,6 +51,13 @@ impl Default for Config {
     }
 }
 
+/// What the Lua state owns so that the pointers its C functions hold stay valid for as long as
+/// the state lives.
+struct KeepAlive {
+    _guard: Arc<Guard>,
+    _shared: SharedRef,
+}
+
 struct Calls {
     frame: Function,
     adopt: Function,
@@ -208,6 +215,13 @@ impl Runtime {
         let time: Table = s.get("time")?;
         time.set("fixed_dt", 1.0 / fixed_hz(&config))?;
 
+        // The raw C functions reach the guard and the shared state through pointers; the Lua
+        // state keeps both alive, so a clone of it (`Lua` is `Clone`, and `lua()` is public)
+        // that outlives this Runtime never sees them freed.
+        lua.set_app_data(KeepAlive {
+            _guard: guard.clone(),
+            _shared: shared.clone(),
+        });
         lua.set_memory_limit(config.memory_limit)?;
         let watchdog = guard::spawn_watchdog(guard.clone());
         Ok(Runtime {
@@ -231,12 +245,15 @@ impl Runtime {
         &self.api
     }
 
-    /// The hecs world, for the host to read.
-    pub fn world(&self) -> &hecs::World {
-        // SAFETY: the RefCell is only borrowed mutably while Lua runs, which needs `&mut self`
-        // (frame, reload, load_scene, shutdown) or happens inside `&self` methods that return
-        // before this reference can be used; no borrow outlives those calls.
-        unsafe { &(*self.shared.as_ptr()).world }
+    /// The hecs world, for the host to read, as a borrow of the state scripts share: while the
+    /// host holds it, a script that tries to change the world (reached through [`Runtime::lua`])
+    /// gets an error instead of aliasing it.
+    ///
+    /// # Panics
+    /// Never while Lua is not running: the state is only borrowed mutably inside calls into Lua,
+    /// which need `&mut self` or return before this borrow can be taken.
+    pub fn world(&self) -> std::cell::Ref<'_, hecs::World> {
+        std::cell::Ref::map(self.shared.borrow(), |sh| &sh.world)
     }
 
     /// The Lua state (for embedding programs that add their own bindings and benchmarks).

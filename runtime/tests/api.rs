@@ -484,7 +484,8 @@ end
         "{}",
         out[0]
     );
-    let mut q = rt.world().query::<&Health>();
+    let world = rt.world();
+    let mut q = world.query::<&Health>();
     assert_eq!(q.iter().map(|h| h.hp).collect::<Vec<_>>(), vec![7]);
     assert!(rt.api().component("Health").is_some());
 }

@@ -22,6 +22,12 @@
 //!
 //! Defaults: the `crescent-lsp` next to this binary, `--files 2000 --files 10000`.
 
+// Code users reach must never panic on a value: errors are returned or reported.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{Read, Write};

@@ -4,6 +4,12 @@
 //! under `crescent/` (named with `#[path]`: a crate root in `src/bin/` looks for modules beside
 //! itself, where Cargo would take every file for a binary of its own).
 
+// Code users reach must never panic on a value: errors are returned or reported.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
 #[path = "crescent/api_cmd.rs"]
 mod api_cmd;
 #[path = "crescent/check.rs"]
