@@ -48,9 +48,10 @@ pub struct Report {
 pub struct ScriptReport {
     /// Project-relative script path.
     pub path: String,
-    /// Owning entity id.
+    /// Owning entity id; 0 for the row that sums a script's despawned instances without errors.
     pub entity: u64,
-    /// `running` or `faulted`.
+    /// `running`, `faulted`, or `despawned` (an instance whose entity is gone; its errors, if
+    /// any, are kept).
     pub status: String,
     /// Calls per lifecycle function: init, update, fixed_update, on_event, on_reload, destroy.
     pub calls: BTreeMap<String, u64>,

@@ -459,6 +459,43 @@ local function fill_hot(hot, name)
   hot.insts, hot.fns, hot.selves, hot.times = insts, fns, selves, times
 end
 
+-- Despawned instances stay in the report: those with errors one by one (the first
+-- MAX_RETIRED of them), the others summed into one row per script. An instance dropped from
+-- `instances` waits in `retiring` until its hot lists' calls are folded into it.
+local retiring, retired, retired_totals, retired_paths = {}, {}, {}, {}
+local MAX_RETIRED = 10000
+local MAX_ERRORS = 32
+local function settle_retiring()
+  for i = 1, #retiring do
+    local inst = retiring[i]
+    inst.self = nil
+    if inst.errors and #retired < MAX_RETIRED then
+      retired[#retired + 1] = inst
+    else
+      local path = inst.rec.path
+      local t = retired_totals[path]
+      if t == nil then
+        t = { rec = inst.rec, entity = 0, faulted = false, time = 0 }
+        for _, name in ipairs(CALLBACKS) do t[CALL_KEY[name]] = 0 end
+        retired_totals[path] = t
+        retired_paths[#retired_paths + 1] = path
+      end
+      for _, name in ipairs(CALLBACKS) do
+        local key = CALL_KEY[name]
+        t[key] = t[key] + inst[key]
+      end
+      t.time = t.time + inst.time
+      if inst.errors then
+        t.errors = t.errors or {}
+        for _, e in ipairs(inst.errors) do
+          if #t.errors < MAX_ERRORS then t.errors[#t.errors + 1] = e end
+        end
+      end
+    end
+  end
+  retiring = {}
+end
+
 local function rebuild_lists()
   sort(instances, inst_less)
   local e = {}
@@ -469,6 +506,7 @@ local function rebuild_lists()
   lists.on_event = e
   fill_hot(hot_update, "update")
   fill_hot(hot_fixed, "fixed_update")
+  settle_retiring()
   lists_dirty = false
 end
 
@@ -994,7 +1032,8 @@ end
 local function drop_dead_instances()
   local live = {}
   for i = 1, #instances do
-    if not instances[i].dead then live[#live + 1] = instances[i] end
+    local inst = instances[i]
+    if inst.dead then retiring[#retiring + 1] = inst else live[#live + 1] = inst end
   end
   instances = live
 end
@@ -1104,20 +1143,26 @@ function S.env_of(path)
   return nil
 end
 
+local function report_row(inst, despawned)
+  return {
+    path = inst.rec.path, entity = inst.entity, faulted = inst.faulted, despawned = despawned,
+    calls = { init = inst.c_init, update = inst.c_update, fixed_update = inst.c_fixed_update,
+      on_event = inst.c_on_event, on_reload = inst.c_on_reload, destroy = inst.c_destroy },
+    errors = inst.errors or {},
+    time_ms = inst.time * 1000,
+  }
+end
+
+-- Every instance of the session: the live ones in phase order, then the despawned ones with
+-- errors in despawn order, then one row per script for the other despawned ones (entity 0).
 function S.report()
   S.fold_calls()
+  settle_retiring()
   sort(instances, inst_less)
   local out = {}
-  for i = 1, #instances do
-    local inst = instances[i]
-    out[i] = {
-      path = inst.rec.path, entity = inst.entity, faulted = inst.faulted,
-      calls = { init = inst.c_init, update = inst.c_update, fixed_update = inst.c_fixed_update,
-        on_event = inst.c_on_event, on_reload = inst.c_on_reload, destroy = inst.c_destroy },
-      errors = inst.errors or {},
-      time_ms = inst.time * 1000,
-    }
-  end
+  for i = 1, #instances do out[#out + 1] = report_row(instances[i], false) end
+  for i = 1, #retired do out[#out + 1] = report_row(retired[i], true) end
+  for i = 1, #retired_paths do out[#out + 1] = report_row(retired_totals[retired_paths[i]], true) end
   return out
 end
 

@@ -649,10 +649,16 @@ impl Runtime {
                     }
                 }
                 let faulted: bool = t.get("faulted").unwrap_or(false);
+                let despawned: bool = t.get("despawned").unwrap_or(false);
+                let status = match (despawned, faulted) {
+                    (true, _) => "despawned",
+                    (false, true) => "faulted",
+                    (false, false) => "running",
+                };
                 scripts.push(ScriptReport {
                     path: t.get("path").unwrap_or_default(),
                     entity: t.get::<i64>("entity").unwrap_or(0) as u64,
-                    status: if faulted { "faulted" } else { "running" }.into(),
+                    status: status.into(),
                     calls,
                     errors,
                     time_ms: t.get("time_ms").unwrap_or(0.0),

@@ -996,3 +996,58 @@ fn scripts_are_bytes_as_lua_reads_them() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn reports_keep_despawned_instances_and_their_errors() {
+    let (_dir, mut rt) = scripts(&[
+        (
+            "scripts/spawner.lua",
+            r#"
+function init(self)
+  self.kids = {}
+  for i = 1, 5 do
+    self.kids[i] = world.spawn({}, { { path = "scripts/lib/child.lua", properties = { bad = i <= 2 } } })
+  end
+end
+function update(self)
+  if time.frame == 3 then for _, k in ipairs(self.kids) do k:despawn() end end
+end
+"#,
+        ),
+        (
+            "scripts/lib/child.lua",
+            "properties = { bad = false }\nfunction update(self)\n  if self.bad then error('child broke') end\nend\n",
+        ),
+    ]);
+    for _ in 0..6 {
+        rt.frame(1.0 / 60.0);
+    }
+    let report = rt.report();
+    let rows: Vec<(&str, u64, &str, usize, u64)> = report
+        .scripts
+        .iter()
+        .map(|s| {
+            (
+                s.path.as_str(),
+                s.entity,
+                s.status.as_str(),
+                s.errors.len(),
+                s.calls["update"],
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("scripts/spawner.lua", 1, "running", 0, 6),
+            ("scripts/lib/child.lua", 2, "despawned", 1, 1),
+            ("scripts/lib/child.lua", 3, "despawned", 1, 1),
+            // The three children without errors, summed: 4 updates each (frames 0-3).
+            ("scripts/lib/child.lua", 0, "despawned", 0, 12),
+        ]
+    );
+    assert!(report.scripts[1].errors[0].message.contains("child broke"));
+    // Counts agree: nothing live is faulted.
+    assert_eq!(rt.stats().faulted, 0);
+    assert_eq!(rt.stats().scripts, 1);
+}

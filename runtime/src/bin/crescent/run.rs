@@ -118,7 +118,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         report
             .scripts
             .iter()
-            .filter(|s| s.status != "running")
+            .filter(|s| s.status == "faulted")
             .count(),
         console.errors,
     ));
@@ -282,7 +282,7 @@ fn report_text(report: &Report) -> String {
         .max(6);
     let _ = write!(
         out,
-        "{:<width$}  {:>6}  {:<7}",
+        "{:<width$}  {:>6}  {:<9}",
         "script", "entity", "status"
     );
     for p in phases {
@@ -290,7 +290,12 @@ fn report_text(report: &Report) -> String {
     }
     let _ = writeln!(out, "  {:>6}  {:>9}", "errors", "time ms");
     for s in &report.scripts {
-        let _ = write!(out, "{:<width$}  {:>6}  {:<7}", s.path, s.entity, s.status);
+        // Entity 0 is the row that sums a script's despawned instances without errors.
+        let entity = match s.entity {
+            0 => "-".to_string(),
+            id => id.to_string(),
+        };
+        let _ = write!(out, "{:<width$}  {:>6}  {:<9}", s.path, entity, s.status);
         for p in phases {
             let n = s.calls.get(p).copied().unwrap_or(0);
             let _ = write!(out, "  {n:>w$}", w = p.len().max(6));
