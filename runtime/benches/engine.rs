@@ -11,8 +11,12 @@
 //!
 //! `cargo bench -p crescent-runtime --bench engine -- --noplot`
 
+#[path = "common/movers.rs"]
+mod movers;
+
 use crescent_runtime::{Config, Registry, Runtime, Scene};
 use criterion::{criterion_group, criterion_main, Criterion};
+use movers::{MOVE_FAST, MOVE_GET_SET};
 use std::path::Path;
 use std::time::Duration;
 
@@ -23,24 +27,6 @@ const BUDGET_NS: f64 = 0.05 / 60.0 * 1e9;
 
 const COUNT: &str =
     "function init(self) self.n = 0 end\nfunction update(self, dt) self.n = self.n + 1 end\n";
-
-/// The fast idiom: the Transform is moved in place, nothing is allocated.
-const MOVE_FAST: &str = r#"
-function init(self) self.vel = vec3(1, 2, 3) end
-function update(self, dt)
-  self.entity:translate(self.vel, dt)
-end
-"#;
-
-/// The contract's get/set idiom: a copy of the component, vector arithmetic, a write back.
-const MOVE_GET_SET: &str = r#"
-function init(self) self.vel = vec3(1, 2, 3) end
-function update(self, dt)
-  local t = self.entity:get("Transform")
-  t.position = t.position + self.vel * dt
-  self.entity:set("Transform", t)
-end
-"#;
 
 const FLOOR_COUNT: &str = "self.n = self.n + 1";
 const FLOOR_MOVE: &str = "local p, v = self.pos, self.vel\n  p.x = p.x + v.x * dt\n  p.y = p.y + v.y * dt\n  p.z = p.z + v.z * dt";

@@ -9,6 +9,10 @@
 //! `cargo bench -p crescent-runtime --bench whole_frame` (needs `lua5.4` on the PATH for the
 //! baseline; without it only the crescent figures are printed).
 
+#[path = "common/movers.rs"]
+mod movers;
+
+use movers::{MOVE_FAST, MOVE_GET_SET};
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
@@ -16,22 +20,6 @@ use std::time::Instant;
 const N: usize = 10_000;
 const SHORT: usize = 60;
 const LONG: usize = 360;
-
-const FAST: &str = r#"
-function init(self) self.vel = vec3(1, 2, 3) end
-function update(self, dt)
-  self.entity:translate(self.vel, dt)
-end
-"#;
-
-const GET_SET: &str = r#"
-function init(self) self.vel = vec3(1, 2, 3) end
-function update(self, dt)
-  local t = self.entity:get("Transform")
-  t.position = t.position + self.vel * dt
-  self.entity:set("Transform", t)
-end
-"#;
 
 fn floor_lua(frames: usize) -> String {
     format!(
@@ -128,8 +116,8 @@ fn main() {
         }
     };
     for (name, script) in [
-        ("fast idiom (e:translate)", FAST),
-        ("get/set idiom", GET_SET),
+        ("fast idiom (e:translate)", MOVE_FAST),
+        ("get/set idiom", MOVE_GET_SET),
     ] {
         let dir = project(script);
         let (Some(s), Some(l)) = (crescent(dir.path(), SHORT), crescent(dir.path(), LONG)) else {

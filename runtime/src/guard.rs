@@ -200,6 +200,19 @@ pub(crate) fn spawn_watchdog(guard: Arc<Guard>) -> Option<std::thread::JoinHandl
         .ok()
 }
 
+/// `W[1]`: the sequence number of the callback running now (0: none).
+unsafe fn running_seq(l: *mut ffi::lua_State, g: &Guard) -> i64 {
+    ffi::lua_rawgeti(
+        l,
+        ffi::LUA_REGISTRYINDEX,
+        g.w_ref.load(Ordering::Relaxed) as ffi::lua_Integer,
+    );
+    ffi::lua_rawgeti(l, -1, 1);
+    let seq = ffi::lua_tointegerx(l, -1, std::ptr::null_mut());
+    ffi::lua_pop(l, 2);
+    seq
+}
+
 unsafe fn guard_from_registry(l: *mut ffi::lua_State) -> *const Guard {
     ffi::lua_getfield(l, ffi::LUA_REGISTRYINDEX, REGISTRY_KEY.as_ptr());
     let p = ffi::lua_touserdata(l, -1) as *const Guard;
@@ -219,14 +232,7 @@ unsafe extern "C-unwind" fn budget_hook(l: *mut ffi::lua_State, ar: *mut ffi::lu
         ffi::lua_sethook(l, None, 0, 0);
         return;
     }
-    ffi::lua_rawgeti(
-        l,
-        ffi::LUA_REGISTRYINDEX,
-        g.w_ref.load(Ordering::Relaxed) as ffi::lua_Integer,
-    );
-    ffi::lua_rawgeti(l, -1, 1);
-    let seq = ffi::lua_tointegerx(l, -1, std::ptr::null_mut());
-    ffi::lua_pop(l, 2);
+    let seq = running_seq(l, g);
     if seq == 0 {
         if g.escalated.swap(false, Ordering::Relaxed) {
             g.set_count(HOOK_COUNT);
@@ -288,14 +294,7 @@ pub(crate) unsafe fn c_call_overran(l: *mut ffi::lua_State) -> Option<String> {
     if !g.armed.load(Ordering::Relaxed) {
         return None;
     }
-    ffi::lua_rawgeti(
-        l,
-        ffi::LUA_REGISTRYINDEX,
-        g.w_ref.load(Ordering::Relaxed) as ffi::lua_Integer,
-    );
-    ffi::lua_rawgeti(l, -1, 1);
-    let seq = ffi::lua_tointegerx(l, -1, std::ptr::null_mut());
-    ffi::lua_pop(l, 2);
+    let seq = running_seq(l, g);
     if seq == 0 {
         return None;
     }
