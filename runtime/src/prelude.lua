@@ -597,7 +597,7 @@ local real_load = load
 local function new_env(path)
   local env = setmetatable({}, ENV_MT)
   env._G = env
-  env.require = function(name) return require_from(path, name) end
+  env.require = function(name) return require_from(path, name, env) end
   env.load = function(chunk, name, mode, e)
     if mode ~= nil and mode ~= "t" then
       return nil, "load: only text chunks are allowed (mode \"t\")"
@@ -635,7 +635,16 @@ local function bind_callbacks(rec)
 end
 
 local loading = {}
-function require_from(from, name)
+-- As in Lua, the standard libraries are already loaded: `require("string")` is the script's
+-- `string`. The ones the sandbox removes get an error that says so.
+local STD_LIBS = { string = true, table = true, math = true, utf8 = true, coroutine = true, os = true }
+local REMOVED_LIBS = { debug = true, io = true, package = true }
+function require_from(from, name, env)
+  if STD_LIBS[name] then return BASE[name] end
+  if name == "_G" and env ~= nil then return env end
+  if REMOVED_LIBS[name] then
+    error(sfmt("require: scripts have no %s library (the sandbox removes it; see docs/sandbox.md)", name), 2)
+  end
   if type(name) ~= "string" or not smatch(name, "^[%w_]+$") and not smatch(name, "^[%w_]+[%w_%.]*[%w_]$")
     or sfind(name, "..", 1, true) then
     error(sfmt("require: invalid module name %s: use a dotted name under scripts/, like \"lib.util\"", sfmt("%q", tostring(name))), 2)

@@ -1051,3 +1051,19 @@ end
     assert_eq!(rt.stats().faulted, 0);
     assert_eq!(rt.stats().scripts, 1);
 }
+
+#[test]
+fn require_of_a_standard_library_returns_it() {
+    let out = one(r#"
+function init(self)
+  print(require("string") == string, require("utf8") == utf8, require("math").pi == math.pi, require("_G") == _G)
+  print(pcall(require, "debug"))
+end
+"#);
+    assert_eq!(out[0], "true\ttrue\ttrue\ttrue");
+    assert!(
+        out[1].starts_with("false\t") && out[1].contains("scripts have no debug library"),
+        "{}",
+        out[1]
+    );
+}
