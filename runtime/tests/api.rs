@@ -16,6 +16,15 @@ fn one(script: &str) -> Vec<String> {
     logs(&events)
 }
 
+/// Runs the project's scene for one frame; the logs, after checking nothing failed.
+fn one_frame(dir: &std::path::Path) -> (Runtime, Vec<String>) {
+    let mut rt = run(dir, Config::default());
+    rt.frame(1.0 / 60.0);
+    let events = rt.drain_events();
+    assert!(errors(&events).is_empty(), "{:?}", errors(&events));
+    (rt, logs(&events))
+}
+
 #[test]
 fn spawn_query_find_entities() {
     let out = one(r#"
@@ -716,12 +725,9 @@ end
 "#,
         ),
     ]);
-    let mut rt = run(dir.path(), Config::default());
-    rt.frame(1.0 / 60.0);
-    let events = rt.drain_events();
-    assert!(errors(&events).is_empty(), "{:?}", errors(&events));
+    let (rt, out) = one_frame(dir.path());
     assert_eq!(
-        logs(&events),
+        out,
         vec![
             "vec3(1, 2, 3)\tquat(0, 0, 0, 1)\tvec3(1, 1, 1)",
             "vec3(2, 7, 3)\tquat(0, 0, 0, 1)\tvec3(2, 2, 2)",
@@ -897,12 +903,9 @@ end
 "#,
         ),
     ]);
-    let mut rt = run(dir.path(), Config::default());
-    rt.frame(1.0 / 60.0);
-    let events = rt.drain_events();
-    assert!(errors(&events).is_empty(), "{:?}", errors(&events));
+    let (_rt, out) = one_frame(dir.path());
     assert_eq!(
-        logs(&events),
+        out,
         vec![
             "vec3(10, 2, 3)\ttrue\tvec3(1, 2, 3)",
             "vec3(4, 5, 6)\tvec3(4, 5, 6)\tuserdata",
