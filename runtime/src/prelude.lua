@@ -369,8 +369,15 @@ end
 S.split_error = split_error
 
 local fault_hooks = {}
+-- The world's memory limit in MiB, for the message of a memory error (which Lua gives bare).
+local memory_limit_mib = nil
+function S.set_memory_limit(bytes) memory_limit_mib = bytes / (1024 * 1024) end
+
 local function fault_report(inst, phase, err)
   local msg, tb, line = split_error(err)
+  if msg == "not enough memory" and memory_limit_mib ~= nil then
+    msg = sfmt("not enough memory: the world's scripts reached its memory limit of %g MiB (Config::memory_limit)", memory_limit_mib)
+  end
   local errs = inst.errors
   if errs == nil then
     errs = {}

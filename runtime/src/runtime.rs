@@ -200,6 +200,8 @@ impl Runtime {
         lua.set_named_registry_value("crescent.vec3", s.get::<Function>("vec3")?)?;
         let seed: Function = s.get("seed")?;
         seed.call::<()>(config.seed as i64)?;
+        let set_memory_limit: Function = s.get("set_memory_limit")?;
+        set_memory_limit.call::<()>(config.memory_limit as f64)?;
 
         let calls = Calls {
             frame: s.get("frame")?,

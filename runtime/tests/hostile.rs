@@ -34,7 +34,10 @@ fn expectations() -> Vec<(&'static str, Result<&'static str, &'static str>)> {
             "pattern_gsub",
             Err("script exceeded its time budget of 250 ms"),
         ),
-        ("memory_table", Err("not enough memory")),
+        (
+            "memory_table",
+            Err("not enough memory: the world's scripts reached its memory limit of 64 MiB"),
+        ),
         ("memory_rep", Err("not enough memory")),
         (
             "gc",
