@@ -474,10 +474,7 @@ fn find_plain(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 unsafe fn finish(l: State, r: Res<c_int>) -> c_int {
-    match r {
-        Ok(n) => n,
-        Err(fail) => raw::raise(l, fail.message()),
-    }
+    raw::finish(l, r.map_err(Fail::message))
 }
 
 unsafe fn find_aux(l: State, find: bool) -> c_int {

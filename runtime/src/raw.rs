@@ -25,6 +25,27 @@ pub(crate) unsafe fn raise(l: State, message: String) -> c_int {
     ffi::lua_error(l)
 }
 
+/// Turns a C function's result into its return: the count of results, or the error raised
+/// (the message moves into [`raise`], so nothing with a destructor is left alive).
+pub(crate) unsafe fn finish(l: State, r: Result<c_int, String>) -> c_int {
+    match r {
+        Ok(n) => n,
+        Err(message) => raise(l, message),
+    }
+}
+
+/// A table key for a message: `'name'` (at most 60 bytes) for a string, else its type.
+pub(crate) unsafe fn key_text(l: State, idx: c_int) -> String {
+    if ffi::lua_type(l, idx) == ffi::LUA_TSTRING {
+        let mut len = 0usize;
+        let s = ffi::lua_tolstring(l, idx, &mut len);
+        let bytes = std::slice::from_raw_parts(s as *const u8, len.min(60));
+        format!("'{}'", String::from_utf8_lossy(bytes))
+    } else {
+        format!("of type {}", type_name(l, idx))
+    }
+}
+
 /// The number at `idx`, or None when it is not a number (strings are not converted).
 pub(crate) unsafe fn number(l: State, idx: c_int) -> Option<f64> {
     if ffi::lua_type(l, idx) != ffi::LUA_TNUMBER {

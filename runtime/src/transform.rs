@@ -98,13 +98,6 @@ unsafe fn handle(l: State, method: &str) -> Result<Result<Entity, i64>, String> 
     }
 }
 
-unsafe fn finish(l: State, r: Result<c_int, String>) -> c_int {
-    match r {
-        Ok(n) => n,
-        Err(message) => raw::raise(l, message),
-    }
-}
-
 /// A vec3 read from a vec3 or any table with numeric `x y z` (what scripts built before vectors
 /// were userdata, and what `{ x = 1, y = 2, z = 3 }` literals give).
 unsafe fn vec_like(l: State, idx: c_int) -> Option<DVec3> {
@@ -213,7 +206,7 @@ unsafe extern "C-unwind" fn value_newindex(l: State) -> c_int {
         let Some(part) = part_of(l, 2).filter(|_| !t.is_null()) else {
             let msg = format!(
                 "Transform has no field {}: only position, rotation and scale can be set",
-                key_text(l, 2)
+                raw::key_text(l, 2)
             );
             return Err(msg);
         };
@@ -250,18 +243,7 @@ unsafe extern "C-unwind" fn value_newindex(l: State) -> c_int {
         }
         Ok(0)
     })();
-    finish(l, r)
-}
-
-unsafe fn key_text(l: State, idx: c_int) -> String {
-    if ffi::lua_type(l, idx) == ffi::LUA_TSTRING {
-        let mut len = 0usize;
-        let s = ffi::lua_tolstring(l, idx, &mut len);
-        let bytes = std::slice::from_raw_parts(s as *const u8, len.min(60));
-        format!("'{}'", String::from_utf8_lossy(bytes))
-    } else {
-        format!("of type {}", raw::type_name(l, idx))
-    }
+    raw::finish(l, r)
 }
 
 /// `H.tf_store(bits, value)`: writes a Transform given as a Transform value or as a table
@@ -352,7 +334,7 @@ unsafe fn getter(l: State, method: &str, part: Part) -> c_int {
         }
         Ok(1)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 unsafe extern "C-unwind" fn position(l: State) -> c_int {
@@ -404,7 +386,7 @@ unsafe extern "C-unwind" fn set_position(l: State) -> c_int {
         let p = vec_args(l, 2, "set_position: position")?;
         write(l, "set_position", |t| t.position = p)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 unsafe extern "C-unwind" fn set_scale(l: State) -> c_int {
@@ -412,7 +394,7 @@ unsafe extern "C-unwind" fn set_scale(l: State) -> c_int {
         let s = vec_args(l, 2, "set_scale: scale")?;
         write(l, "set_scale", |t| t.scale = s)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 unsafe extern "C-unwind" fn set_rotation(l: State) -> c_int {
@@ -426,7 +408,7 @@ unsafe extern "C-unwind" fn set_rotation(l: State) -> c_int {
         };
         write(l, "set_rotation", |t| t.rotation = q)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 /// `e:translate(offset, scale?)`: position += offset * scale (1 when omitted), in place.
@@ -457,7 +439,7 @@ unsafe extern "C-unwind" fn translate(l: State) -> c_int {
             t.position = DVec3::new(p.x + v.x * s, p.y + v.y * s, p.z + v.z * s);
         })
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 /// `e:rotate(q)`: rotation = q * rotation (q applied after the current rotation).
@@ -472,7 +454,7 @@ unsafe extern "C-unwind" fn rotate(l: State) -> c_int {
         };
         write(l, "rotate", |t| t.rotation = vector::qmul(q, t.rotation))
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 const METHODS: &[(&CStr, ffi::lua_CFunction)] = &[

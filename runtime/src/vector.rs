@@ -170,14 +170,6 @@ unsafe fn arg_number(l: State, idx: c_int, what: &str) -> Result<f64, String> {
     }
 }
 
-/// Turns a result into the C function's return: the count of results, or a raised error.
-unsafe fn finish(l: State, r: Result<c_int, String>) -> c_int {
-    match r {
-        Ok(n) => n,
-        Err(message) => raw::raise(l, message),
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // vec3
 // ---------------------------------------------------------------------------------------------
@@ -190,7 +182,7 @@ unsafe extern "C-unwind" fn vec3_new(l: State) -> c_int {
         push_vec(l, DVec3::new(x, y, z));
         Ok(1)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 /// Which field a one-letter key names: 0 x, 1 y, 2 z, 3 w.
@@ -239,21 +231,10 @@ unsafe extern "C-unwind" fn vec3_newindex(l: State) -> c_int {
         }
         _ => Err(format!(
             "vec3 has no field {}: only x, y and z can be set",
-            key_text(l, 2)
+            raw::key_text(l, 2)
         )),
     })();
-    finish(l, r)
-}
-
-unsafe fn key_text(l: State, idx: c_int) -> String {
-    if ffi::lua_type(l, idx) == ffi::LUA_TSTRING {
-        let mut len = 0usize;
-        let s = ffi::lua_tolstring(l, idx, &mut len);
-        let text = String::from_utf8_lossy(std::slice::from_raw_parts(s as *const u8, len.min(60)));
-        format!("'{text}'")
-    } else {
-        format!("of type {}", raw::type_name(l, idx))
-    }
+    raw::finish(l, r)
 }
 
 /// The operands of a binary vector operator: each a vec3 or a number.
@@ -285,7 +266,7 @@ unsafe fn binary(l: State, op: &str, f: fn(Operand, Operand) -> Option<DVec3>) -
             raw::type_name(l, 2)
         )),
     };
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 unsafe extern "C-unwind" fn vec3_add(l: State) -> c_int {
@@ -357,7 +338,7 @@ unsafe extern "C-unwind" fn vec3_length(l: State) -> c_int {
         ffi::lua_pushnumber(l, (v.x * v.x + v.y * v.y + v.z * v.z).sqrt());
         Ok(1)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 unsafe extern "C-unwind" fn vec3_length_squared(l: State) -> c_int {
@@ -366,7 +347,7 @@ unsafe extern "C-unwind" fn vec3_length_squared(l: State) -> c_int {
         ffi::lua_pushnumber(l, v.x * v.x + v.y * v.y + v.z * v.z);
         Ok(1)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 fn normalized(v: DVec3) -> DVec3 {
@@ -384,7 +365,7 @@ unsafe extern "C-unwind" fn vec3_normalized(l: State) -> c_int {
         push_vec(l, normalized(v));
         Ok(1)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 unsafe extern "C-unwind" fn vec3_dot(l: State) -> c_int {
@@ -394,7 +375,7 @@ unsafe extern "C-unwind" fn vec3_dot(l: State) -> c_int {
         ffi::lua_pushnumber(l, a.x * b.x + a.y * b.y + a.z * b.z);
         Ok(1)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 unsafe extern "C-unwind" fn vec3_cross(l: State) -> c_int {
@@ -404,7 +385,7 @@ unsafe extern "C-unwind" fn vec3_cross(l: State) -> c_int {
         push_vec(l, a.cross(b));
         Ok(1)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 /// `v:set(x, y, z)` or `v:set(other)`: overwrites v in place and returns it.
@@ -422,7 +403,7 @@ unsafe extern "C-unwind" fn vec3_set(l: State) -> c_int {
         ffi::lua_settop(l, 1);
         Ok(1)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 /// The in-place update `v = f(v, other)`, returning v.
@@ -437,7 +418,7 @@ unsafe fn in_place(l: State, method: &str, f: fn(DVec3, DVec3) -> DVec3) -> c_in
         ffi::lua_settop(l, 1);
         Ok(1)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 unsafe extern "C-unwind" fn vec3_add_in_place(l: State) -> c_int {
@@ -457,7 +438,7 @@ unsafe extern "C-unwind" fn vec3_scale(l: State) -> c_int {
         ffi::lua_settop(l, 1);
         Ok(1)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 /// `v:add_scaled(o, s)`: v = v + o * s in place, returns v.
@@ -471,7 +452,7 @@ unsafe extern "C-unwind" fn vec3_add_scaled(l: State) -> c_int {
         ffi::lua_settop(l, 1);
         Ok(1)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 /// `v:normalize()`: v becomes `v:normalized()` in place, returns v.
@@ -482,7 +463,7 @@ unsafe extern "C-unwind" fn vec3_normalize(l: State) -> c_int {
         ffi::lua_settop(l, 1);
         Ok(1)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 unsafe extern "C-unwind" fn vec3_clone(l: State) -> c_int {
@@ -491,7 +472,7 @@ unsafe extern "C-unwind" fn vec3_clone(l: State) -> c_int {
         push_vec(l, v);
         Ok(1)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 unsafe extern "C-unwind" fn vec3_unpack(l: State) -> c_int {
@@ -502,7 +483,7 @@ unsafe extern "C-unwind" fn vec3_unpack(l: State) -> c_int {
         ffi::lua_pushnumber(l, v.z);
         Ok(3)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 unsafe extern "C-unwind" fn vec3_lerp(l: State) -> c_int {
@@ -520,7 +501,7 @@ unsafe extern "C-unwind" fn vec3_lerp(l: State) -> c_int {
         );
         Ok(1)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 unsafe extern "C-unwind" fn vec3_distance(l: State) -> c_int {
@@ -531,7 +512,7 @@ unsafe extern "C-unwind" fn vec3_distance(l: State) -> c_int {
         ffi::lua_pushnumber(l, (d.x * d.x + d.y * d.y + d.z * d.z).sqrt());
         Ok(1)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -561,7 +542,7 @@ unsafe extern "C-unwind" fn quat_new(l: State) -> c_int {
         push_quat(l, DQuat::from_xyzw(x, y, z, w));
         Ok(1)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 unsafe extern "C-unwind" fn quat_index(l: State) -> c_int {
@@ -594,10 +575,10 @@ unsafe extern "C-unwind" fn quat_newindex(l: State) -> c_int {
         }
         _ => Err(format!(
             "quat has no field {}: only x, y, z and w can be set",
-            key_text(l, 2)
+            raw::key_text(l, 2)
         )),
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 /// The Hamilton product `a * b`: b's rotation, then a's.
@@ -643,7 +624,7 @@ unsafe extern "C-unwind" fn quat_mul(l: State) -> c_int {
             raw::type_name(l, 2)
         ))
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 unsafe extern "C-unwind" fn quat_eq(l: State) -> c_int {
@@ -680,7 +661,7 @@ unsafe extern "C-unwind" fn quat_normalized(l: State) -> c_int {
         );
         Ok(1)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 unsafe extern "C-unwind" fn quat_inverse(l: State) -> c_int {
@@ -697,7 +678,7 @@ unsafe extern "C-unwind" fn quat_inverse(l: State) -> c_int {
         );
         Ok(1)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 unsafe extern "C-unwind" fn quat_rotate(l: State) -> c_int {
@@ -707,7 +688,7 @@ unsafe extern "C-unwind" fn quat_rotate(l: State) -> c_int {
         push_vec(l, qrotate(q, v));
         Ok(1)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 unsafe extern "C-unwind" fn quat_to_euler(l: State) -> c_int {
@@ -723,7 +704,7 @@ unsafe extern "C-unwind" fn quat_to_euler(l: State) -> c_int {
         ffi::lua_pushnumber(l, rz);
         Ok(3)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 fn axis_angle(ax: f64, ay: f64, az: f64, angle: f64) -> DQuat {
@@ -753,7 +734,7 @@ unsafe extern "C-unwind" fn quat_from_euler(l: State) -> c_int {
         push_quat(l, q);
         Ok(1)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 unsafe extern "C-unwind" fn quat_from_axis_angle(l: State) -> c_int {
@@ -763,7 +744,7 @@ unsafe extern "C-unwind" fn quat_from_axis_angle(l: State) -> c_int {
         push_quat(l, axis_angle(axis.x, axis.y, axis.z, angle));
         Ok(1)
     })();
-    finish(l, r)
+    raw::finish(l, r)
 }
 
 // ---------------------------------------------------------------------------------------------
