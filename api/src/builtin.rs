@@ -605,6 +605,7 @@ fn sandbox() -> Sandbox {
             "rawequal",
             "rawget",
             "rawlen",
+            "rawset",
             "load",
             "collectgarbage",
             "_G",
@@ -617,7 +618,13 @@ fn sandbox() -> Sandbox {
             "coroutine",
             "os",
         ]),
-        partial: strings(&["os.clock", "os.time", "os.date", "collectgarbage.count"]),
+        partial: strings(&[
+            "os.clock",
+            "os.time",
+            "os.date",
+            "os.difftime",
+            "collectgarbage.count",
+        ]),
         removed: vec![
             removed(
                 "io",
@@ -644,10 +651,6 @@ fn sandbox() -> Sandbox {
                 "scripts cannot read files; use `require` or `assets`",
             ),
             removed("string.dump", "binary chunks can crash the interpreter"),
-            removed(
-                "rawset",
-                "rawset could write through the read-only library tables",
-            ),
         ],
     }
 }

@@ -35,15 +35,21 @@ local function ro_error(name)
   end
 end
 
+-- The engine's read-only tables (library proxies and namespaces), which `rawset` must not
+-- write through: they are shared by every script.
+local LOCKED = setmetatable({}, { __mode = "k" })
+
 -- A read-only view of `real`: reads go through, writes raise, the metatable cannot be reached.
 local function proxy(real, name)
-  return setmetatable({}, {
+  local t = setmetatable({}, {
     __index = real,
     __newindex = ro_error(name),
     __metatable = false,
     __pairs = function() return next, real, nil end,
     __len = function() return #real end,
   })
+  LOCKED[t] = name
+  return t
 end
 S.proxy = proxy
 
@@ -617,6 +623,14 @@ local function new_env(path)
     local shown = "=(load)"
     if type(name) == "string" then shown = "=(load) " .. ssub(sgsub(name, "^[=@]+", ""), 1, 60) end
     if e == nil then e = env end
+    if type(chunk) == "function" then
+      -- `load` calls a reader function under the running message handler, which here is
+      -- the engine's (it wraps errors for reports): a protected call without one gives the
+      -- reader's error back to the script as Lua's `load` does, as a message.
+      local ok, f, msg = pcall(real_load, chunk, shown, "t", e)
+      if not ok then error(f, 0) end
+      return f, msg
+    end
     return real_load(chunk, shown, "t", e)
   end
   return env
@@ -1227,6 +1241,17 @@ std.setmetatable = function(t, mt)
   end
   return setmetatable(t, mt)
 end
+-- `rawset` as Lua's, except on the engine's shared tables (library tables, namespaces) and
+-- entity handles, which it would change for every script.
+std.rawset = function(t, k, v)
+  local locked = LOCKED[t]
+  if locked then
+    error(sfmt("rawset: %s is read-only", locked), 2)
+  elseif getmetatable(t) == "Entity" then
+    error("rawset: an Entity handle is read-only", 2)
+  end
+  return rawset(t, k, v)
+end
 std.collectgarbage = function(opt)
   if opt == "count" then return collectgarbage("count") end
   error("collectgarbage: scripts may only ask for \"count\"", 2)
@@ -1251,7 +1276,7 @@ math_copy.randomseed = function(...)
   return lua_randomseed(...)
 end
 
-local os_copy = { clock = os.clock, time = os.time, date = os.date }
+local os_copy = { clock = os.clock, time = os.time, date = os.date, difftime = os.difftime }
 
 local co_copy = {}
 for k, v in next, coroutine do co_copy[k] = v end
@@ -1266,8 +1291,20 @@ co_copy.wrap = function(fn)
   return function(...)
     guard_enter(co)
     local r = table.pack(co_resume(co, ...))
+    if not r[1] then
+      -- As Lua's `wrap`: a coroutine that died of an error has its to-be-closed variables
+      -- closed (an error while closing replaces the first), and a message gets the caller's
+      -- position.
+      local err = r[2]
+      if co_status(co) == "dead" then
+        local ok, closing = co_close(co)
+        if not ok then err = closing end
+      end
+      guard_leave()
+      if type(err) == "string" then error(err, 2) end
+      error(err, 0)
+    end
     guard_leave()
-    if not r[1] then error(r[2], 0) end
     return unpack(r, 2, r.n)
   end
 end
@@ -1290,7 +1327,9 @@ function S.make_namespace(name, fns, ctor)
   local mt = { __index = fns, __newindex = ro_error(name), __metatable = false,
     __pairs = function() return next, fns, nil end }
   if ctor then mt.__call = CALLS[ctor] or function(_, ...) return ctor(...) end end
-  return setmetatable({}, mt)
+  local t = setmetatable({}, mt)
+  LOCKED[t] = name
+  return t
 end
 
 -- Every name a script environment offers: globals, `ns.name` for engine namespaces, and

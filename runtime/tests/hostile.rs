@@ -15,7 +15,7 @@ fn expectations() -> Vec<(&'static str, Result<&'static str, &'static str>)> {
         ("escape_stdlib", Ok("blocked escape_stdlib")),
         ("binary_chunk", Ok("blocked binary_chunk")),
         ("paths", Ok("blocked paths")),
-        ("pollute", Ok("blocked pollute 10/10")),
+        ("pollute", Ok("blocked pollute 12/12")),
         (
             "loop",
             Err("scripts/hostile/loop.lua:3: script exceeded its time budget of 250 ms"),

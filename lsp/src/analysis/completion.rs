@@ -594,6 +594,7 @@ end
             expect![[r#"
                 fn clock os.clock() -> number
                 fn date os.date(format?, time?) -> string|table
+                fn difftime os.difftime(t2, t1) -> number
                 fn time os.time(t?) -> integer
             "#]],
         );

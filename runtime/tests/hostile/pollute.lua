@@ -12,6 +12,8 @@ function init(self)
     function() time.dt = 5 end,
     function() getmetatable(self.entity).__index.get = nil end,
     function() rawset(string, "upper", nil) end,
+    function() rawset(world, "spawn", nil) end,
+    function() rawset(self.entity, 1, 0) end,
   }
   for _, f in ipairs(attempts) do
     if not pcall(f) then blocked = blocked + 1 end
