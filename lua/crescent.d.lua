@@ -237,7 +237,7 @@ task = {}
 ---@return integer task id for `task.cancel`
 function task.spawn(fn, ...) end
 
----Suspends the current task for `seconds` of game time
+---Suspends the current task for `seconds` of game time: it resumes on the first frame at or past the target, and the next wait counts from the target, so N waits of s end at N x s within one frame
 ---@param seconds number 
 function task.wait(seconds) end
 

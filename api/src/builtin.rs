@@ -226,7 +226,7 @@ fn namespaces() -> Vec<Namespace> {
                 ),
                 func(
                     "wait",
-                    "Suspends the current task for `seconds` of game time",
+                    "Suspends the current task for `seconds` of game time: it resumes on the first frame at or past the target, and the next wait counts from the target, so N waits of s end at N x s within one frame",
                     vec![param("seconds", "number", "")],
                     vec![],
                 ),
@@ -528,7 +528,7 @@ fn components() -> Vec<Component> {
         },
         Component {
             name: "Name".into(),
-            doc: "The entity's unique name, as found by `world.find`".into(),
+            doc: "The entity's unique name, as found by `world.find`: `world.spawn` and `set` refuse a name another entity has, and so does the scene".into(),
             ty: "string".into(),
             fields: vec![],
             origin: Origin::Builtin,

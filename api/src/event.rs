@@ -38,24 +38,40 @@ pub enum Event {
     },
     /// A callback raised an error; its instance is faulted.
     ScriptError {
-        /// The script of the faulted instance.
+        /// Where the error was raised: a project-relative path (the faulted script, or a module
+        /// it called into).
         #[serde(default)]
         path: String,
         /// 1-based line of the error, 0 when unknown.
         #[serde(default)]
         line: u32,
-        /// The error message.
+        /// 1-based column (in characters) of what the error is about, 0 when unknown. Lua gives
+        /// lines only; the runtime finds the name a message names (`global 'x'`, `field 'y'`)
+        /// on the line.
+        #[serde(default)]
+        column: u32,
+        /// The error message, without the position Lua puts in front of it.
         #[serde(default)]
         message: String,
-        /// The Lua traceback.
+        /// The script of the faulted instance (differs from `path` when the error is in a
+        /// module).
         #[serde(default)]
-        traceback: String,
+        script: String,
         /// Entity id of the faulted instance.
         #[serde(default)]
         entity: u64,
+        /// The entity's `Name`, if it has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        entity_name: Option<String>,
         /// The phase: `init`, `update`, `fixed_update`, `on_event`, `on_reload`, `destroy`, `task`.
         #[serde(default)]
         phase: String,
+        /// Script frames of the stack, innermost first (engine and C frames left out).
+        #[serde(default)]
+        frames: Vec<Frame>,
+        /// The same frames as text, one `path:line: in name` line each.
+        #[serde(default)]
+        traceback: String,
     },
     /// A script logged a message.
     Log {
@@ -74,6 +90,41 @@ pub enum Event {
     },
 }
 
+/// One script frame of an error's stack.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Frame {
+    /// Project-relative path of the frame's script (or `(load) NAME` for code made by `load`).
+    #[serde(default)]
+    pub path: String,
+    /// 1-based line the frame is at, 0 when unknown.
+    #[serde(default)]
+    pub line: u32,
+    /// What Lua calls the function: `function 'name'`, `method 'name'`, `local 'name'`,
+    /// `main chunk`, the callback's phase (`update`) for the outermost frame, or
+    /// `function <path:line>` where it is defined.
+    #[serde(default)]
+    pub function: String,
+    /// When more than zero, this entry stands for that many frames left out of a deep stack
+    /// (its other fields are empty).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub skipped: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl Frame {
+    /// The frame as one traceback line: `scripts/a.lua:3: in function 'f'`.
+    pub fn text(&self) -> String {
+        if self.skipped > 0 {
+            format!("... ({} frames left out)", self.skipped)
+        } else {
+            format!("{}:{}: in {}", self.path, self.line, self.function)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,10 +134,19 @@ mod tests {
         let event = Event::ScriptError {
             path: "scripts/a.lua".into(),
             line: 3,
+            column: 0,
             message: "boom".into(),
-            traceback: "stack traceback:".into(),
+            script: "scripts/a.lua".into(),
             entity: 7,
+            entity_name: Some("Player".into()),
             phase: "update".into(),
+            frames: vec![Frame {
+                path: "scripts/a.lua".into(),
+                line: 3,
+                function: "update".into(),
+                skipped: 0,
+            }],
+            traceback: "scripts/a.lua:3: in update".into(),
         };
         let text = serde_json::to_string(&event).expect("serializes");
         assert!(

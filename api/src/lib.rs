@@ -22,7 +22,7 @@ mod event;
 mod render;
 
 pub use builtin::builtin;
-pub use event::Event;
+pub use event::{Event, Frame};
 pub use render::{to_luals, to_markdown};
 
 use serde::{Deserialize, Serialize};

@@ -314,14 +314,23 @@ mod tests {
                 }),
             ),
             (
-                r#"{"type":"script_error","path":"scripts/a.lua","line":9,"message":"boom","traceback":"stack","entity":3,"phase":"update"}"#,
+                r#"{"type":"script_error","path":"scripts/a.lua","line":9,"message":"boom","traceback":"stack","entity":3,"phase":"update","frames":[{"path":"scripts/a.lua","line":9,"function":"update"}]}"#,
                 LiveEvent::Game(Event::ScriptError {
                     path: "scripts/a.lua".into(),
                     line: 9,
+                    column: 0,
                     message: "boom".into(),
-                    traceback: "stack".into(),
+                    script: String::new(),
                     entity: 3,
+                    entity_name: None,
                     phase: "update".into(),
+                    frames: vec![crescent_api::Frame {
+                        path: "scripts/a.lua".into(),
+                        line: 9,
+                        function: "update".into(),
+                        skipped: 0,
+                    }],
+                    traceback: "stack".into(),
                 }),
             ),
             (

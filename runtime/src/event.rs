@@ -61,16 +61,23 @@ pub struct ScriptReport {
     pub time_ms: f64,
 }
 
-/// One error in a [`ScriptReport`].
+/// One error in a [`ScriptReport`]: the fields of [`Event::ScriptError`] that are not the
+/// instance's.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ErrorReport {
     /// Phase of the failed call.
     pub phase: String,
+    /// Where the error was raised (the script, or a module it called into).
+    pub path: String,
     /// 1-based line, 0 when unknown.
     pub line: u32,
-    /// The message.
+    /// 1-based column of what the error is about, 0 when unknown.
+    pub column: u32,
+    /// The message, without its position.
     pub message: String,
-    /// The traceback.
+    /// Script frames, innermost first.
+    pub frames: Vec<crescent_api::Frame>,
+    /// The frames as text.
     pub traceback: String,
 }
 

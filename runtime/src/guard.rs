@@ -365,7 +365,8 @@ pub(crate) unsafe extern "C-unwind" fn guard_leave(l: *mut ffi::lua_State) -> c_
     0
 }
 
-/// The message handler of the runner's `xpcall`: `{ error value, traceback }`, and `W[1] = 0`
+/// The message handler of the runner's `xpcall`: `{ error value, script frames }` (see
+/// `stack.rs`), and `W[1] = 0`
 /// so the budget hook stops firing once the error has reached the runner.
 pub(crate) unsafe extern "C-unwind" fn handler(l: *mut ffi::lua_State) -> c_int {
     let g = ffi::lua_touserdata(l, ffi::lua_upvalueindex(1)) as *const Guard;
@@ -382,7 +383,7 @@ pub(crate) unsafe extern "C-unwind" fn handler(l: *mut ffi::lua_State) -> c_int 
     ffi::lua_createtable(l, 2, 0);
     ffi::lua_pushvalue(l, 1);
     ffi::lua_rawseti(l, -2, 1);
-    ffi::luaL_traceback(l, l, std::ptr::null(), 1);
+    crate::stack::push_frames(l, l, 1);
     ffi::lua_rawseti(l, -2, 2);
     1
 }

@@ -67,15 +67,14 @@ pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
-/// `H.traceback(co, msg)`: the traceback of a coroutine (used for failed tasks).
-unsafe extern "C-unwind" fn traceback(l: *mut ffi::lua_State) -> c_int {
+/// `H.frames(co)`: the script frames of a coroutine (used for failed tasks; see `stack.rs`).
+unsafe extern "C-unwind" fn frames(l: *mut ffi::lua_State) -> c_int {
     let co = ffi::lua_tothread(l, 1);
-    let msg = ffi::lua_tolstring(l, 2, std::ptr::null_mut());
     if co.is_null() {
-        ffi::lua_pushstring(l, c"".as_ptr());
+        ffi::lua_createtable(l, 0, 0);
         return 1;
     }
-    ffi::luaL_traceback(l, co, msg, 0);
+    crate::stack::push_frames(l, co, 0);
     1
 }
 
@@ -159,10 +158,7 @@ pub(crate) fn host_table(
     h.set("handler", c_closure(lua, guard::handler, gp)?)?;
     h.set("guard_enter", c_closure(lua, guard::guard_enter, gp)?)?;
     h.set("guard_leave", c_closure(lua, guard::guard_leave, gp)?)?;
-    h.set(
-        "traceback",
-        c_closure(lua, traceback, std::ptr::null_mut())?,
-    )?;
+    h.set("frames", c_closure(lua, frames, std::ptr::null_mut())?)?;
     h.set("caller", c_closure(lua, caller, std::ptr::null_mut())?)?;
     h.set("now", c_closure(lua, now, std::ptr::null_mut())?)?;
 
@@ -295,23 +291,39 @@ pub(crate) fn host_table(
     h.set(
         "script_error",
         lua.create_function(
-            move |_,
-                  (Text(path), line, Text(message), Text(traceback), entity, phase): (
-                Text,
-                u32,
-                Text,
-                Text,
-                i64,
-                String,
-            )| {
-                tracing::warn!(target: "crescent::script", "{message} (entity {entity}, {phase})");
-                s.borrow_mut().events.push(Event::ScriptError {
+            move |_, (Text(script), e, entity, phase): (Text, Table, u64, String)| {
+                let path = crate::fault::text(&e, "path");
+                let line: u32 = e.get("line").unwrap_or(0);
+                let message = crate::fault::text(&e, "message");
+                let frames = crate::fault::frames(e.get("frames").ok());
+                let mut sh = s.borrow_mut();
+                let column = read_script(&sh, &path)
+                    .ok()
+                    .and_then(|src| {
+                        let text = String::from_utf8_lossy(&src).into_owned();
+                        let at = text.lines().nth((line as usize).checked_sub(1)?)?;
+                        Some(crate::fault::column(at, &message))
+                    })
+                    .unwrap_or(0);
+                let entity_name = sh
+                    .ids
+                    .get(&entity)
+                    .and_then(|&ent| sh.world.get::<&Name>(ent).ok().map(|n| n.0.clone()));
+                let traceback = crate::fault::traceback(&frames);
+                // The report reads the column back from the error's table.
+                let _ = e.raw_set("column", column);
+                tracing::warn!(target: "crescent::script", "{path}:{line}: {message} (entity {entity}, in {phase})");
+                sh.events.push(Event::ScriptError {
                     path,
                     line,
+                    column,
                     message,
-                    traceback,
-                    entity: entity as u64,
+                    script,
+                    entity,
+                    entity_name,
                     phase,
+                    frames,
+                    traceback,
                 });
                 Ok(())
             },

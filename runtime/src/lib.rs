@@ -43,6 +43,7 @@ mod components;
 mod dev;
 mod error;
 mod event;
+mod fault;
 mod guard;
 mod host;
 mod paths;
@@ -50,6 +51,7 @@ mod pattern;
 mod raw;
 mod runtime;
 mod scene;
+mod stack;
 mod transform;
 mod vector;
 

@@ -235,10 +235,24 @@ function EI.get(h, name)
   check_name(name, "get")
   return nil
 end
+-- Names are unique, so `world.find` knows which entity is meant: the entity that already
+-- holds `name`, other than `id`.
+local function name_holder(name, id)
+  if type(name) ~= "string" then return nil end
+  local other = H.find(name)
+  if other ~= nil and other ~= id then return other end
+  return nil
+end
+local function name_taken(what, name)
+  return sfmt("%s: an entity named %q already exists (entity %d); names are unique, so that world.find(%q) knows which one you mean",
+    what, name, H.find(name), name)
+end
+
 function EI.set(h, name, value)
   local id = hid[h]
   local bits = hbits[id]
   if bits == nil then stale(h, "set") end
+  if name == "Name" and name_holder(value, id) then error(name_taken("set", value), 2) end
   if name == "Transform" then
     local tv = type(value)
     if tv ~= "table" and tv ~= "userdata" then error("set: Transform must be a Transform value or a table { position, rotation, scale }", 2) end
@@ -354,23 +368,26 @@ local function truncate(s)
   return s
 end
 
+-- An error as the runner's handler left it: `{ value, frames }` (frames from `stack.rs`,
+-- innermost first); memory errors and errors inside the handler arrive as plain values.
+-- Returns the message as Lua gave it (with its position), the frames, the position (path,
+-- line; from the message, else the innermost script frame) and the message without it.
 local function split_error(err)
-  -- `handler` wraps errors that reach the runner as { value, traceback }; memory errors and
-  -- errors inside the handler arrive as plain strings.
-  local value, tb
-  if type(err) == "table" and rawlen(err) == 2 and type(err[2]) == "string" then
-    value, tb = err[1], err[2]
+  local value, frames
+  if type(err) == "table" and rawlen(err) == 2 and type(err[2]) == "table" then
+    value, frames = err[1], err[2]
   else
-    value, tb = err, ""
+    value, frames = err, {}
   end
   local msg = truncate(describe(value))
-  -- The engine's own frames (the runner loop in this prelude) say nothing to a script's
-  -- author: keep the script's frames and the C functions it called.
-  tb = sgsub(tb, "\n%s*crescent/[^\n]*", "")
-  if #tb > 4 * MAX_MESSAGE then tb = ssub(tb, 1, 4 * MAX_MESSAGE) .. "\n\t..." end
-  local line = smatch(msg, "^[^\n]-%.lua:(%d+):")
-  if line == nil then line = smatch(tb, "\n%s*scripts/[^\n:]-%.lua:(%d+):") end
-  return msg, tb, tonumber(line) or 0
+  local path, line, bare = smatch(msg, "^(scripts/[^\n]-%.lua):(%d+): (.*)$")
+  if path == nil then path, line, bare = smatch(msg, "^(%(load%)[^\n]-):(%d+): (.*)$") end
+  if path == nil then
+    bare = msg
+    local top = frames[1]
+    if top ~= nil and top.path ~= nil then path, line = top.path, top.line end
+  end
+  return msg, frames, tonumber(line) or 0, path, bare
 end
 S.split_error = split_error
 
@@ -380,17 +397,27 @@ local memory_limit_mib = nil
 function S.set_memory_limit(bytes) memory_limit_mib = bytes / (1024 * 1024) end
 
 local function fault_report(inst, phase, err)
-  local msg, tb, line = split_error(err)
+  local _, frames, line, path, msg = split_error(err)
   if msg == "not enough memory" and memory_limit_mib ~= nil then
     msg = sfmt("not enough memory: the world's scripts reached its memory limit of %g MiB (Config::memory_limit)", memory_limit_mib)
   end
+  -- Unnamed frames: the outermost is the callback of the phase; others are named by where
+  -- they are defined, as Lua does.
+  for i = #frames, 1, -1 do
+    local f = frames[i]
+    if f.path ~= nil and f.name == nil then
+      if i == #frames then f.name = phase else f.name = sfmt("function <%s:%d>", f.path, f.defined or 0) end
+    end
+  end
+  local rec = inst.rec
+  local e = { phase = phase, path = path or rec.path, line = line, message = msg, frames = frames }
   local errs = inst.errors
   if errs == nil then
     errs = {}
     inst.errors = errs
   end
-  if #errs < 32 then errs[#errs + 1] = { phase = phase, line = line, message = msg, traceback = tb } end
-  H.script_error(inst.rec.path, line, msg, tb, inst.entity, phase)
+  if #errs < 32 then errs[#errs + 1] = e end
+  H.script_error(rec.path, e, inst.entity, phase)
   if sfind(msg, "not enough memory", 1, true) then collectgarbage("collect") end
 end
 -- Marks an instance faulted and reports why. Reporting allocates; if even that fails (memory
@@ -781,6 +808,8 @@ local world_ns = {}
 function world_ns.spawn(components, scripts_list)
   if type(components) ~= "table" then error("world.spawn: components must be a table of name = value", 2) end
   if scripts_list ~= nil and type(scripts_list) ~= "table" then error("world.spawn: scripts must be a list", 2) end
+  local wanted = rawget(components, "Name")
+  if name_holder(wanted, nil) then error(name_taken("world.spawn", wanted), 2) end
   local id, bits = H.spawn()
   local h = make_handle(id, bits)
   for _, name in ipairs(sorted_keys(components)) do
@@ -964,6 +993,10 @@ local function resume_task(t, ...)
   current = owner
   seq = seq + 1
   W[1] = seq
+  -- A task woken from `task.wait` resumes on the first frame at or past its target time; the
+  -- next wait counts from that target, not from now, so the overshoot (under one frame) is
+  -- carried and N waits of s end at N * s within a frame rather than a frame late per wait.
+  local carried = t.wake_time
   local t0 = now()
   guard_enter(t.co)
   local ok, a, b = co_resume(t.co, ...)
@@ -972,7 +1005,7 @@ local function resume_task(t, ...)
   current = prev_cur
   if not ok then
     t.done = true
-    fault(owner, "task", { a, H.traceback(t.co, describe(a)) })
+    fault(owner, "task", { a, H.frames(t.co) })
     return
   end
   if co_status(t.co) == "dead" then
@@ -980,7 +1013,11 @@ local function resume_task(t, ...)
     return
   end
   if a == WAIT and b ~= nil then
-    if b.seconds then t.wake_time = T.elapsed + b.seconds; t.wake_frame = nil
+    if b.seconds then
+      local from = T.elapsed
+      if carried ~= nil and carried > from - T.dt then from = carried end
+      t.wake_time = from + b.seconds
+      t.wake_frame = nil
     else t.wake_frame = T.frame + b.frames; t.wake_time = nil end
   else
     t.wake_frame = T.frame + 1
@@ -1034,7 +1071,9 @@ local function run_tasks()
       local o = t.owner
       if o.dead or o.faulted then
         t.done = true
-      elseif (t.wake_frame and T.frame >= t.wake_frame) or (t.wake_time and T.elapsed >= t.wake_time) then
+      -- (Game time is a sum of frame steps: 60 steps of 1/60 may fall short of 1.0 by a
+      -- rounding error, which must not cost a frame.)
+      elseif (t.wake_frame and T.frame >= t.wake_frame) or (t.wake_time and T.elapsed >= t.wake_time - 1e-9) then
         resume_task(t)
       end
     end

@@ -642,11 +642,15 @@ impl Runtime {
                 let mut errors = Vec::new();
                 if let Ok(errs) = t.get::<Table>("errors") {
                     for e in errs.sequence_values::<Table>().flatten() {
+                        let frames = crate::fault::frames(e.get("frames").ok());
                         errors.push(ErrorReport {
                             phase: e.get("phase").unwrap_or_default(),
+                            path: crate::fault::text(&e, "path"),
                             line: e.get("line").unwrap_or(0),
-                            message: e.get("message").unwrap_or_default(),
-                            traceback: e.get("traceback").unwrap_or_default(),
+                            column: e.get("column").unwrap_or(0),
+                            message: crate::fault::text(&e, "message"),
+                            traceback: crate::fault::traceback(&frames),
+                            frames,
                         });
                     }
                 }

@@ -1070,3 +1070,48 @@ end
         out[1]
     );
 }
+
+/// Five `task.wait(1.0)` in a row end five seconds after they start, within one frame: each
+/// wait counts from the previous one's target, not from the (later) frame it resumed on.
+#[test]
+fn task_waits_do_not_drift() {
+    let (_dir, mut rt) = scripts(&[(
+        "scripts/waves.lua",
+        "function init(self)\n  task.spawn(function()\n    local start = time.elapsed\n    for i = 1, 5 do task.wait(1.0) end\n    log.info(string.format('%.4f', time.elapsed - start))\n    for i = 1, 30 do task.wait(0.1) end\n    log.info(string.format('%.4f', time.elapsed - start))\n  end)\nend\n",
+    )]);
+    for _ in 0..600 {
+        rt.frame(1.0 / 60.0);
+    }
+    let lines = logs(&rt.drain_events());
+    // At 60 fps, 5 s is exactly 300 frames, and 3 s more another 180.
+    assert_eq!(lines, ["5.0000", "8.0000"]);
+}
+
+/// Names are unique: `world.spawn` and `set` refuse a name another entity holds.
+#[test]
+fn duplicate_names_are_refused() {
+    let (_dir, mut rt) = scripts(&[(
+        "scripts/spawner.lua",
+        r#"function init(self)
+  world.spawn({ Name = "boss" })
+  local ok, err = pcall(world.spawn, { Name = "boss" })
+  log.info(tostring(ok) .. " " .. err)
+  local other = world.spawn({ Name = "minion" })
+  ok, err = pcall(other.set, other, "Name", "boss")
+  log.info(tostring(ok) .. " " .. err)
+  other:set("Name", "minion")
+  log.info(world.find("boss"):get("Name") .. " " .. world.find("minion"):get("Name"))
+end
+"#,
+    )]);
+    rt.frame(1.0 / 60.0);
+    let lines = logs(&rt.drain_events());
+    expect_test::expect![[r#"
+        [
+            "false world.spawn: an entity named \"boss\" already exists (entity 2); names are unique, so that world.find(\"boss\") knows which one you mean",
+            "false set: an entity named \"boss\" already exists (entity 2); names are unique, so that world.find(\"boss\") knows which one you mean",
+            "boss minion",
+        ]
+    "#]]
+    .assert_debug_eq(&lines);
+}

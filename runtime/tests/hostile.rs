@@ -144,8 +144,11 @@ fn hostile_scripts_are_contained() {
             }
             Err(sub) => {
                 assert_eq!(inst.status, "faulted", "{name} should fault");
-                let msg = &inst.errors[0].message;
-                assert!(msg.contains(sub), "{name}: {msg:?} lacks {sub:?}");
+                let e = &inst.errors[0];
+                let msg = &e.message;
+                // The expectations name the position as Lua's messages do: `path:line: message`.
+                let full = format!("{}:{}: {msg}", e.path, e.line);
+                assert!(full.contains(sub), "{name}: {full:?} lacks {sub:?}");
                 assert!(
                     msg.len() <= 4096 + 64,
                     "{name}: message of {} bytes",

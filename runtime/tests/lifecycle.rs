@@ -86,21 +86,26 @@ fn errors_fault_the_instance_and_others_go_on() {
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert_eq!(errs[0].0, "scripts/bad.lua");
     assert_eq!(errs[0].1, 3);
-    assert!(
-        errs[0].2.starts_with("scripts/bad.lua:3: attempt to index"),
-        "{}",
-        errs[0].2
-    );
+    assert_eq!(errs[0].2, "attempt to index a nil value (local 'x')");
     assert_eq!(errs[0].3, "update");
     let report = rt.report();
     assert_eq!(report.scripts[0].status, "faulted");
     assert_eq!(report.scripts[1].status, "running");
     assert_eq!(report.scripts[1].calls["update"], 5);
-    let traceback = &report.scripts[0].errors[0].traceback;
-    assert!(traceback.contains("stack traceback"), "{traceback}");
-    assert!(traceback.contains("scripts/bad.lua:3:"), "{traceback}");
-    // The engine's own runner frames are left out: they are not the script author's code.
-    assert!(!traceback.contains("crescent/"), "{traceback}");
+    let error = &report.scripts[0].errors[0];
+    assert_eq!(error.column, 10, "the caret goes under `x` in `return x.y`");
+    assert_eq!(error.traceback, "scripts/bad.lua:3: in update");
+    assert_eq!(
+        error.frames,
+        vec![crescent_runtime::api::Frame {
+            path: "scripts/bad.lua".into(),
+            line: 3,
+            function: "update".into(),
+            skipped: 0
+        }]
+    );
+    // (The engine's own runner frames and C frames are left out: they are not the script
+    // author's code.)
     assert!(matches!(events[0], Event::ScriptError { .. }));
 }
 
@@ -254,4 +259,100 @@ end
             "vec3(5, 2, 2)",
         ]
     );
+}
+
+/// A script error says where it was raised (a module here), which instance faulted, the
+/// entity's name, the column of the name the message gives, and the script frames by name.
+#[test]
+fn error_events_carry_position_instance_and_frames() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"name": "Player", "scripts": ["scripts/player.lua"]}, {"scripts": ["scripts/waves.lua"]}, {"scripts": ["scripts/deep.lua"]}]}"#,
+        ),
+        (
+            "scripts/lib/util.lua",
+            "local M = {}\nfunction M.speed_of(cfg)\n  return cfg.speed * 2\nend\nreturn M\n",
+        ),
+        (
+            "scripts/player.lua",
+            "local util = require(\"lib.util\")\nlocal function step(self)\n  local v = util.speed_of(self.cfg)\n  return v\nend\nfunction update(self, dt)\n  step(self)\nend\n",
+        ),
+        (
+            "scripts/waves.lua",
+            "function init(self)\n  task.spawn(function()\n    task.wait_frames(1)\n    local n = nil\n    print(n.count)\n  end)\nend\n",
+        ),
+        (
+            "scripts/deep.lua",
+            "local function f(n) return f(n + 1) + 1 end\nfunction update(self) f(1) end\n",
+        ),
+    ]);
+    // No time budget: the overflow, not the budget, stops the deep recursion.
+    let config = Config {
+        budget: std::time::Duration::ZERO,
+        ..Config::default()
+    };
+    let mut rt = run(dir.path(), config);
+    rt.frame(1.0 / 60.0);
+    rt.frame(1.0 / 60.0);
+    let events = rt.drain_events();
+    let errs: Vec<&Event> = events
+        .iter()
+        .filter(|e| matches!(e, Event::ScriptError { .. }))
+        .collect();
+    assert_eq!(errs.len(), 3, "{errs:#?}");
+    let Event::ScriptError {
+        path,
+        line,
+        column,
+        message,
+        script,
+        entity_name,
+        phase,
+        traceback,
+        ..
+    } = errs[0]
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        (path.as_str(), *line, *column, message.as_str()),
+        (
+            "scripts/lib/util.lua",
+            3,
+            10,
+            "attempt to index a nil value (local 'cfg')"
+        )
+    );
+    assert_eq!(script, "scripts/player.lua");
+    assert_eq!(entity_name.as_deref(), Some("Player"));
+    assert_eq!(phase, "update");
+    assert_eq!(
+        traceback,
+        "scripts/lib/util.lua:3: in function 'speed_of'\nscripts/player.lua:3: in local 'step'\nscripts/player.lua:7: in update"
+    );
+
+    // The outermost frame of a task is the task's function.
+    let Event::ScriptError {
+        traceback, phase, ..
+    } = errs[2]
+    else {
+        unreachable!()
+    };
+    assert_eq!(phase, "task");
+    assert_eq!(traceback, "scripts/waves.lua:5: in task");
+
+    // A stack overflow's frames are cut to the innermost and outermost ones.
+    let Event::ScriptError {
+        message, frames, ..
+    } = errs[1]
+    else {
+        unreachable!()
+    };
+    assert!(message.contains("stack overflow"), "{message}");
+    assert!(frames.len() <= 24, "{} frames", frames.len());
+    let skipped: Vec<_> = frames.iter().filter(|f| f.skipped > 0).collect();
+    assert_eq!(skipped.len(), 1, "{frames:#?}");
+    let last = frames.last().map(|f| f.text());
+    assert_eq!(last.as_deref(), Some("scripts/deep.lua:2: in update"));
 }

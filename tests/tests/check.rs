@@ -35,8 +35,8 @@ fn broken_scripts_are_reported_with_line_column_and_source() {
 fn relative_paths_are_shown_as_given() {
     let run = crescent_in(&fixture("broken_script"), &["check"]).expect_code(1);
     assert!(
-        run.stderr.starts_with("scripts/broken.lua:3:13: ")
-            || run.stderr.contains("\nscripts/broken.lua:3:13: "),
+        run.stderr.starts_with("error: scripts/broken.lua:3:13: ")
+            || run.stderr.contains("\nerror: scripts/broken.lua:3:13: "),
         "{}",
         run.stderr
     );

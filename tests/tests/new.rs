@@ -101,7 +101,7 @@ fn nothing_is_overwritten() {
 #[test]
 fn names_are_validated() {
     let place = tempfile::tempdir().expect("tempdir");
-    for bad in ["../escape", "has space", "9lives", ""] {
+    for bad in ["has space", "9lives", "", "games/9lives", "games/.."] {
         let run = crescent_in(place.path(), &["new", "project", bad]).expect_code(1);
         assert!(
             run.stderr.contains("invalid project name"),
@@ -118,4 +118,46 @@ fn names_are_validated() {
         );
     }
     assert_eq!(std::fs::read_dir(place.path()).expect("read").count(), 0);
+}
+
+/// A project can be made at a path; a script goes into the project around the current folder,
+/// and outside any project is refused with a message saying where one is expected.
+#[test]
+fn projects_at_paths_and_scripts_inside_projects() {
+    let place = tempfile::tempdir().expect("tempdir");
+    let work = place.path().join("work");
+    std::fs::create_dir_all(&work).expect("mkdir");
+    let made = crescent_in(&work, &["new", "project", "../games/mygame"]).expect_code(0);
+    assert!(
+        made.stdout.contains("crescent run ../games/mygame"),
+        "{}",
+        made.stdout
+    );
+    let root = place.path().join("games/mygame");
+    assert!(root.join("scene.json").is_file());
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("read");
+    assert!(readme.starts_with("# mygame"), "{readme}");
+
+    // Outside a project: refused, nothing written.
+    let outside = crescent_in(&work, &["new", "script", "enemy"]).expect_code(1);
+    assert!(
+        outside
+            .stderr
+            .contains("is not in a Crescent project (no scene.json there or above)")
+            && outside.stderr.contains("--dir PROJECT"),
+        "{}",
+        outside.stderr
+    );
+    assert!(!work.join("scripts").exists());
+
+    // From a folder inside the project, the script lands in the project's scripts/.
+    let inside = crescent_in(&root.join("scripts"), &["new", "script", "enemy"]).expect_code(0);
+    assert!(
+        root.join("scripts/enemy.lua").is_file(),
+        "{}",
+        inside.stdout
+    );
+    assert!(!root.join("scripts/scripts").exists());
+    assert!(inside.stdout.contains("crescent run "), "{}", inside.stdout);
+    crescent_in(&root, &["check", "."]).expect_code(0);
 }

@@ -151,7 +151,18 @@ fn the_report_has_the_documented_shape() {
     assert_eq!(errors.len(), 1);
     let e = &errors[0];
     let keys: Vec<&String> = e.as_object().expect("object").keys().collect();
-    assert_eq!(keys, ["phase", "line", "message", "traceback"]);
+    assert_eq!(
+        keys,
+        [
+            "phase",
+            "path",
+            "line",
+            "column",
+            "message",
+            "frames",
+            "traceback"
+        ]
+    );
     assert_eq!(e["phase"], "update");
     assert_eq!(e["line"], 10);
     assert!(
@@ -227,7 +238,11 @@ fn events_are_json_lines_on_stdout() {
     assert_eq!(f["line"], 10);
     assert_eq!(f["entity"], 2);
     assert_eq!(f["phase"], "update");
+    assert_eq!(f["script"], "scripts/fragile.lua");
     assert!(f["traceback"].is_string());
+    assert_eq!(f["frames"][0]["path"], "scripts/fragile.lua");
+    assert_eq!(f["frames"][0]["line"], 10);
+    assert_eq!(f["frames"][0]["function"], "update");
     // Human-readable lines go to standard error.
     assert!(
         run.stderr.contains("scripts/steady.lua:9: steady at 10"),
@@ -235,7 +250,9 @@ fn events_are_json_lines_on_stdout() {
         run.stderr
     );
     assert!(
-        run.stderr.contains("error scripts/fragile.lua:10:"),
+        run.stderr
+            .lines()
+            .any(|l| l.starts_with("error: ") && l.contains("scripts/fragile.lua:10:")),
         "{}",
         run.stderr
     );

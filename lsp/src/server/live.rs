@@ -8,7 +8,7 @@
 use super::{path_of, read, write, Backend};
 use crate::analysis::Encoding;
 use crate::live::{self, LiveEvent};
-use crescent_api::Event;
+use crescent_api::{Event, Frame};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -77,33 +77,24 @@ fn line_range(text: Option<&str>, line: u32, column: Option<u32>, enc: Encoding)
     )
 }
 
-/// Locations named in a Lua traceback (`scripts/a.lua:12: in function ...`) under `root`.
-fn traceback_locations(root: &Path, traceback: &str) -> Vec<lsp::DiagnosticRelatedInformation> {
+/// The error's script frames as related locations (the frames a project path names: code
+/// made by `load` has no file to go to).
+fn frame_locations(root: &Path, frames: &[Frame]) -> Vec<lsp::DiagnosticRelatedInformation> {
     let mut out = Vec::new();
-    for raw in traceback.lines() {
-        let entry = raw.trim();
-        let mut parts = entry.splitn(3, ':');
-        let (Some(path), Some(line), Some(rest)) = (parts.next(), parts.next(), parts.next())
-        else {
-            continue;
-        };
-        let Ok(line) = line.parse::<u32>() else {
-            continue;
-        };
-        // Only the project's scripts are places the author can go to.
-        if !path.ends_with(".lua") || !path.starts_with("scripts/") {
+    for f in frames {
+        if f.skipped > 0 || !f.path.starts_with("scripts/") || !f.path.ends_with(".lua") {
             continue;
         }
-        let Ok(uri) = lsp::Url::from_file_path(root.join(path)) else {
+        let Ok(uri) = lsp::Url::from_file_path(root.join(&f.path)) else {
             continue;
         };
-        let line0 = line.saturating_sub(1);
+        let line0 = f.line.saturating_sub(1);
         out.push(lsp::DiagnosticRelatedInformation {
             location: lsp::Location::new(
                 uri,
                 lsp::Range::new(lsp::Position::new(line0, 0), lsp::Position::new(line0, 0)),
             ),
-            message: format!("{path}:{line}:{rest}"),
+            message: f.text(),
         });
     }
     out
@@ -168,22 +159,40 @@ impl Backend {
             LiveEvent::Game(Event::ScriptError {
                 path,
                 line,
+                column,
                 message,
-                traceback,
+                script,
                 entity,
+                entity_name,
                 phase,
+                frames,
+                ..
             }) => {
                 let Some(uri) = Self::script_uri(root, &path) else {
                     return;
                 };
                 let text = self.text_of(&uri);
-                let related = traceback_locations(root, &traceback);
+                let related = frame_locations(root, &frames);
+                let who = match entity_name {
+                    Some(name) => format!("entity {entity} \"{name}\""),
+                    None => format!("entity {entity}"),
+                };
+                let place = if script != path && !script.is_empty() {
+                    format!("in `{phase}` of {script} on {who}")
+                } else {
+                    format!("in `{phase}` of {who}")
+                };
                 let diagnostic = lsp::Diagnostic {
-                    range: line_range(text.as_deref(), line, None, self.encoding()),
+                    range: line_range(
+                        text.as_deref(),
+                        line,
+                        (column > 0).then_some(column),
+                        self.encoding(),
+                    ),
                     severity: Some(lsp::DiagnosticSeverity::ERROR),
                     code: Some(lsp::NumberOrString::String(CODE_RUNTIME_ERROR.into())),
                     source: Some(SOURCE.into()),
-                    message: format!("{message}\n(in `{phase}` of entity {entity})"),
+                    message: format!("{message}\n({place})"),
                     related_information: (!related.is_empty()).then_some(related),
                     ..Default::default()
                 };
@@ -338,10 +347,21 @@ mod tests {
     }
 
     #[test]
-    fn traceback_entries_become_related_locations() {
+    fn script_frames_become_related_locations() {
         let root = Path::new("/game");
-        let tb = "stack traceback:\n\t[C]: in function 'error'\n\tscripts/player.lua:17: in function 'update'\n\tscripts/lib/util.lua:3: in upvalue 'f'";
-        let related = traceback_locations(root, tb);
+        let frame = |path: &str, line, skipped| Frame {
+            path: path.into(),
+            line,
+            function: "function 'f'".into(),
+            skipped,
+        };
+        let frames = [
+            frame("scripts/player.lua", 17, 0),
+            frame("", 0, 40),
+            frame("(load) chunk", 1, 0),
+            frame("scripts/lib/util.lua", 3, 0),
+        ];
+        let related = frame_locations(root, &frames);
         assert_eq!(related.len(), 2);
         assert!(related[0]
             .location
@@ -349,6 +369,7 @@ mod tests {
             .path()
             .ends_with("/game/scripts/player.lua"));
         assert_eq!(related[0].location.range.start.line, 16);
+        assert_eq!(related[0].message, "scripts/player.lua:17: in function 'f'");
         assert_eq!(related[1].location.range.start.line, 2);
     }
 

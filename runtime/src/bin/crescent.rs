@@ -63,9 +63,10 @@ enum Command {
 
 #[derive(Subcommand, Debug)]
 enum NewCommand {
-    /// Create a project folder NAME with a scene, a script and an assets folder.
+    /// Create a project folder with a scene, a script and an assets folder.
     Project {
-        /// Folder name of the new project (letters, digits, `-` and `_`).
+        /// The new project's folder: a name (letters, digits, `-` and `_`) or a path ending in
+        /// one (`../games/mygame`); missing folders on the way are created.
         name: String,
         /// Where to create it.
         #[arg(long, default_value = ".")]
@@ -75,7 +76,8 @@ enum NewCommand {
     Script {
         /// Script name, optionally in subfolders (`enemy`, `enemies/boss`).
         name: String,
-        /// Project folder.
+        /// Project folder, or a folder inside one (the project is the nearest folder at or
+        /// above it with a scene.json).
         #[arg(long, default_value = ".")]
         dir: PathBuf,
     },
@@ -112,11 +114,15 @@ fn main() -> ExitCode {
 }
 
 /// Tool diagnostics go to standard error; `RUST_LOG` overrides the default `warn` level.
+/// Script logs and errors, which the runtime also traces (target `crescent::script`) for hosts
+/// that do not read its events, are left out: the console shows them once, from the events.
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("warn,crescent::script=off"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(diagnostic::Style::stderr().color)
         .with_writer(std::io::stderr)
         .with_target(false)
         .without_time()

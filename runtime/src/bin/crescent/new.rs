@@ -5,10 +5,18 @@ use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Creates `dir/name` from the project template. Refuses to touch an existing path.
-pub fn project(dir: &Path, name: &str) -> Result<ExitCode> {
-    validate_project_name(name)?;
-    let root = dir.join(name);
+/// Creates the project `path` (a name, or a path whose last part is the name) under `dir`
+/// from the project template. Refuses to touch an existing path.
+pub fn project(dir: &Path, path: &str) -> Result<ExitCode> {
+    let given = Path::new(path);
+    let name = given
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    validate_project_name(&name).with_context(|| {
+        format!("cannot create a project at `{path}`: its last part names the project")
+    })?;
+    let root = dir.join(given);
     if root.exists() {
         bail!("{} already exists; choose another name", root.display());
     }
@@ -17,22 +25,51 @@ pub fn project(dir: &Path, name: &str) -> Result<ExitCode> {
             "gitignore" => ".gitignore".to_string(),
             other => other.to_string(),
         };
-        write_new(&root.join(target), &text.replace("{{name}}", name))?;
+        write_new(&root.join(target), &text.replace("{{name}}", &name))?;
     }
-    let shown = crate::diagnostic::display_path(dir, name);
+    let shown = crate::diagnostic::display_path(dir, path);
     println!("created {shown}");
     println!("  run it:   crescent run {shown}");
     println!("  check it: crescent check {shown}");
     Ok(ExitCode::SUCCESS)
 }
 
-/// Creates `dir/scripts/<name>.lua` from the script template. Refuses to overwrite.
+/// The project a script goes into: `dir` or the nearest folder above it that holds a
+/// `scene.json` (so `crescent new script` works from `scripts/` too).
+fn project_root(dir: &Path) -> Result<std::path::PathBuf> {
+    let start = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let absolute = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+    let mut at: Option<&Path> = Some(&absolute);
+    while let Some(here) = at {
+        if here.join("scene.json").is_file() {
+            // Keep the path as the user gave it when it is the project itself.
+            return Ok(if here == absolute {
+                start.to_path_buf()
+            } else {
+                here.to_path_buf()
+            });
+        }
+        at = here.parent();
+    }
+    bail!(
+        "{} is not in a Crescent project (no scene.json there or above); run this inside a project, or name it with --dir PROJECT (a new one: crescent new project NAME)",
+        start.display()
+    )
+}
+
+/// Creates `scripts/<name>.lua` in the project at or above `dir` from the script template.
+/// Refuses to overwrite.
 pub fn script(dir: &Path, name: &str) -> Result<ExitCode> {
     let name = name.strip_suffix(".lua").unwrap_or(name);
     let name = name.strip_prefix("scripts/").unwrap_or(name);
     validate_script_name(name)?;
+    let root = project_root(dir)?;
     let rel = format!("scripts/{name}.lua");
-    let path = dir.join(&rel);
+    let path = root.join(&rel);
     if path.exists() {
         bail!("{} already exists; not overwriting it", path.display());
     }
@@ -40,6 +77,7 @@ pub fn script(dir: &Path, name: &str) -> Result<ExitCode> {
     write_new(&path, &SCRIPT_TEMPLATE.replace("{{name}}", base))?;
     println!("created {}", path.display());
     println!("  attach it to an entity in scene.json: \"scripts\": [\"{rel}\"]");
+    println!("  then run it: crescent run {}", root.display());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -83,7 +83,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         tracing::warn!("cannot write .crescent/api.json: {e}");
     }
 
-    let mut console = Console::new(args.events.is_some());
+    let mut console = Console::new(&root, args.events.is_some());
     let started = Instant::now();
     match args.frames {
         Some(n) => {
@@ -184,10 +184,7 @@ fn describe(root: &Path, e: &Error) -> String {
                 .ok()
                 .map(|b| String::from_utf8_lossy(&b).into_owned());
             let shown = display_path(root, path);
-            format!(
-                "error: {}",
-                render(&shown, *line, *column, message, source.as_deref())
-            )
+            render(&shown, *line, *column, message, source.as_deref())
         }
         other => format!("error: {other}"),
     }
@@ -304,13 +301,16 @@ fn report_text(report: &Report) -> String {
     }
     for s in report.scripts.iter().filter(|s| !s.errors.is_empty()) {
         for e in &s.errors {
+            let at = if e.path.is_empty() { &s.path } else { &e.path };
             let _ = writeln!(
                 out,
-                "\n{}:{}: {} (entity {}, in {})",
-                s.path, e.line, e.message, s.entity, e.phase
+                "\n{at}:{}: {} (in `{}` of {} on entity {})",
+                e.line, e.message, e.phase, s.path, s.entity
             );
-            for tb in e.traceback.lines().filter(|l| !l.trim().is_empty()) {
-                let _ = writeln!(out, "    {}", tb.trim_end());
+            if e.frames.len() > 1 {
+                for f in &e.frames {
+                    let _ = writeln!(out, "    {}", f.text());
+                }
             }
         }
     }
