@@ -12,7 +12,8 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-pub mod analysis;
+/// The analysis, from its own crate (`crescent check` uses it too).
+pub use crescent_analysis as analysis;
 pub mod live;
 pub mod server;
 pub mod transport;

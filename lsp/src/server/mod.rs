@@ -10,13 +10,13 @@
 //!   the result ([`convert`]);
 //! - diagnostics are published per file as the static set (the lints) merged with a runtime
 //!   set (errors reported by a running game), so both sources can update independently;
-//! - full trees exist only for open documents; the [`workspace::Workspace`] keeps summaries.
+//! - full trees exist only for open documents; the [`Workspace`] keeps summaries.
 
 pub mod convert;
 pub mod documents;
 pub mod live;
-pub mod workspace;
 
+use crate::analysis::workspace::{self, Workspace};
 use crate::analysis::{self, Encoding};
 use crescent_api::Api;
 use documents::Document;
@@ -27,7 +27,6 @@ use tower_lsp::jsonrpc::{Error as RpcError, Result as RpcResult};
 use tower_lsp::lsp_types as lsp;
 use tower_lsp::lsp_types::{notification, request};
 use tower_lsp::{Client, ClientSocket, LanguageServer, LspService};
-use workspace::Workspace;
 
 /// Largest file read from disk for a request on a closed document.
 const MAX_DISK_FILE: u64 = 32 << 20;

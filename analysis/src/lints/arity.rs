@@ -1,6 +1,6 @@
 //! `arity`: an engine function called with too few or too many arguments.
 
-use crate::analysis::diagnostics::{Diagnostic, Lint, LintContext, Severity};
+use crate::diagnostics::{Diagnostic, Lint, LintContext, Severity};
 
 /// The lint.
 pub const LINT: Lint = Lint {
@@ -45,7 +45,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::diagnostics::check_diagnostics;
+    use crate::diagnostics::check_diagnostics;
 
     #[test]
     fn too_few_and_too_many() {

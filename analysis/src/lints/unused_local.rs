@@ -1,7 +1,7 @@
 //! `unused-local`: a local variable or local function that is never read.
 
-use crate::analysis::diagnostics::{Diagnostic, Lint, LintContext, Severity};
-use crate::analysis::model::LocalKind;
+use crate::diagnostics::{Diagnostic, Lint, LintContext, Severity};
+use crate::model::LocalKind;
 
 /// The lint.
 pub const LINT: Lint = Lint {
@@ -36,7 +36,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::diagnostics::check_diagnostics;
+    use crate::diagnostics::check_diagnostics;
 
     #[test]
     fn unused_locals_are_hints() {

@@ -19,7 +19,7 @@ pub struct Options {
 /// # Errors
 /// Returns StyLua's message when the text does not parse (formatting needs a valid file).
 pub fn format(text: &str, options: &Options) -> Result<String, String> {
-    if crate::analysis::parse::too_deep(text) {
+    if crate::parse::too_deep(text) {
         return Err("the file nests too deeply to format".into());
     }
     let config = Config {
@@ -34,7 +34,7 @@ pub fn format(text: &str, options: &Options) -> Result<String, String> {
     };
     let owned = text.to_string();
     // StyLua recurses like the parser: run it on a thread with the parser's stack.
-    let handle = crate::analysis::parse::spawn_parse_thread("format", move || {
+    let handle = crate::parse::spawn_parse_thread("format", move || {
         stylua_lib::format_code(&owned, config, None, OutputVerification::None)
             .map_err(|e| e.to_string())
     })

@@ -1,8 +1,8 @@
 //! `unknown-component`: a component name no one defines, in `get/set/has/remove/query` or a
 //! spawn table.
 
-use crate::analysis::diagnostics::{Diagnostic, Lint, LintContext, Severity};
-use crate::analysis::fuzzy::suggest;
+use crate::diagnostics::{Diagnostic, Lint, LintContext, Severity};
+use crate::fuzzy::suggest;
 
 /// The lint.
 pub const LINT: Lint = Lint {
@@ -60,8 +60,8 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::diagnostics::{check_diagnostics, check_diagnostics_with};
-    use crate::analysis::WorkspaceFacts;
+    use crate::diagnostics::{check_diagnostics, check_diagnostics_with};
+    use crate::WorkspaceFacts;
 
     #[test]
     fn unknown_component() {

@@ -1,7 +1,7 @@
 //! `undefined-global`: a read of a global that neither the file, the engine nor Lua defines.
 
-use crate::analysis::diagnostics::{Diagnostic, Lint, LintContext, Severity};
-use crate::analysis::fuzzy::suggest;
+use crate::diagnostics::{Diagnostic, Lint, LintContext, Severity};
+use crate::fuzzy::suggest;
 
 /// The lint.
 pub const LINT: Lint = Lint {
@@ -57,7 +57,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::diagnostics::check_diagnostics;
+    use crate::diagnostics::check_diagnostics;
 
     #[test]
     fn undefined_reads_warn_with_suggestions() {

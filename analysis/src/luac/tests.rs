@@ -351,7 +351,7 @@ fn never_panics_on_arbitrary_text() {
 
 #[test]
 fn never_panics_on_truncated_files() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/real");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../lsp/tests/corpus/real");
     let mut stack = vec![dir];
     let mut files = 0;
     while let Some(dir) = stack.pop() {

@@ -4,8 +4,8 @@
 //! threads (each with a stack large enough for the parser). Only summaries are kept; full
 //! trees exist for open documents alone.
 
-use crate::analysis::summary::{summarize_text, Export, Summary};
-use crate::analysis::{ModuleExports, WorkspaceFacts};
+use crate::summary::{summarize_text, Export, Summary};
+use crate::{ModuleExports, WorkspaceFacts};
 use crescent_api::Api;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -102,23 +102,22 @@ pub fn index(
             out.clone(),
             api.clone(),
         );
-        let spawned =
-            crate::analysis::parse::spawn_parse_thread(&format!("index-{w}"), move || {
-                let mut local = Vec::new();
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(path) = files.get(i) else { break };
-                    if let Some(text) = read_text(path) {
-                        let summary = std::panic::catch_unwind(|| summarize_text(&text, &api))
-                            .unwrap_or_default();
-                        local.push((path.clone(), summary));
-                    }
-                    done.fetch_add(1, Ordering::Relaxed);
+        let spawned = crate::parse::spawn_parse_thread(&format!("index-{w}"), move || {
+            let mut local = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = files.get(i) else { break };
+                if let Some(text) = read_text(path) {
+                    let summary = std::panic::catch_unwind(|| summarize_text(&text, &api))
+                        .unwrap_or_default();
+                    local.push((path.clone(), summary));
                 }
-                if let Ok(mut map) = out.lock() {
-                    map.extend(local);
-                }
-            });
+                done.fetch_add(1, Ordering::Relaxed);
+            }
+            if let Ok(mut map) = out.lock() {
+                map.extend(local);
+            }
+        });
         if let Ok(h) = spawned {
             handles.push(h);
         }

@@ -1,8 +1,8 @@
 //! Engine-aware analysis of Lua 5.4 scripts: plain Rust over text and byte offsets.
 //!
 //! Invariants (the server layer relies on them):
-//! - nothing here imports `tower_lsp` or `lsp_types`, and nothing does I/O: the server owns
-//!   files and documents and passes text in;
+//! - nothing here imports `tower_lsp` or `lsp_types`, and nothing but [`workspace`] (which
+//!   scans and reads a project's files) does I/O: the server owns documents and passes text in;
 //! - positions are byte offsets; [`LineIndex`] converts them to lines and UTF-8 or UTF-16
 //!   columns at the edge;
 //! - parsing never fails ([`parse::parse`] returns a tree and errors) and never overflows the
@@ -34,6 +34,7 @@ pub mod signature;
 pub mod stdlib;
 pub mod summary;
 pub mod symbols;
+pub mod workspace;
 
 pub use line_index::{Encoding, LineCol, LineIndex};
 pub use model::{Model, Span};

@@ -6,7 +6,7 @@
 
 use super::lints;
 use super::{FileAnalysis, WorkspaceFacts};
-use crate::analysis::model::Span;
+use crate::model::Span;
 use crescent_api::Api;
 
 /// How serious a diagnostic is.

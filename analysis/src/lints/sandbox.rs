@@ -1,6 +1,6 @@
 //! `sandbox`: use of a standard Lua name the script sandbox removes (`io`, `os.execute`, ...).
 
-use crate::analysis::diagnostics::{Diagnostic, Lint, LintContext, Severity};
+use crate::diagnostics::{Diagnostic, Lint, LintContext, Severity};
 
 /// The lint.
 pub const LINT: Lint = Lint {
@@ -43,7 +43,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::diagnostics::check_diagnostics;
+    use crate::diagnostics::check_diagnostics;
 
     #[test]
     fn removed_libraries_and_functions() {

@@ -308,9 +308,7 @@ mod tests {
 
     #[test]
     fn hover_on_a_modules_export() {
-        let facts = crate::analysis::completion::tests::facts_with_module(
-            crate::analysis::completion::tests::UTIL,
-        );
+        let facts = crate::completion::tests::facts_with_module(crate::completion::tests::UTIL);
         let at = |fixture: &str| {
             let c = super::super::Cursor::new(fixture);
             hover(c.offset, &c.file, &c.api, &facts).map(|h| h.markdown)

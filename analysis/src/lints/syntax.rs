@@ -1,6 +1,6 @@
 //! `syntax`: the syntax errors of the file, as `luac5.4 -p` reports them (see `parse`).
 
-use crate::analysis::diagnostics::{Diagnostic, Lint, LintContext, Severity};
+use crate::diagnostics::{Diagnostic, Lint, LintContext, Severity};
 
 /// The lint.
 pub const LINT: Lint = Lint {
@@ -13,7 +13,7 @@ pub const LINT: Lint = Lint {
 fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for e in &ctx.file.parse.errors {
         out.push(Diagnostic {
-            span: crate::analysis::model::Span::new(e.start, e.end),
+            span: crate::model::Span::new(e.start, e.end),
             severity: LINT.severity,
             code: LINT.code,
             message: e.message.clone(),
@@ -24,8 +24,8 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::diagnostics::check_diagnostics_with;
-    use crate::analysis::WorkspaceFacts;
+    use crate::diagnostics::check_diagnostics_with;
+    use crate::WorkspaceFacts;
 
     #[test]
     fn one_error_on_the_broken_line_only() {

@@ -1,7 +1,7 @@
 //! `lifecycle`: a misspelt lifecycle function, or one declared with the wrong parameters.
 
-use crate::analysis::diagnostics::{Diagnostic, Lint, LintContext, Severity};
-use crate::analysis::fuzzy::suggest;
+use crate::diagnostics::{Diagnostic, Lint, LintContext, Severity};
+use crate::fuzzy::suggest;
 
 /// The lint.
 pub const LINT: Lint = Lint {
@@ -76,7 +76,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::diagnostics::check_diagnostics;
+    use crate::diagnostics::check_diagnostics;
 
     #[test]
     fn misspelt_callback() {

@@ -219,9 +219,7 @@ mod tests {
 
     #[test]
     fn definition_of_a_modules_export_is_in_its_file() {
-        let facts = crate::analysis::completion::tests::facts_with_module(
-            crate::analysis::completion::tests::UTIL,
-        );
+        let facts = crate::completion::tests::facts_with_module(crate::completion::tests::UTIL);
         let (_, off, file) = setup("local util = require(\"lib.util\")\nutil.cla$0mp(1, 0, 2)");
         let Some(Definition::Export { path, export }) = definition(off, &file, &facts) else {
             panic!("no definition in the module");

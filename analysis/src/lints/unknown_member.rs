@@ -1,8 +1,8 @@
 //! `unknown-member`: a member an engine namespace or type does not have (`world.spwn`).
 
-use crate::analysis::diagnostics::{Diagnostic, Lint, LintContext, Severity};
-use crate::analysis::fuzzy::suggest;
-use crate::analysis::model::Ty;
+use crate::diagnostics::{Diagnostic, Lint, LintContext, Severity};
+use crate::fuzzy::suggest;
+use crate::model::Ty;
 
 /// The lint.
 pub const LINT: Lint = Lint {
@@ -63,7 +63,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::diagnostics::check_diagnostics;
+    use crate::diagnostics::check_diagnostics;
 
     #[test]
     fn misspelt_namespace_function() {

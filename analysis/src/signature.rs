@@ -155,9 +155,7 @@ mod tests {
 
     #[test]
     fn functions_of_a_required_module() {
-        let facts = crate::analysis::completion::tests::facts_with_module(
-            crate::analysis::completion::tests::UTIL,
-        );
+        let facts = crate::completion::tests::facts_with_module(crate::completion::tests::UTIL);
         let at = |fixture: &str| at_with(fixture, &facts);
         let h = at("local util = require(\"lib.util\")\nlocal x = util.clamp(v, $0").expect("help");
         assert_eq!(h.label, "lib.util.clamp(x, lo, hi)");
