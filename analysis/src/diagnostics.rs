@@ -79,6 +79,8 @@ pub const LINTS: &[&Lint] = &[
     &lints::unknown_member::LINT,
     &lints::arity::LINT,
     &lints::unknown_component::LINT,
+    &lints::missing_module::LINT,
+    &lints::missing_asset::LINT,
     &lints::lifecycle::LINT,
     &lints::sandbox::LINT,
     &lints::undefined_global::LINT,

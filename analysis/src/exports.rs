@@ -326,6 +326,47 @@ pub fn doc_above(text: &str, offset: usize) -> String {
     lines.join("\n")
 }
 
+/// The names a script declares in its top-level `properties = { ... }` table (what a scene
+/// may override), with their spans; `None` when it declares none.
+pub fn declared_properties(ast: &ast::Ast) -> Option<Vec<(String, Span)>> {
+    let mut out = None;
+    for stmt in ast.nodes().stmts() {
+        let Stmt::Assignment(assign) = stmt else {
+            continue;
+        };
+        for (var, e) in assign.variables().iter().zip(assign.expressions().iter()) {
+            let Var::Name(t) = var else { continue };
+            if ident(t) != Some("properties") {
+                continue;
+            }
+            let Expression::TableConstructor(table) = e else {
+                // Built some other way: the names are not known here.
+                return None;
+            };
+            let mut names = Vec::new();
+            for field in table.fields().iter() {
+                match field {
+                    Field::NameKey { key, .. } => {
+                        if let Some(k) = ident(key) {
+                            names.push((k.to_string(), token_span(key)));
+                        }
+                    }
+                    Field::ExpressionKey { key, .. } => {
+                        if let Expression::String(s) = &**key {
+                            if let Some(k) = super::model::string_literal(s) {
+                                names.push((k.to_string(), token_span(s)));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            out = Some(names);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

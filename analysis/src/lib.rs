@@ -24,12 +24,15 @@ pub mod exports;
 pub mod format;
 pub mod fuzzy;
 pub mod hover;
+pub mod json;
 pub mod line_index;
 pub mod lints;
 pub mod luac;
 pub mod model;
 pub mod navigation;
 pub mod parse;
+pub mod project;
+pub mod scene;
 pub mod signature;
 pub mod stdlib;
 pub mod summary;
@@ -103,6 +106,9 @@ pub struct WorkspaceFacts {
     pub assets: Arc<BTreeSet<String>>,
     /// What each module that returns a table exports, by module name (`lib.util`).
     pub exports: Arc<BTreeMap<String, Arc<ModuleExports>>>,
+    /// Whether the facts come from an indexed workspace. Until then, lints that would report
+    /// a module or an asset as missing stay quiet.
+    pub indexed: bool,
 }
 
 /// The exports of one module and the file they come from.

@@ -174,6 +174,9 @@ pub struct Call {
     pub open_tail: bool,
     /// The argument list, parentheses included.
     pub args_span: Span,
+    /// The first argument when it is a string literal: its text and the span inside the
+    /// quotes.
+    pub first_string: Option<(String, Span)>,
 }
 
 /// A member access the API does not know.
@@ -1309,6 +1312,7 @@ impl<'a> Walker<'a> {
             args: count,
             open_tail,
             args_span,
+            first_string: strings.first().cloned().flatten(),
         });
         if returns_component(f) {
             if let Some(Some((name, _))) = strings.first() {

@@ -94,6 +94,8 @@ pub struct Summary {
     pub syntax_errors: usize,
     /// The fields of the table the file returns; `None` unless it returns a table.
     pub exports: Option<Arc<[Export]>>,
+    /// The names of its top-level `properties = { ... }` table, sorted; `None` without one.
+    pub properties: Option<Vec<String>>,
 }
 
 /// Summarizes an analyzed file.
@@ -130,12 +132,18 @@ pub fn summarize(text: &str, file: &FileAnalysis, index: &LineIndex) -> Summary 
             })
             .collect()
     });
+    let properties = super::exports::declared_properties(&file.parse.ast).map(|p| {
+        let mut names: Vec<String> = p.into_iter().map(|(n, _)| n).collect();
+        names.sort();
+        names
+    });
     Summary {
         symbols,
         script_components,
         requires,
         syntax_errors: file.parse.errors.len(),
         exports,
+        properties,
     }
 }
 
@@ -156,6 +164,15 @@ mod tests {
         let s = summarize_text(text, &crescent_api::builtin());
         assert_eq!(s.script_components, ["Ammo", "Shield"]);
         assert_eq!(s.requires, ["lib.util"]);
+        assert_eq!(s.properties, None);
+        let p = summarize_text(
+            "properties = { speed = 5, [\"jump height\"] = 2, 3 }\nfunction update(self) end\n",
+            &crescent_api::builtin(),
+        );
+        assert_eq!(
+            p.properties.as_deref(),
+            Some(&["jump height".to_string(), "speed".to_string()][..])
+        );
         assert!(s.symbols.iter().any(|s| s.name == "init"));
         assert!(s.symbols.iter().any(|s| s.name == "util"));
     }

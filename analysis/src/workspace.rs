@@ -142,6 +142,24 @@ pub fn index(
     map
 }
 
+/// The built-in API plus what each root's `.crescent/api.json` adds (a running game writes
+/// it: the host's registrations), with the files that could not be read as such.
+pub fn load_api(roots: &[PathBuf]) -> (Api, Vec<String>) {
+    let mut api = crescent_api::builtin();
+    let mut errors = Vec::new();
+    for root in roots {
+        let path = root.join(".crescent").join("api.json");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        match Api::from_json(&text) {
+            Ok(extra) => api.merge(extra),
+            Err(e) => errors.push(format!("{}: {e}", path.display())),
+        }
+    }
+    (api, errors)
+}
+
 /// The module name `require` uses for a file under a `scripts/` folder (`lib.util`).
 pub fn module_name(path: &Path) -> Option<String> {
     let comps: Vec<String> = path
@@ -185,6 +203,7 @@ impl Workspace {
             modules: Arc::new(modules),
             assets: Arc::new(self.assets.clone()),
             exports: Arc::new(exports),
+            indexed: true,
         });
     }
 

@@ -530,3 +530,58 @@ async fn a_required_modules_exports_complete_hover_and_follow_the_file() {
     let r = c.request("textDocument/completion", at(2, 17)).await;
     assert_eq!(labels(&r), ["clamp", "lerp"], "{r}");
 }
+
+/// The scene's lints reach the editor as diagnostics on scene.json (never opened by the
+/// client), and follow the files: fixing the scene and saving clears them.
+#[tokio::test]
+async fn scene_lints_are_published_for_the_scene_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("scripts")).expect("mkdir");
+    std::fs::write(
+        root.join("scripts/player.lua"),
+        "properties = { speed = 1 }\nfunction update(self, dt) end\n",
+    )
+    .expect("write");
+    let scene = "{\"entities\": [\n  {\"components\": {\"Transfrom\": {}},\n   \"scripts\": [{\"path\": \"scripts/player.lua\", \"properties\": {\"sped\": 2}}]}\n]}\n";
+    std::fs::write(root.join("scene.json"), scene).expect("write");
+    let mut c = Client::start();
+    c.initialize(Some(root), true).await;
+    let uri = format!("file://{}/scene.json", root.display());
+    let d = c.wait_for(diagnostics_for(&uri)).await;
+    let found: Vec<String> = d["params"]["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{} {} {}",
+                d["range"]["start"]["line"],
+                d["range"]["start"]["character"],
+                d["code"],
+                d["message"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "1:18 \"scene-unknown-component\" unknown component `Transfrom` (it becomes a script component of its own); did you mean `Transform`?",
+            "2:61 \"scene-unknown-property\" scripts/player.lua declares no property `sped`; did you mean `speed`?",
+        ]
+    );
+    std::fs::write(
+        root.join("scene.json"),
+        scene
+            .replace("Transfrom", "Transform")
+            .replace("sped", "speed"),
+    )
+    .expect("write");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri, "type": 2}]}),
+    )
+    .await;
+    let d = c.wait_for(diagnostics_for(&uri)).await;
+    assert_eq!(d["params"]["diagnostics"], json!([]));
+}

@@ -82,31 +82,81 @@ impl Scene {
     /// A [`SceneError`] naming the file, the JSON path of the first bad value and what was
     /// expected. A scene that refers to a script file that does not exist is an error too.
     pub fn load(root: &Path) -> Result<Scene, SceneError> {
+        Scene::load_all(root).map_err(first)
+    }
+
+    /// Reads and validates `root/scene.json`, like [`Scene::load`], but finds every problem
+    /// rather than stopping at the first (for `crescent check`).
+    ///
+    /// # Errors
+    /// Every [`SceneError`], in file order (at least one).
+    pub fn load_all(root: &Path) -> Result<Scene, Vec<SceneError>> {
         let file = root.join("scene.json");
-        let text = std::fs::read_to_string(&file).map_err(|e| SceneError {
-            file: file.clone(),
-            json_path: "$".into(),
-            message: format!("cannot read the scene: {e}"),
-            line: None,
+        let text = std::fs::read_to_string(&file).map_err(|e| {
+            vec![SceneError {
+                file: file.clone(),
+                json_path: "$".into(),
+                message: format!("cannot read the scene: {e}"),
+                line: None,
+            }]
         })?;
-        let scene = Scene::parse(&text, &file)?;
-        scene.check_scripts_exist(root, &file)?;
-        Ok(scene)
+        let (scene, mut errors) = Scene::parse_partial(&text, &file);
+        if let Some(scene) = &scene {
+            errors.extend(scene.missing_scripts(root, &file));
+        }
+        match scene {
+            Some(scene) if errors.is_empty() => Ok(scene),
+            _ => Err(errors),
+        }
     }
 
     /// Parses and validates scene text; `file` is only used in error messages.
     ///
     /// # Errors
-    /// A [`SceneError`] for invalid JSON or a value of the wrong shape.
+    /// A [`SceneError`] for invalid JSON or a value of the wrong shape (the first one).
     pub fn parse(text: &str, file: &Path) -> Result<Scene, SceneError> {
-        let value: Value = serde_json::from_str(text).map_err(|e| SceneError {
-            file: file.to_path_buf(),
-            json_path: "$".into(),
-            message: format!("invalid JSON: {e}"),
-            line: Some(e.line()),
-        })?;
-        let mut cx = Walker { file };
-        cx.scene(&value)
+        Scene::parse_all(text, file).map_err(first)
+    }
+
+    /// Parses and validates scene text, finding every problem.
+    ///
+    /// # Errors
+    /// Every [`SceneError`], in file order (at least one).
+    pub fn parse_all(text: &str, file: &Path) -> Result<Scene, Vec<SceneError>> {
+        match Scene::parse_partial(text, file) {
+            (Some(scene), errors) if errors.is_empty() => Ok(scene),
+            (_, errors) => Err(errors),
+        }
+    }
+
+    /// The scene without the entities, components and scripts that have errors (None when its
+    /// overall shape is wrong), and the errors.
+    fn parse_partial(text: &str, file: &Path) -> (Option<Scene>, Vec<SceneError>) {
+        let value: Value = match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => {
+                let error = SceneError {
+                    file: file.to_path_buf(),
+                    json_path: "$".into(),
+                    message: format!("invalid JSON: {e}"),
+                    line: Some(e.line()),
+                };
+                return (None, vec![error]);
+            }
+        };
+        let cx = Walker {
+            file,
+            errors: std::cell::RefCell::new(Vec::new()),
+        };
+        let scene = cx.scene(&value);
+        let mut errors = cx.errors.into_inner();
+        match scene {
+            Ok(scene) => (Some(scene), errors),
+            Err(e) => {
+                errors.push(e);
+                (None, errors)
+            }
+        }
     }
 
     /// Every distinct script path the scene refers to, in first-use order.
@@ -122,11 +172,12 @@ impl Scene {
         out
     }
 
-    fn check_scripts_exist(&self, root: &Path, file: &Path) -> Result<(), SceneError> {
+    fn missing_scripts(&self, root: &Path, file: &Path) -> Vec<SceneError> {
+        let mut out = Vec::new();
         for (i, entity) in self.entities.iter().enumerate() {
             for (j, script) in entity.scripts.iter().enumerate() {
                 if !root.join(&script.path).is_file() {
-                    return Err(SceneError {
+                    out.push(SceneError {
                         file: file.to_path_buf(),
                         json_path: format!("$.entities[{i}].scripts[{j}]"),
                         message: format!("script file `{}` does not exist", script.path),
@@ -135,12 +186,29 @@ impl Scene {
                 }
             }
         }
-        Ok(())
+        out
     }
 }
 
+/// The first of a list of errors that is never empty.
+fn first(mut errors: Vec<SceneError>) -> SceneError {
+    if errors.is_empty() {
+        errors.push(SceneError {
+            file: PathBuf::new(),
+            json_path: "$".into(),
+            message: "invalid scene".into(),
+            line: None,
+        });
+    }
+    errors.swap_remove(0)
+}
+
+/// Walks the scene's JSON. A bad entity, component or script is recorded in `errors` and
+/// skipped, so one pass finds every problem; an error returned stops the walk (the file's
+/// overall shape is wrong).
 struct Walker<'a> {
     file: &'a Path,
+    errors: std::cell::RefCell<Vec<SceneError>>,
 }
 
 fn describe(value: &Value) -> String {
@@ -198,7 +266,11 @@ impl Walker<'_> {
         Ok(())
     }
 
-    fn scene(&mut self, value: &Value) -> Result<Scene, SceneError> {
+    fn record(&self, e: SceneError) {
+        self.errors.borrow_mut().push(e);
+    }
+
+    fn scene(&self, value: &Value) -> Result<Scene, SceneError> {
         let root = self.object("$", value)?;
         self.reject_unknown_keys("$", root, &["entities"])?;
         let entities = match root.get("entities") {
@@ -215,13 +287,20 @@ impl Walker<'_> {
         let mut names: Vec<(String, usize)> = Vec::new();
         for (i, entity) in entities.iter().enumerate() {
             let path = format!("$.entities[{i}]");
-            let def = self.entity(&path, entity)?;
+            let def = match self.entity(&path, entity) {
+                Ok(def) => def,
+                Err(e) => {
+                    self.record(e);
+                    continue;
+                }
+            };
             if let Some(name) = &def.name {
                 if let Some((_, first)) = names.iter().find(|(n, _)| n == name) {
-                    return Err(self.error(
+                    self.record(self.error(
                         &format!("{path}.name"),
                         format!("name `{name}` is already used by $.entities[{first}]; names are unique"),
                     ));
+                    continue;
                 }
                 names.push((name.clone(), i));
             }
@@ -245,17 +324,20 @@ impl Walker<'_> {
             let cpath = format!("{path}.components");
             for (name, value) in self.object(&cpath, components)? {
                 let vpath = format!("{cpath}.{name}");
-                self.component(&vpath, name, value)?;
+                if let Err(e) = self.component(&vpath, name, value) {
+                    self.record(e);
+                    continue;
+                }
                 if name == "Name" {
                     match (value.as_str(), &def.name) {
                         (Some(n), None) => def.name = Some(n.to_string()),
                         (Some(n), Some(existing)) if n == existing => {}
                         (Some(_), Some(_)) => {
-                            return Err(
-                                self.error(&vpath, "disagrees with the entity's `name`".into())
-                            )
+                            self.record(
+                                self.error(&vpath, "disagrees with the entity's `name`".into()),
+                            );
                         }
-                        (None, _) => return Err(self.expected(&vpath, "a string", value)),
+                        (None, _) => self.record(self.expected(&vpath, "a string", value)),
                     }
                     continue;
                 }
@@ -268,8 +350,10 @@ impl Walker<'_> {
                 .as_array()
                 .ok_or_else(|| self.expected(&spath, "an array of scripts", scripts))?;
             for (j, item) in items.iter().enumerate() {
-                def.scripts
-                    .push(self.script(&format!("{spath}[{j}]"), item)?);
+                match self.script(&format!("{spath}[{j}]"), item) {
+                    Ok(script) => def.scripts.push(script),
+                    Err(e) => self.record(e),
+                }
             }
         }
         Ok(def)
@@ -430,6 +514,30 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(parse(text).unwrap_err(), expected, "for {text}");
         }
+    }
+
+    #[test]
+    fn every_problem_is_found_in_one_pass() {
+        let text = r#"{"entities": [
+            {"components": {"Transform": {"position": [1, 2]}}, "scripts": ["../x.lua", "scripts/ok.lua"]},
+            {"nmae": "a"},
+            {"name": "b"}, {"name": "b", "scripts": [{"path": "scripts/a.lua", "order": "ten"}]}
+        ]}"#;
+        let errors: Vec<String> = Scene::parse_all(text, Path::new("scene.json"))
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        expect_test::expect![[r#"
+            [
+                "scene.json: $.entities[0].components.Transform.position: expected an array of 3 numbers, found 2 items",
+                "scene.json: $.entities[0].scripts[0]: invalid script path `../x.lua`: `..` is not allowed",
+                "scene.json: $.entities[1].nmae: unknown key `nmae`; expected one of name, components, scripts",
+                "scene.json: $.entities[3].scripts[0].order: expected an integer, found \"ten\"",
+                "scene.json: $.entities[3].name: name `b` is already used by $.entities[2]; names are unique",
+            ]
+        "#]]
+        .assert_debug_eq(&errors);
     }
 
     #[test]

@@ -272,7 +272,7 @@ fn a_malformed_scene_is_refused_before_the_first_frame() {
     assert!(run.stdout.is_empty(), "no report: {}", run.stdout);
     assert!(
         run.stderr.contains(
-            "scene.json: $.entities[1].components.Transform.position[2]: expected a number, found \"three\""
+            "scene.json:4:57: $.entities[1].components.Transform.position[2]: expected a number, found \"three\""
         ),
         "{}",
         run.stderr

@@ -2,6 +2,8 @@
 
 pub mod arity;
 pub mod lifecycle;
+pub mod missing_asset;
+pub mod missing_module;
 pub mod sandbox;
 pub mod syntax;
 pub mod undefined_global;

@@ -15,6 +15,7 @@
 pub mod convert;
 pub mod documents;
 pub mod live;
+mod scene;
 
 use crate::analysis::workspace::{self, Workspace};
 use crate::analysis::{self, Encoding};
@@ -111,23 +112,6 @@ fn is_api_json(path: &Path) -> bool {
             .parent()
             .and_then(|p| p.file_name())
             .is_some_and(|n| n == ".crescent")
-}
-
-/// The built-in API with each root's `.crescent/api.json` layered over it; the errors met.
-fn load_api(roots: &[PathBuf]) -> (Api, Vec<String>) {
-    let mut api = crescent_api::builtin();
-    let mut errors = Vec::new();
-    for root in roots {
-        let path = root.join(".crescent").join("api.json");
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
-        match Api::from_json(&text) {
-            Ok(extra) => api.merge(extra),
-            Err(e) => errors.push(format!("{}: {e}", path.display())),
-        }
-    }
-    (api, errors)
 }
 
 impl Backend {
@@ -247,7 +231,7 @@ impl Backend {
     /// Reloads `.crescent/api.json` of every root and re-analyzes the open documents.
     async fn reload_api(&self) {
         let roots = read(&self.state.workspace).roots.clone();
-        let (api, errors) = load_api(&roots);
+        let (api, errors) = workspace::load_api(&roots);
         for e in errors {
             self.client
                 .log_message(
@@ -347,19 +331,25 @@ impl Backend {
             )
             .await;
         self.republish_all();
+        self.publish_scenes().await;
     }
 
     async fn register_watchers(&self) {
         if !*read(&self.state.watch_supported) {
             return;
         }
-        let watchers = ["**/*.lua", "**/.crescent/api.json", "**/assets/**"]
-            .iter()
-            .map(|g| lsp::FileSystemWatcher {
-                glob_pattern: lsp::GlobPattern::String(g.to_string()),
-                kind: None,
-            })
-            .collect();
+        let watchers = [
+            "**/*.lua",
+            "**/.crescent/api.json",
+            "**/assets/**",
+            "**/scene.json",
+        ]
+        .iter()
+        .map(|g| lsp::FileSystemWatcher {
+            glob_pattern: lsp::GlobPattern::String(g.to_string()),
+            kind: None,
+        })
+        .collect();
         let options = lsp::DidChangeWatchedFilesRegistrationOptions { watchers };
         let registration = lsp::Registration {
             id: "crescent-watch".into(),
@@ -426,7 +416,7 @@ impl LanguageServer for Backend {
                 roots.push(p);
             }
         }
-        let (api, errors) = load_api(&roots);
+        let (api, errors) = workspace::load_api(&roots);
         for e in errors {
             self.client
                 .log_message(
@@ -596,6 +586,7 @@ impl LanguageServer for Backend {
         } else {
             self.republish_all();
         }
+        self.publish_scenes().await;
     }
 
     async fn completion(

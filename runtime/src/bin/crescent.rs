@@ -41,11 +41,15 @@ struct Cli {
 enum Command {
     /// Run a project (without DIR: the built-in demo).
     Run(run::RunArgs),
-    /// Validate the scene and compile every script under scripts/, without running anything.
+    /// Validate the scene, compile every script under scripts/ and lint the project with the
+    /// language server's rules, without running anything.
     Check {
         /// Project folder (the one holding scene.json).
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Fail on warnings too (a misspelt component, an unknown property, ...).
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Print the scripting API description.
     Api {
@@ -99,7 +103,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run::run(args),
-        Command::Check { dir } => check::check(&dir),
+        Command::Check { dir, deny_warnings } => check::check(&dir, deny_warnings),
         Command::Api { format, out } => api_cmd::api(format, out.as_deref()),
         Command::New(NewCommand::Project { name, dir }) => new::project(&dir, &name),
         Command::New(NewCommand::Script { name, dir }) => new::script(&dir, &name),

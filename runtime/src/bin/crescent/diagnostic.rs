@@ -10,7 +10,6 @@ pub enum Severity {
     /// The project cannot run as written, or a script faulted.
     Error,
     /// Probably a mistake; the project still runs.
-    #[allow(dead_code)] // only the tests make warnings yet
     Warning,
 }
 
@@ -127,6 +126,37 @@ pub fn render(path: &str, line: u32, column: u32, message: &str, source: Option<
         notes: Vec::new(),
     }
     .render(Style::PLAIN)
+}
+
+/// Line and column (1-based; 0 when unknown) of a scene error: where its JSON path leads, or
+/// the line the JSON parser gave.
+pub fn scene_position(text: &str, e: &crescent_runtime::SceneError) -> (u32, u32) {
+    if let Some(line) = e.line {
+        return (line as u32, 0);
+    }
+    let Some(span) = crescent_analysis::json::locate(text, &e.json_path) else {
+        return (0, 0);
+    };
+    let before = &text[..span.start.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let column = before[line_start..].chars().count() + 1;
+    (line as u32, column as u32)
+}
+
+/// A scene error as a compiler-style report, with the scene's line and a caret where its JSON
+/// path leads.
+pub fn render_scene_error(dir: &std::path::Path, e: &crescent_runtime::SceneError) -> String {
+    let text = std::fs::read_to_string(&e.file).unwrap_or_default();
+    let (line, column) = scene_position(&text, e);
+    let shown = display_path(dir, "scene.json");
+    render(
+        &shown,
+        line,
+        column,
+        &format!("{}: {}", e.json_path, e.message),
+        Some(&text),
+    )
 }
 
 /// A path for messages: `dir/rel` with `/` separators, without a leading `./`.

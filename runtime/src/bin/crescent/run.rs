@@ -150,7 +150,13 @@ fn start(root: &Path, watch: bool) -> std::result::Result<(Runtime, Option<DevHo
     if !root.is_dir() {
         return Err(format!("error: {} is not a folder", root.display()));
     }
-    let scene = Scene::load(root).map_err(|e| format!("error: {e}"))?;
+    let scene = Scene::load_all(root).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| crate::diagnostic::render_scene_error(root, e))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
     let mut runtime =
         Runtime::new(root, Config::default(), Registry::new()).map_err(|e| describe(root, &e))?;
     let dev = if watch {

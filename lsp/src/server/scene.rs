@@ -1,0 +1,74 @@
+//! The projects' `scene.json` files: the analysis's scene lints (a misspelt component, a
+//! property the script does not declare, a script attached twice) published as diagnostics,
+//! whether or not the editor has the file open (editors rarely send JSON to a Lua server).
+
+use super::{read, Backend};
+use crate::analysis::workspace;
+use crate::analysis::{self, LineIndex};
+use std::path::{Path, PathBuf};
+use tower_lsp::lsp_types as lsp;
+
+/// The scene files of the workspace: a project at a root, or one folder below it.
+fn scene_files(roots: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for root in roots {
+        let here = root.join("scene.json");
+        if here.is_file() {
+            out.push(here);
+        }
+        let Ok(entries) = std::fs::read_dir(root) else {
+            continue;
+        };
+        let mut below: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path().join("scene.json"))
+            .filter(|p| p.is_file())
+            .collect();
+        below.sort();
+        out.extend(below);
+    }
+    out
+}
+
+impl Backend {
+    /// Lints every scene of the workspace and publishes the findings (an empty list clears
+    /// what was shown before).
+    pub(super) async fn publish_scenes(&self) {
+        let roots = read(&self.state.workspace).roots.clone();
+        let api = self.api();
+        let enc = self.encoding();
+        for scene in scene_files(&roots) {
+            let Some(text) = workspace::read_text(&scene) else {
+                continue;
+            };
+            let Ok(uri) = lsp::Url::from_file_path(&scene) else {
+                continue;
+            };
+            let project = scene.parent().unwrap_or(Path::new("")).to_path_buf();
+            let found = {
+                let ws = read(&self.state.workspace);
+                analysis::scene::diagnostics(&text, &api, &ws.facts, |script| {
+                    ws.summaries
+                        .get(&project.join(script))
+                        .and_then(|s| s.properties.as_deref())
+                })
+            };
+            let index = LineIndex::new(&text);
+            let diags = found
+                .iter()
+                .map(|d| lsp::Diagnostic {
+                    range: super::convert::range((
+                        index.position(&text, d.span.start, enc),
+                        index.position(&text, d.span.end, enc),
+                    )),
+                    severity: Some(lsp::DiagnosticSeverity::WARNING),
+                    code: Some(lsp::NumberOrString::String(d.code.to_string())),
+                    source: Some("crescent-lsp".into()),
+                    message: d.message.clone(),
+                    ..Default::default()
+                })
+                .collect();
+            self.client.publish_diagnostics(uri, diags, None).await;
+        }
+    }
+}
