@@ -5,7 +5,7 @@
 
 use crescent_e2e::*;
 use std::io::Read;
-use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -56,26 +56,49 @@ fn is_status(row: &str) -> bool {
     row.starts_with("frame ") && row.contains(" fps")
 }
 
-/// Runs `crescent run ARGS` on a terminal of `cols` columns for `secs` seconds of real time,
-/// interrupts it, and returns the screens seen while it ran (sampled) and at the end.
-fn run_on_terminal(args: &[&str], cols: u16, secs: f64) -> (Vec<Vec<String>>, Vec<String>) {
+/// A terminal session: the screens seen while the program ran (sampled), the screen at the
+/// end, and every byte the program wrote.
+struct Session {
+    seen: Vec<Vec<String>>,
+    /// The index in `seen` of the first screen after the resize.
+    resized_at: usize,
+    end: Vec<String>,
+    raw: Vec<u8>,
+}
+
+/// Runs `crescent ARGS` on a terminal of `cols` columns for `secs` seconds of real time
+/// (resizing it to `resize` columns half way, if given), then interrupts it.
+fn run_on_terminal(
+    args: &[&str],
+    env: &[(&str, &str)],
+    cols: u16,
+    resize: Option<u16>,
+    secs: f64,
+) -> Session {
     let (controller, device) = pty(cols, 200);
-    let mut child = Command::new(crescent_bin())
+    let mut command = Command::new(crescent_bin());
+    command
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::from(device.try_clone().expect("dup")))
         .stderr(Stdio::from(device))
         .env_remove("COLUMNS")
-        .env_remove("NO_COLOR")
-        .spawn()
-        .expect("crescent starts");
+        .env_remove("NO_COLOR");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().expect("crescent starts");
+    // The command holds our copies of the terminal's device: without them, reading the
+    // controller fails once the child has exited.
+    drop(command);
     let parser = Arc::new(Mutex::new(vt100::Parser::new(
         nonzero(200),
         nonzero(cols),
         0,
     )));
-    let feed = parser.clone();
-    let mut reader = std::fs::File::from(controller);
+    let raw = Arc::new(Mutex::new(Vec::new()));
+    let (feed, record) = (parser.clone(), raw.clone());
+    let mut reader = std::fs::File::from(controller.try_clone().expect("dup"));
     let pump = std::thread::spawn(move || {
         let mut buf = [0u8; 4096];
         // Reading fails with EIO once the child has closed the terminal.
@@ -84,12 +107,35 @@ fn run_on_terminal(args: &[&str], cols: u16, secs: f64) -> (Vec<Vec<String>>, Ve
                 break;
             }
             feed.lock().expect("parser").process(&buf[..n]);
+            record.lock().expect("raw").extend_from_slice(&buf[..n]);
         }
     });
     let mut seen = Vec::new();
     let start = Instant::now();
+    let mut resized = resize.is_none();
+    let mut resized_at = 0;
     while start.elapsed() < Duration::from_secs_f64(secs) {
         std::thread::sleep(Duration::from_millis(100));
+        if !resized && start.elapsed() > Duration::from_secs_f64(secs / 2.0) {
+            resized = true;
+            resized_at = seen.len();
+            let to = resize.unwrap_or(cols);
+            let size = libc::winsize {
+                ws_row: 200,
+                ws_col: to,
+                ws_xpixel: 0,
+                ws_ypixel: 0,
+            };
+            // SAFETY: TIOCSWINSZ on a terminal we own, with a valid winsize.
+            let r = unsafe { libc::ioctl(controller.as_raw_fd(), libc::TIOCSWINSZ, &size) };
+            assert_eq!(r, 0, "TIOCSWINSZ: {}", std::io::Error::last_os_error());
+            // The emulator then does what a terminal that does not rewrap does.
+            parser
+                .lock()
+                .expect("parser")
+                .screen_mut()
+                .set_size(nonzero(200), nonzero(to));
+        }
         seen.push(rows(parser.lock().expect("parser").screen()));
     }
     // SAFETY: sends SIGINT to the child we spawned.
@@ -102,22 +148,43 @@ fn run_on_terminal(args: &[&str], cols: u16, secs: f64) -> (Vec<Vec<String>>, Ve
         assert!(Instant::now() < deadline, "crescent did not stop on Ctrl-C");
         std::thread::sleep(Duration::from_millis(20));
     }
-    // The child is gone; the reader ends at EIO (or is left behind if some grandchild holds
-    // the terminal, which crescent does not start).
+    // The child is gone; closing our end too makes the reader's next read fail.
+    drop(controller);
     let _ = pump.join();
     let end = rows(parser.lock().expect("parser").screen());
-    (seen, end)
+    let raw = raw.lock().expect("raw").clone();
+    Session {
+        seen,
+        resized_at,
+        end,
+        raw,
+    }
 }
 
 /// The demo, as the README's first command runs it, in terminals of several widths: the status
 /// line is on one row, is redrawn in place, and is gone at the end; nothing wraps.
 #[test]
 fn the_demo_in_a_terminal_leaves_no_status_lines_behind() {
-    for cols in [80u16, 40, 200] {
-        let (seen, end) = run_on_terminal(&["run"], cols, 2.5);
+    for (first, resize) in [(80u16, None), (40, None), (200, None), (120, Some(50u16))] {
+        let Session {
+            seen,
+            resized_at,
+            end,
+            ..
+        } = run_on_terminal(&["run"], &[], first, resize, 2.5);
+        // After a resize, the screens and the end are at the new width (the first redraw after
+        // it may still have been cut for the old one, so it is let off).
+        let cols = resize.unwrap_or(first);
         let mut drawn = 0;
-        for screen in &seen {
+        for (i, screen) in seen.iter().enumerate() {
             let status: Vec<&String> = screen.iter().filter(|r| is_status(r)).collect();
+            // The width the status was drawn for; redraws come every 250 ms, so the screens
+            // of the 400 ms after a resize may still show one cut for the old width.
+            let width = match resize {
+                Some(_) if i < resized_at => first,
+                Some(_) if i < resized_at + 4 => u16::MAX,
+                _ => cols,
+            };
             assert!(
                 status.len() <= 1,
                 "{cols} columns: {} status rows on one screen:\n{}",
@@ -127,12 +194,19 @@ fn the_demo_in_a_terminal_leaves_no_status_lines_behind() {
             if let Some(s) = status.first() {
                 drawn += 1;
                 assert!(
-                    s.chars().count() < cols as usize,
-                    "{cols} columns: the status fills the row: {s:?}"
+                    s.chars().count() < width as usize,
+                    "{width} columns: the status fills the row: {s:?}"
                 );
             }
         }
         assert!(drawn > 0, "{cols} columns: no status line was ever drawn");
+        if resize.is_some() {
+            let after = seen[resized_at + 4..]
+                .iter()
+                .filter(|s| s.iter().any(|r| is_status(r)))
+                .count();
+            assert!(after > 0, "no status line was drawn after the resize");
+        }
         let text = end.join("\n");
         assert!(
             !end.iter().any(|r| is_status(r)),
@@ -157,6 +231,34 @@ fn the_demo_in_a_terminal_leaves_no_status_lines_behind() {
             assert!(last.contains(" errors"), "{last}");
         }
     }
+}
+
+/// NO_COLOR keeps colour out of a terminal too; the status line still redraws in place.
+#[test]
+fn no_color_means_no_colour_escapes() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/bad.lua"]}]}"#,
+        ),
+        (
+            "scripts/bad.lua",
+            "function update(self, dt) local x = nil; x.y = 1 end\n",
+        ),
+    ]);
+    let path = arg(dir.path()).to_string();
+    let colored = run_on_terminal(&["run", &path], &[], 100, None, 1.5);
+    let text = String::from_utf8_lossy(&colored.raw).into_owned();
+    assert!(text.contains("\x1b[1;31merror\x1b[0m"), "{text:?}");
+    let plain = run_on_terminal(&["run", &path], &[("NO_COLOR", "1")], 100, None, 1.5);
+    let text = String::from_utf8_lossy(&plain.raw).into_owned();
+    assert!(text.contains("error: "), "{text:?}");
+    // Cursor movement and erasing only, never a colour (SGR, ending in `m`).
+    assert!(
+        !text.contains("\x1b[1;31m") && !text.contains("\x1b[0m"),
+        "{text:?}"
+    );
+    assert!(plain.seen.iter().any(|s| s.iter().any(|r| is_status(r))));
 }
 
 /// A script error, as printed when standard error is a pipe: one report, compiler style, no
