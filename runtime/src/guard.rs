@@ -33,6 +33,11 @@ pub(crate) struct Guard {
     first_seen: AtomicU64,
     pub w_ref: AtomicI32,
     escalated: AtomicBool,
+    /// Set by the allocator (`memory.rs`) while memory is past the limit: the hook then raises
+    /// the memory error at the next script instruction.
+    memory_over: AtomicBool,
+    /// The limit, in bytes, for the message.
+    pub memory_limit: AtomicU64,
     state: Mutex<GuardState>,
 }
 
@@ -55,6 +60,8 @@ impl Guard {
             first_seen: AtomicU64::new(0),
             w_ref: AtomicI32::new(0),
             escalated: AtomicBool::new(false),
+            memory_over: AtomicBool::new(false),
+            memory_limit: AtomicU64::new(0),
             state: Mutex::new(GuardState::default()),
         }
     }
@@ -82,6 +89,28 @@ impl Guard {
         st.main.clear();
         st.main.extend_from_slice(main);
         st.threads.clear();
+        if self.memory_over.load(Ordering::SeqCst) {
+            hook_all(&st, 1);
+        }
+    }
+
+    /// From the allocator: memory is past the limit. Hooks every state being run at every
+    /// instruction, so the running script gets the error at its line.
+    pub fn memory_over(&self) {
+        if !self.enabled() || self.memory_over.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let st = self.lock();
+        if st.active {
+            hook_all(&st, 1);
+        }
+    }
+
+    /// From the allocator: memory is under the limit again.
+    pub fn memory_back(&self) {
+        if self.memory_over.load(Ordering::Relaxed) {
+            self.memory_over.store(false, Ordering::SeqCst);
+        }
     }
 
     /// Called on the Lua thread after the call into Lua returned: disarms the hook.
@@ -168,7 +197,10 @@ impl Guard {
     fn enter_thread(&self, l: *mut ffi::lua_State) {
         let mut st = self.lock();
         st.threads.push(l as usize);
-        if self.armed.load(Ordering::SeqCst) {
+        if self.memory_over.load(Ordering::SeqCst) {
+            // SAFETY: called on the Lua thread with a live coroutine about to be resumed.
+            unsafe { ffi::lua_sethook(l, Some(budget_hook), ffi::LUA_MASKCOUNT, 1) };
+        } else if self.armed.load(Ordering::SeqCst) {
             // SAFETY: called on the Lua thread with a live coroutine about to be resumed.
             unsafe { ffi::lua_sethook(l, Some(budget_hook), ffi::LUA_MASKCOUNT, HOOK_COUNT) };
         }
@@ -181,6 +213,22 @@ impl Guard {
 
     fn depth(&self) -> usize {
         self.lock().threads.len()
+    }
+}
+
+/// Sets the hook with `count` on every state being run.
+fn hook_all(st: &GuardState, count: c_int) {
+    for &l in st.main.iter().chain(st.threads.iter()) {
+        // SAFETY: lua_sethook may be called asynchronously (lua.c does it from a signal
+        // handler); the states are alive while the guard is active.
+        unsafe {
+            ffi::lua_sethook(
+                l as *mut ffi::lua_State,
+                Some(budget_hook),
+                ffi::LUA_MASKCOUNT,
+                count,
+            )
+        };
     }
 }
 
@@ -228,6 +276,10 @@ unsafe extern "C-unwind" fn budget_hook(l: *mut ffi::lua_State, ar: *mut ffi::lu
         return;
     }
     let g = &*g;
+    if g.memory_over.load(Ordering::Relaxed) {
+        memory_error(l, g, ar);
+        return;
+    }
     if !g.armed.load(Ordering::Relaxed) {
         ffi::lua_sethook(l, None, 0, 0);
         return;
@@ -276,6 +328,31 @@ unsafe extern "C-unwind" fn budget_hook(l: *mut ffi::lua_State, ar: *mut ffi::lu
             src,
             (*ar).currentline,
             g.budget.as_millis()
+        );
+        ffi::lua_pushlstring(l, msg.as_ptr() as *const c_char, msg.len());
+    }
+    ffi::lua_error(l);
+}
+
+/// The memory error, at the script's line; nothing in the engine's own code (the prelude runs
+/// on: it collects the faulted instance's garbage, which brings memory back under the limit).
+unsafe fn memory_error(l: *mut ffi::lua_State, g: &Guard, ar: *mut ffi::lua_Debug) {
+    ffi::lua_getinfo(l, c"Sl".as_ptr(), ar);
+    if (*ar).source.is_null()
+        || CStr::from_ptr((*ar).source)
+            .to_bytes()
+            .starts_with(b"=crescent/")
+    {
+        return;
+    }
+    {
+        let src = CStr::from_ptr((*ar).short_src.as_ptr()).to_string_lossy();
+        let mib = g.memory_limit.load(Ordering::Relaxed) as f64 / (1024.0 * 1024.0);
+        let msg = format!(
+            "{}:{}: not enough memory: the world's scripts reached their memory limit of {} MiB (Config::memory_limit)",
+            src,
+            (*ar).currentline,
+            mib
         );
         ffi::lua_pushlstring(l, msg.as_ptr() as *const c_char, msg.len());
     }

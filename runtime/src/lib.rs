@@ -46,6 +46,7 @@ mod event;
 mod fault;
 mod guard;
 mod host;
+mod memory;
 mod paths;
 mod pattern;
 mod raw;

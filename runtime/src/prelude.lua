@@ -399,7 +399,7 @@ function S.set_memory_limit(bytes) memory_limit_mib = bytes / (1024 * 1024) end
 local function fault_report(inst, phase, err)
   local _, frames, line, path, msg = split_error(err)
   if msg == "not enough memory" and memory_limit_mib ~= nil then
-    msg = sfmt("not enough memory: the world's scripts reached its memory limit of %g MiB (Config::memory_limit)", memory_limit_mib)
+    msg = sfmt("not enough memory: the world's scripts reached their memory limit of %g MiB (Config::memory_limit)", memory_limit_mib)
   end
   -- Unnamed frames: the outermost is the callback of the phase; others are named by where
   -- they are defined, as Lua does.

@@ -94,6 +94,8 @@ pub struct Runtime {
     guard: Arc<Guard>,
     watchdog: Option<std::thread::JoinHandle<()>>,
     mains: Vec<usize>,
+    /// The memory limit's allocator state (`memory.rs`), alive as long as it is installed.
+    limiter: Box<crate::memory::Limiter>,
     api: Api,
     config: Config,
     accumulator: f64,
@@ -224,7 +226,21 @@ impl Runtime {
             _guard: guard.clone(),
             _shared: shared.clone(),
         });
-        lua.set_memory_limit(config.memory_limit)?;
+        guard.memory_limit.store(
+            config.memory_limit as u64,
+            std::sync::atomic::Ordering::SeqCst,
+        );
+        let main_state = mains.last().copied().unwrap_or_default() as *mut mlua::ffi::lua_State;
+        // SAFETY: `main_state` is this Lua state's main thread; the limiter lives in the
+        // Runtime, which restores the inner allocator in `drop` before the box goes.
+        let limiter = unsafe {
+            crate::memory::install(
+                main_state,
+                config.memory_limit,
+                lua.used_memory(),
+                guard.clone(),
+            )
+        };
         let watchdog = guard::spawn_watchdog(guard.clone());
         Ok(Runtime {
             calls,
@@ -233,6 +249,7 @@ impl Runtime {
             guard,
             watchdog,
             mains,
+            limiter,
             api,
             config,
             accumulator: 0.0,
@@ -739,6 +756,11 @@ impl Runtime {
 
 impl Drop for Runtime {
     fn drop(&mut self) {
+        let main_state =
+            self.mains.last().copied().unwrap_or_default() as *mut mlua::ffi::lua_State;
+        // SAFETY: the state the limiter was installed on; a clone of the `Lua` may outlive
+        // this Runtime, and keeps working with the inner allocator.
+        unsafe { crate::memory::uninstall(main_state, &self.limiter) };
         self.guard.shutdown();
         if let Some(w) = self.watchdog.take() {
             w.thread().unpark();

@@ -52,3 +52,39 @@ fn a_long_frame_of_short_callbacks_runs_and_an_endless_one_is_still_stopped() {
     assert_eq!(short_updates.len(), 300);
     assert!(short_updates.iter().all(|&n| n == 2), "{short_updates:?}");
 }
+
+/// A script that exhausts the memory limit gets the error at its own line, even around a
+/// `pcall` that would swallow it; once its garbage is collected, the script initialised after
+/// it allocates freely.
+#[test]
+fn a_memory_bomb_faults_at_its_line_and_the_next_script_is_not_blamed() {
+    let bomb = "function init(self)\n  local keep = {}\n  while true do\n    pcall(function() for i = 1, 64 do keep[#keep + 1] = string.rep(\"x\", 1 << 16) .. i end end)\n  end\nend\n";
+    let after = "function init(self)\n  local t = {}\n  for i = 1, 200000 do t[i] = i end\n  self.n = #t\n  log.info(\"after \" .. self.n)\nend\n";
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/bomb.lua"]}, {"scripts": ["scripts/after.lua"]}]}"#,
+        ),
+        ("scripts/bomb.lua", bomb),
+        ("scripts/after.lua", after),
+    ]);
+    let config = Config {
+        memory_limit: 32 * 1024 * 1024,
+        budget: Duration::from_secs(20),
+        ..Config::default()
+    };
+    let mut rt = run(dir.path(), config);
+    rt.frame(1.0 / 60.0);
+    let events = rt.drain_events();
+    let errs = errors(&events);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].0, "scripts/bomb.lua");
+    assert_eq!(errs[0].1, 4, "{errs:?}");
+    assert!(
+        errs[0].2.starts_with(
+            "not enough memory: the world's scripts reached their memory limit of 32 MiB"
+        ),
+        "{errs:?}"
+    );
+    assert_eq!(logs(&events), ["after 200000"]);
+}

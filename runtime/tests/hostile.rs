@@ -36,7 +36,7 @@ fn expectations() -> Vec<(&'static str, Result<&'static str, &'static str>)> {
         ),
         (
             "memory_table",
-            Err("not enough memory: the world's scripts reached its memory limit of 64 MiB"),
+            Err("scripts/hostile/memory_table.lua:3: not enough memory: the world's scripts reached their memory limit of 64 MiB"),
         ),
         ("memory_rep", Err("not enough memory")),
         (
