@@ -3,14 +3,15 @@
 //! Memory must stay flat: what the world holds at the end is what it held after warming up.
 //!
 //! The suite runs short versions; the long ones (docs/testing.md):
-//! `CRESCENT_SOAK_FRAMES=1000000 CRESCENT_SOAK_SAVES=10000 cargo test --release -p
-//! crescent-runtime --test soak -- --nocapture`
+//! `CRESCENT_SOAK_FRAMES=1000000 CRESCENT_SOAK_SAVES=10000 CRESCENT_SOAK_FILE_SAVES=10000
+//! cargo test --release -p crescent-runtime --test soak -- --nocapture`
 
 mod common;
 use common::*;
 use crescent_e2e::copy_project;
 use crescent_e2e::repo_root;
-use crescent_runtime::{Config, Runtime};
+use crescent_runtime::{Config, DevHost, DevOptions, Event, Runtime};
+use std::time::{Duration, Instant};
 
 fn env_count(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -109,4 +110,56 @@ fn reloading_a_script_many_times_keeps_memory_flat() {
         }
     }
     assert_flat(&format!("{saves} reloads"), &samples);
+}
+
+/// The same through the file system: each version is saved to disk while the game runs, the
+/// watcher sees the save and the dev host applies it, as in `crescent run --watch`.
+#[test]
+fn saving_a_script_many_times_keeps_memory_flat() {
+    let script = |version: usize| {
+        format!(
+            "-- version {version}\nVERSION = {version}\nlocal cache = {{}}\nfor i = 1, 50 do cache[i] = ('x'):rep(100) .. i end\n\
+             function update(self) self.n = (self.n or 0) + 1 self.last = VERSION end\n"
+        )
+    };
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/r.lua"]}, {"scripts": ["scripts/r.lua"]}]}"#,
+        ),
+        ("scripts/r.lua", &script(0)),
+    ]);
+    let saves = env_count("CRESCENT_SOAK_FILE_SAVES", 200);
+    let every = (saves / 10).max(1);
+    let mut rt = run(dir.path(), Config::default());
+    let api = serde_json::to_value(rt.api()).expect("api");
+    let host = DevHost::start(dir.path(), api, DevOptions::default()).expect("dev host");
+    rt.frame(1.0 / 60.0);
+    let mut samples = vec![(0, live_heap_kib(&rt), rss_kib())];
+    let file = dir.path().join("scripts/r.lua");
+    for version in 1..=saves {
+        std::fs::write(&file, script(version)).expect("save");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        'applied: loop {
+            for event in host.apply(&mut rt) {
+                match event {
+                    Event::Reloaded { instances: 2, .. } => break 'applied,
+                    Event::ReloadFailed { message, .. } => panic!("save {version}: {message}"),
+                    _ => {}
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "save {version} was not applied within 20 s"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        rt.frame(1.0 / 60.0);
+        let errs = errors(&rt.drain_events());
+        assert!(errs.is_empty(), "save {version}: {errs:?}");
+        if version % every == 0 {
+            samples.push((version, live_heap_kib(&rt), rss_kib()));
+        }
+    }
+    assert_flat(&format!("{saves} saves through the watcher"), &samples);
 }
