@@ -19,6 +19,7 @@ pub fn distance(a: &str, b: &str) -> usize {
 
 /// The candidate closest to `name`, when it is close enough to be a plausible typo: at most
 /// a third of the name's length in edits (at least one), case differences counting as half.
+/// Of equally close candidates, the first in byte order.
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let budget = (name.chars().count() / 3).max(1);
     let lower = name.to_lowercase();
@@ -32,7 +33,9 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         } else {
             distance(name, c)
         };
-        if d <= budget && best.is_none_or(|(bd, _)| d < bd) {
+        // Ties go to the name first in byte order, so the answer never depends on the order
+        // the candidates come in (a hash set's differs from one run to the next).
+        if d <= budget && best.is_none_or(|(bd, bc)| d < bd || (d == bd && c < bc)) {
             best = Some((d, c));
         }
     }
@@ -55,6 +58,9 @@ mod tests {
             Some("update")
         );
         assert_eq!(suggest("transform", ["Transform"]), Some("Transform"));
+        // Equally close: the same answer whatever the order.
+        assert_eq!(suggest("o", ["os", "io"]), Some("io"));
+        assert_eq!(suggest("o", ["io", "os"]), Some("io"));
     }
 
     #[test]

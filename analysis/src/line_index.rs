@@ -34,11 +34,13 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
-    /// Indexes `text`. Lines end at `\n` (a `\r` before it counts as part of the line).
+    /// Indexes `text`. Lines end at `\n`, `\r\n` or a lone `\r`, as the protocol counts them
+    /// (and as Lua does, which also takes a lone `\r` for a line break).
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
+        let bytes = text.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
                 starts.push(i + 1);
             }
         }
@@ -93,13 +95,14 @@ impl LineIndex {
             return text.len();
         }
         let start = self.line_start(line);
-        let end = self
-            .starts
-            .get(line + 1)
-            .map(|next| next - 1)
-            .unwrap_or(text.len());
+        let end = self.starts.get(line + 1).copied().unwrap_or(text.len());
+        // The line without its terminator: a position cannot fall inside one.
         let line_text = text.get(start..end).unwrap_or("");
-        let line_text = line_text.strip_suffix('\r').unwrap_or(line_text);
+        let line_text = line_text
+            .strip_suffix("\r\n")
+            .or_else(|| line_text.strip_suffix('\n'))
+            .or_else(|| line_text.strip_suffix('\r'))
+            .unwrap_or(line_text);
         let want = pos.col as usize;
         if self.ascii || enc == Encoding::Utf8 {
             let mut at = want.min(line_text.len());
@@ -126,6 +129,25 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_line_terminator_the_protocol_knows() {
+        // `\n`, `\r\n` and a lone `\r` each end a line.
+        let text = "a\nb\r\nc\rd";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), 4);
+        let at = |line, col| idx.offset(text, LineCol { line, col }, Encoding::Utf16);
+        assert_eq!(&text[at(2, 0)..], "c\rd");
+        assert_eq!(&text[at(3, 0)..], "d");
+        // Past a line's end clamps before its terminator, whichever it is.
+        assert_eq!(at(0, 9), 1);
+        assert_eq!(at(1, 9), 3);
+        assert_eq!(at(2, 9), 6);
+        assert_eq!(
+            idx.position(text, 7, Encoding::Utf16),
+            LineCol { line: 3, col: 0 }
+        );
+    }
 
     #[test]
     fn ascii_round_trip() {

@@ -74,3 +74,33 @@ fn mutated_lua_through_every_analysis() {
     let requests = worker.join().expect("no analysis panicked");
     eprintln!("lua: {n} mutated files analysed, {requests} requests answered");
 }
+
+/// The two parsers alone, for many more inputs than the whole analysis affords: luac's
+/// checker (`analysis/src/luac`) on raw mutated bytes read as text, and the full_moon path
+/// (`parse::parse`, with its nesting guard and backtick blanking). Neither may panic, and
+/// both must agree on whether the text is valid Lua.
+#[test]
+fn mutated_lua_through_both_parsers() {
+    let seeds = seeds();
+    let n = iterations(3_000);
+    let worker = analysis::parse::spawn_parse_thread("fuzz-parse", move || {
+        let mut m = Mutator(0x0b0f_f5e7);
+        let mut refused = 0usize;
+        for i in 0..n {
+            let bytes = m.mutate(seeds[i % seeds.len()].as_bytes());
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let luac = analysis::luac::check(&text);
+            let parsed = analysis::parse::parse(&text);
+            assert_eq!(
+                luac.is_empty(),
+                parsed.errors.is_empty(),
+                "the parsers disagree on:\n{text}"
+            );
+            refused += usize::from(!luac.is_empty());
+        }
+        refused
+    })
+    .expect("thread");
+    let refused = worker.join().expect("no parser panicked");
+    eprintln!("parsers: {n} mutated files, {refused} refused by both");
+}

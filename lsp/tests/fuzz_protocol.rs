@@ -53,10 +53,14 @@ fn position(text: &str, offset: usize, utf16: bool) -> Value {
     json!({"line": at.line, "character": at.col})
 }
 
-/// A byte offset on a character boundary.
+/// A byte offset on a character boundary, and not inside a `\r\n` (which the protocol takes
+/// for one line break: no position names the place between its two bytes).
 fn boundary(m: &mut Mutator, text: &str) -> usize {
     let mut at = m.below(text.len() + 1);
     while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    if at > 0 && text[..at].ends_with('\r') && text[at..].starts_with('\n') {
         at -= 1;
     }
     at
@@ -135,9 +139,11 @@ async fn session(seed: u64, utf16: bool, steps: usize) -> (usize, usize) {
                 let a = boundary(&mut m, &text);
                 let b = boundary(&mut m, &text);
                 let (start, end) = (a.min(b), a.max(b).min(a.min(b) + 40));
+                let inside_crlf =
+                    |i: usize| i > 0 && text[..i].ends_with('\r') && text[i..].starts_with('\n');
                 let end = (start..=end)
                     .rev()
-                    .find(|&i| text.is_char_boundary(i))
+                    .find(|&i| text.is_char_boundary(i) && !inside_crlf(i))
                     .unwrap_or(start);
                 let insert: String = (0..m.below(3))
                     .map(|_| PIECES[m.below(PIECES.len())])
