@@ -52,6 +52,7 @@ mod pattern;
 mod raw;
 mod runtime;
 mod scene;
+mod sort;
 mod stack;
 mod transform;
 mod vector;

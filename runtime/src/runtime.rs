@@ -174,6 +174,7 @@ impl Runtime {
         // After the prelude took its own (trusted) string functions: scripts get the pattern
         // functions the time budget reaches into.
         crate::pattern::install(&lua, &lua.globals().get::<Table>("string")?)?;
+        crate::sort::install(&lua, &lua.globals().get::<Table>("table")?)?;
 
         // Host functions join the implementations before the base is built from the Api.
         let globals: Table = imp.get("globals")?;
