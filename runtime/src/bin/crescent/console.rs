@@ -84,15 +84,15 @@ impl Console {
                     "error" => "31",
                     _ => "32",
                 };
+                // Project-relative, as the script names itself: log lines stay short (an error
+                // report, which one jumps to, shows the path from here).
+                let at = match line {
+                    0 => path.clone(),
+                    l => format!("{path}:{l}"),
+                };
                 format!(
-                    "{} {}: {message}",
-                    style.paint(sgr, &format!("{level:<5}")),
-                    display_path(&self.root, path)
-                        + &(if *line > 0 {
-                            format!(":{line}")
-                        } else {
-                            String::new()
-                        })
+                    "{} {at}: {message}",
+                    style.paint(sgr, &format!("{level:<5}"))
                 )
             }
             Event::ScriptError { .. } => {
