@@ -570,23 +570,15 @@ return function()
 end
 "#;
 
-fn bench_patterns(_c: &mut Criterion) {
-    // Lua's C matcher in a fresh state, and the port the runtime gives scripts (the budget can
-    // stop it), in the runtime's own state: the same chunk in both.
+/// Times `chunk` (which returns the function to time) in a fresh Lua state, with Lua's own C
+/// libraries, and in the runtime's state, where scripts get the ports the time budget can
+/// stop; checks both give the same result and returns the two medians (C, port).
+fn c_versus_port(chunk: &str) -> (f64, f64) {
     let stock = mlua::Lua::new();
-    let stock_fn: mlua::Function = stock
-        .load(PATTERN_WORK)
-        .set_name("=patterns")
-        .eval()
-        .expect("stock");
+    let stock_fn: mlua::Function = stock.load(chunk).set_name("=work").eval().expect("stock");
     let dir = project(COUNT, 1, false);
     let rt = runtime(dir.path(), Config::default());
-    let port_fn: mlua::Function = rt
-        .lua()
-        .load(PATTERN_WORK)
-        .set_name("=patterns")
-        .eval()
-        .expect("port");
+    let port_fn: mlua::Function = rt.lua().load(chunk).set_name("=work").eval().expect("port");
     assert_eq!(
         stock_fn.call::<i64>(()).expect("stock"),
         port_fn.call::<i64>(()).expect("port"),
@@ -603,11 +595,16 @@ fn bench_patterns(_c: &mut Criterion) {
             },
         ],
     );
+    (m[0].as_secs_f64(), m[1].as_secs_f64())
+}
+
+fn bench_patterns(_c: &mut Criterion) {
+    let (c, port) = c_versus_port(PATTERN_WORK);
     println!(
         "patterns, ordinary use: C matcher {:.1} us, port {:.1} us per 200 rounds (ratio {:.3}x, target < 1.10x)",
-        m[0].as_secs_f64() * 1e6,
-        m[1].as_secs_f64() * 1e6,
-        m[1].as_secs_f64() / m[0].as_secs_f64()
+        c * 1e6,
+        port * 1e6,
+        port / c
     );
 }
 
@@ -629,43 +626,12 @@ end
 "#;
 
 fn bench_sort(_c: &mut Criterion) {
-    // Lua's C sort in a fresh state, and the port scripts get (the budget can stop it), in the
-    // runtime's own state: the same chunk in both.
-    let stock = mlua::Lua::new();
-    let stock_fn: mlua::Function = stock
-        .load(SORT_WORK)
-        .set_name("=sort")
-        .eval()
-        .expect("stock");
-    let dir = project(COUNT, 1, false);
-    let rt = runtime(dir.path(), Config::default());
-    let port_fn: mlua::Function = rt
-        .lua()
-        .load(SORT_WORK)
-        .set_name("=sort")
-        .eval()
-        .expect("port");
-    assert_eq!(
-        stock_fn.call::<i64>(()).expect("stock"),
-        port_fn.call::<i64>(()).expect("port"),
-        "the port gives Lua's results"
-    );
-    let m = medians(
-        41,
-        &mut [
-            &mut || {
-                stock_fn.call::<i64>(()).expect("stock");
-            },
-            &mut || {
-                port_fn.call::<i64>(()).expect("port");
-            },
-        ],
-    );
+    let (c, port) = c_versus_port(SORT_WORK);
     println!(
         "table.sort, 10,000 numbers and 2,000 strings with a comparator: C sort {:.0} us, port {:.0} us (ratio {:.3}x)",
-        m[0].as_secs_f64() * 1e6,
-        m[1].as_secs_f64() * 1e6,
-        m[1].as_secs_f64() / m[0].as_secs_f64()
+        c * 1e6,
+        port * 1e6,
+        port / c
     );
 }
 

@@ -67,3 +67,64 @@ pub fn errors(events: &[Event]) -> Vec<(String, u32, String, String)> {
         })
         .collect()
 }
+
+/// Runs `chunk` (which takes an `emit(line)` function) in a plain Lua state, with Lua's own C
+/// libraries, and returns the lines it emitted.
+pub fn stock_lines(chunk: &str) -> Vec<String> {
+    let lua = crescent_runtime::mlua::Lua::new();
+    let out = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let sink = out.clone();
+    let emit = lua
+        .create_function(move |_, line: crescent_runtime::mlua::LuaString| {
+            sink.borrow_mut().push(line.to_string_lossy().to_string());
+            Ok(())
+        })
+        .expect("emit");
+    lua.load(chunk)
+        .set_name("=cases")
+        .call::<()>(emit)
+        .expect("cases run in plain Lua");
+    let lines = out.borrow().clone();
+    lines
+}
+
+/// Runs `chunk` as a Crescent script's `init` (with `print` as its `emit`), under a budget
+/// long enough for thousands of cases in a debug build, and returns the lines it printed.
+pub fn script_lines(chunk: &str) -> Vec<String> {
+    let script = format!(
+        "local cases = load({chunk:?}, \"=cases\")\nfunction init(self)\n  cases(print)\nend\n"
+    );
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/cases.lua"]}]}"#,
+        ),
+        ("scripts/cases.lua", &script),
+    ]);
+    let config = Config {
+        budget: std::time::Duration::from_secs(60),
+        ..Config::default()
+    };
+    let mut rt = run(dir.path(), config);
+    rt.frame(1.0 / 60.0);
+    let events = rt.drain_events();
+    assert!(errors(&events).is_empty(), "{:?}", errors(&events));
+    logs(&events)
+}
+
+/// Fails, showing the first differences, unless Crescent and plain Lua emit the same lines
+/// for `chunk` (and at least `at_least` of them).
+pub fn assert_same_as_lua(chunk: &str, at_least: usize) {
+    let out = script_lines(chunk);
+    let stock = stock_lines(chunk);
+    assert!(stock.len() >= at_least, "{} cases", stock.len());
+    assert_eq!(out.len(), stock.len());
+    let differ: Vec<String> = out
+        .iter()
+        .zip(&stock)
+        .filter(|(a, b)| a != b)
+        .take(10)
+        .map(|(a, b)| format!("crescent: {a}\n    lua: {b}"))
+        .collect();
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}

@@ -5,65 +5,14 @@
 
 mod common;
 use common::*;
-use crescent_runtime::{mlua, Config};
+use crescent_runtime::Config;
 use std::time::Duration;
 
 const CASES: &str = include_str!("patterns/cases.lua");
 
-fn stock_output() -> Vec<String> {
-    let lua = mlua::Lua::new();
-    let out = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
-    let sink = out.clone();
-    let emit = lua
-        .create_function(move |_, line: mlua::LuaString| {
-            sink.borrow_mut().push(line.to_string_lossy().to_string());
-            Ok(())
-        })
-        .expect("emit");
-    lua.load(CASES)
-        .set_name("=cases")
-        .call::<()>(emit)
-        .expect("cases run in plain Lua");
-    let lines = out.borrow().clone();
-    lines
-}
-
 #[test]
 fn the_port_matches_luas_own_string_library() {
-    let script = format!(
-        "local cases = load({:?}, \"=cases\")\nfunction init(self)\n  cases(print)\nend\n",
-        CASES
-    );
-    let out = {
-        // Ten thousand cases take longer than one callback's default budget in a debug build.
-        let dir = project(&[
-            (
-                "scene.json",
-                r#"{"entities": [{"scripts": ["scripts/p.lua"]}]}"#,
-            ),
-            ("scripts/p.lua", &script),
-        ]);
-        let config = Config {
-            budget: Duration::from_secs(60),
-            ..Config::default()
-        };
-        let mut rt = run(dir.path(), config);
-        rt.frame(1.0 / 60.0);
-        let events = rt.drain_events();
-        assert!(errors(&events).is_empty(), "{:?}", errors(&events));
-        logs(&events)
-    };
-    let stock = stock_output();
-    assert!(stock.len() > 10_000, "{} cases", stock.len());
-    assert_eq!(out.len(), stock.len());
-    let differ: Vec<String> = out
-        .iter()
-        .zip(&stock)
-        .filter(|(a, b)| a != b)
-        .take(20)
-        .map(|(a, b)| format!("crescent: {a}\n    lua: {b}"))
-        .collect();
-    assert!(differ.is_empty(), "{}", differ.join("\n"));
+    assert_same_as_lua(CASES, 10_000);
 }
 
 #[test]

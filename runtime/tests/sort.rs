@@ -6,7 +6,7 @@
 
 mod common;
 use common::*;
-use crescent_runtime::{mlua, Config};
+use crescent_runtime::Config;
 use std::time::Duration;
 
 /// Sorts generated lists and prints each result (or error) on one line through `emit`.
@@ -59,57 +59,9 @@ case(bad, function(a, b) return true end)
 case("not a table")
 "#;
 
-fn stock_output() -> Vec<String> {
-    let lua = mlua::Lua::new();
-    let out = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
-    let sink = out.clone();
-    let emit = lua
-        .create_function(move |_, line: mlua::LuaString| {
-            sink.borrow_mut().push(line.to_string_lossy().to_string());
-            Ok(())
-        })
-        .expect("emit");
-    lua.load(CASES)
-        .set_name("=cases")
-        .call::<()>(emit)
-        .expect("cases run in plain Lua");
-    let lines = out.borrow().clone();
-    lines
-}
-
 #[test]
 fn the_port_sorts_as_luas_own_table_library() {
-    let script = format!(
-        "local cases = load({:?}, \"=cases\")\nfunction init(self)\n  cases(print)\nend\n",
-        CASES
-    );
-    let dir = project(&[
-        (
-            "scene.json",
-            r#"{"entities": [{"scripts": ["scripts/s.lua"]}]}"#,
-        ),
-        ("scripts/s.lua", &script),
-    ]);
-    let config = Config {
-        budget: Duration::from_secs(60),
-        ..Config::default()
-    };
-    let mut rt = run(dir.path(), config);
-    rt.frame(1.0 / 60.0);
-    let events = rt.drain_events();
-    assert!(errors(&events).is_empty(), "{:?}", errors(&events));
-    let out = logs(&events);
-    let stock = stock_output();
-    assert!(stock.len() > 2_000, "{} cases", stock.len());
-    assert_eq!(out.len(), stock.len());
-    let differ: Vec<String> = out
-        .iter()
-        .zip(&stock)
-        .filter(|(a, b)| a != b)
-        .take(10)
-        .map(|(a, b)| format!("crescent: {a}\n    lua: {b}"))
-        .collect();
-    assert!(differ.is_empty(), "{}", differ.join("\n"));
+    assert_same_as_lua(CASES, 2_000);
 }
 
 #[test]
