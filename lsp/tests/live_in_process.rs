@@ -103,3 +103,36 @@ async fn game_events_become_diagnostics_and_clear_on_reload() {
         }
     }
 }
+
+/// A project one folder below the workspace folder (a repository with the game in `game/`)
+/// gets the live link too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_project_one_folder_below_the_workspace_is_linked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("game");
+    std::fs::create_dir_all(root.join("scripts")).expect("mkdir");
+    std::fs::write(
+        root.join("scene.json"),
+        r#"{"entities": [{"scripts": ["scripts/boom.lua"]}]}"#,
+    )
+    .expect("scene");
+    std::fs::write(
+        root.join("scripts/boom.lua"),
+        "function update(self, dt)\n  if time.frame < 30 then return end\n  local n = nil\n  self.x = n.y\nend\n",
+    )
+    .expect("boom");
+    let _game = RunningGame::start(&root);
+    let mut c = Client::start();
+    // The workspace is the folder above the project.
+    c.initialize(Some(dir.path()), true).await;
+    let uri = format!("file://{}/scripts/boom.lua", root.display());
+    let found = loop {
+        let d = c.wait_for(diagnostics_for(&uri)).await;
+        let f = crescent_diagnostics(&d);
+        if !f.is_empty() {
+            break f;
+        }
+    };
+    assert_eq!(found[0]["range"]["start"]["line"], 3, "{found:?}");
+    assert_eq!(found[0]["code"], "runtime-error");
+}

@@ -101,9 +101,18 @@ fn frame_locations(root: &Path, frames: &[Frame]) -> Vec<lsp::DiagnosticRelatedI
 }
 
 impl Backend {
-    /// Starts one live link per workspace folder; each link's events are handled in order.
+    /// Starts the live links; each link's events are handled in order.
+    ///
+    /// A link per project: each workspace folder, and each project one folder below one (where
+    /// the game writes its `.crescent/session.json`).
     pub(super) fn start_live_links(&self) {
-        let roots = read(&self.state.workspace).roots.clone();
+        let folders = read(&self.state.workspace).roots.clone();
+        let mut roots = folders.clone();
+        for project in super::scene::projects(&folders) {
+            if !roots.contains(&project) {
+                roots.push(project);
+            }
+        }
         for root in roots {
             let (tx, mut rx) = mpsc::unbounded_channel();
             let link = live::spawn(root.clone(), tx);

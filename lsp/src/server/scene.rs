@@ -8,26 +8,34 @@ use crate::analysis::{self, LineIndex};
 use std::path::{Path, PathBuf};
 use tower_lsp::lsp_types as lsp;
 
-/// The scene files of the workspace: a project at a root, or one folder below it.
-fn scene_files(roots: &[PathBuf]) -> Vec<PathBuf> {
+/// The projects of the workspace (folders holding a `scene.json`): a workspace folder itself,
+/// or a folder one level below it (a repository with the game in `game/`).
+pub(super) fn projects(roots: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for root in roots {
-        let here = root.join("scene.json");
-        if here.is_file() {
-            out.push(here);
+        if root.join("scene.json").is_file() {
+            out.push(root.clone());
         }
         let Ok(entries) = std::fs::read_dir(root) else {
             continue;
         };
         let mut below: Vec<PathBuf> = entries
             .flatten()
-            .map(|e| e.path().join("scene.json"))
-            .filter(|p| p.is_file())
+            .map(|e| e.path())
+            .filter(|p| p.join("scene.json").is_file())
             .collect();
         below.sort();
         out.extend(below);
     }
     out
+}
+
+/// The scene files of the workspace's projects.
+fn scene_files(roots: &[PathBuf]) -> Vec<PathBuf> {
+    projects(roots)
+        .into_iter()
+        .map(|p| p.join("scene.json"))
+        .collect()
 }
 
 impl Backend {
