@@ -47,6 +47,8 @@ pub struct Diagnostic {
     pub message: String,
     /// Whether the text is unused (editors fade it).
     pub unnecessary: bool,
+    /// The text that fixes it, replacing `span` (a "did you mean" name), when the lint knows.
+    pub fix: Option<String>,
 }
 
 /// What a lint can look at.

@@ -43,6 +43,7 @@ pub fn diagnostics<'p>(
         code,
         message,
         unnecessary: false,
+        fix: None,
     };
     for entity in entities.items() {
         if let Some(components) = entity.get("components") {

@@ -443,3 +443,54 @@ async fn scene_lints_are_published_for_the_scene_file() {
     let d = c.wait_for(diagnostics_for(&uri)).await;
     assert_eq!(d["params"]["diagnostics"], json!([]));
 }
+
+/// A lint that knows the fix ("did you mean") offers it as a quick fix that makes the change.
+#[tokio::test]
+async fn did_you_mean_findings_come_with_quick_fixes() {
+    let mut c = Client::start();
+    c.initialize(None, true).await;
+    let uri = "file:///game/scripts/fix.lua";
+    let text = "function update(self, dt)\n  local t = self.entity:get(\"Transfrom\")\n  world.spwn({})\n  print(t)\nend\n";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
+    )
+    .await;
+    c.wait_for(diagnostics_for(uri)).await;
+    let r = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri},
+                   "range": {"start": {"line": 0, "character": 0}, "end": {"line": 5, "character": 0}},
+                   "context": {"diagnostics": []}}),
+        )
+        .await;
+    let actions: Vec<(String, Value, String)> = r["result"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .map(|a| {
+            let edit = &a["edit"]["changes"][uri][0];
+            (
+                a["title"].as_str().unwrap_or("").to_string(),
+                edit["range"].clone(),
+                edit["newText"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            (
+                "Change to `Transform`".to_string(),
+                json!({"start": {"line": 1, "character": 29}, "end": {"line": 1, "character": 38}}),
+                "Transform".to_string()
+            ),
+            (
+                "Change to `spawn`".to_string(),
+                json!({"start": {"line": 2, "character": 8}, "end": {"line": 2, "character": 12}}),
+                "spawn".to_string()
+            ),
+        ]
+    );
+}

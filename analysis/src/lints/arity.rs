@@ -39,6 +39,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 f.signature()
             ),
             unnecessary: false,
+            fix: None,
         });
     }
 }

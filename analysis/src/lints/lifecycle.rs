@@ -26,6 +26,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 code: LINT.code,
                 message,
                 unnecessary: false,
+                fix: None,
             })
         };
         match ctx.api.callback(&f.name) {

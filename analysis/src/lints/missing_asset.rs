@@ -35,7 +35,8 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let mut message = format!("no asset `{path}` under assets/");
-        if let Some(s) = suggest(path, ctx.facts.assets.iter().map(String::as_str)) {
+        let fix = suggest(path, ctx.facts.assets.iter().map(String::as_str)).map(str::to_string);
+        if let Some(s) = &fix {
             message.push_str(&format!("; did you mean `{s}`?"));
         }
         out.push(Diagnostic {
@@ -44,6 +45,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             code: LINT.code,
             message,
             unnecessary: false,
+            fix,
         });
     }
 }

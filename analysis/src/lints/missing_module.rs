@@ -38,7 +38,8 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         }
         let file = format!("scripts/{}.lua", module.replace('.', "/"));
         let mut message = format!("no module `{module}`: there is no {file}");
-        if let Some(s) = suggest(module, ctx.facts.modules.iter().map(String::as_str)) {
+        let fix = suggest(module, ctx.facts.modules.iter().map(String::as_str)).map(str::to_string);
+        if let Some(s) = &fix {
             message.push_str(&format!("; did you mean `{s}`?"));
         }
         out.push(Diagnostic {
@@ -47,6 +48,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             code: LINT.code,
             message,
             unnecessary: false,
+            fix,
         });
     }
 }

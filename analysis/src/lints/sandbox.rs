@@ -21,6 +21,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             code: LINT.code,
             message: format!("`{name}` is not available to scripts: {reason}"),
             unnecessary: false,
+            fix: None,
         })
     };
     for (name, span) in &model.global_reads {

@@ -18,6 +18,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             code: LINT.code,
             message: e.message.clone(),
             unnecessary: false,
+            fix: None,
         });
     }
 }

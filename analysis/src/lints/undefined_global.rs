@@ -42,7 +42,8 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             .copied()
             .chain(locals.iter().map(|&i| model.locals[i].name.as_str()));
         let mut message = format!("`{name}` is not defined");
-        if let Some(s) = suggest(name, candidates) {
+        let fix = suggest(name, candidates).map(str::to_string);
+        if let Some(s) = &fix {
             message.push_str(&format!("; did you mean `{s}`?"));
         }
         out.push(Diagnostic {
@@ -51,6 +52,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             code: LINT.code,
             message,
             unnecessary: false,
+            fix,
         });
     }
 }

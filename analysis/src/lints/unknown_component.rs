@@ -45,7 +45,8 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                     .map(|c| c.name.as_str()),
             );
         let mut message = format!("unknown component `{}`", c.name);
-        if let Some(s) = suggest(&c.name, candidates) {
+        let fix = suggest(&c.name, candidates).map(str::to_string);
+        if let Some(s) = &fix {
             message.push_str(&format!("; did you mean `{s}`?"));
         }
         out.push(Diagnostic {
@@ -54,6 +55,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             code: LINT.code,
             message,
             unnecessary: false,
+            fix,
         });
     }
 }

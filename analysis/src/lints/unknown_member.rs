@@ -48,7 +48,8 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         };
         let kind = if u.method { "method" } else { "member" };
         let mut message = format!("{what} has no {kind} `{}`", u.name);
-        if let Some(s) = suggest(&u.name, names) {
+        let fix = suggest(&u.name, names).map(str::to_string);
+        if let Some(s) = &fix {
             message.push_str(&format!("; did you mean `{s}`?"));
         }
         out.push(Diagnostic {
@@ -57,6 +58,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             code: LINT.code,
             message,
             unnecessary: false,
+            fix,
         });
     }
 }

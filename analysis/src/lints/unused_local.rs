@@ -29,6 +29,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                 code: LINT.code,
                 message: format!("unused {what} `{}`", l.name),
                 unnecessary: true,
+                fix: None,
             });
         }
     }

@@ -456,6 +456,12 @@ impl LanguageServer for Backend {
                 prepare_provider: Some(true),
                 work_done_progress_options: Default::default(),
             })),
+            code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+                lsp::CodeActionOptions {
+                    code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                    ..Default::default()
+                },
+            )),
             document_symbol_provider: Some(lsp::OneOf::Left(true)),
             workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
             document_formatting_provider: analysis::format::AVAILABLE
@@ -614,6 +620,51 @@ impl LanguageServer for Backend {
                 is_incomplete: false,
                 items,
             }))
+        })
+        .await
+    }
+
+    /// Quick fixes: each finding in the range whose lint knows the fix ("did you mean") offers
+    /// to make the change.
+    async fn code_action(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> RpcResult<Option<lsp::CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let Some(doc) = self.snapshot(&uri) else {
+            return Ok(None);
+        };
+        let enc = self.encoding();
+        let facts = self.facts();
+        let range = params.range;
+        run(move || {
+            let file = doc.analysis();
+            let start = doc.offset(range.start, enc);
+            let end = doc.offset(range.end, enc);
+            let actions: Vec<lsp::CodeActionOrCommand> =
+                analysis::diagnostics::diagnostics(&doc.text, &file, &doc.api, &facts)
+                    .iter()
+                    .filter(|d| d.span.start <= end && start <= d.span.end)
+                    .filter_map(|d| {
+                        let fix = d.fix.as_ref()?;
+                        let edit = lsp::TextEdit {
+                            range: doc.range(d.span.start, d.span.end, enc),
+                            new_text: fix.clone(),
+                        };
+                        Some(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                            title: format!("Change to `{fix}`"),
+                            kind: Some(lsp::CodeActionKind::QUICKFIX),
+                            diagnostics: Some(vec![convert::diagnostic(&doc, d, enc)]),
+                            edit: Some(lsp::WorkspaceEdit {
+                                changes: Some(HashMap::from([(uri.clone(), vec![edit])])),
+                                ..Default::default()
+                            }),
+                            is_preferred: Some(true),
+                            ..Default::default()
+                        }))
+                    })
+                    .collect();
+            Some(actions)
         })
         .await
     }
