@@ -42,6 +42,15 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     best.map(|(_, c)| c)
 }
 
+/// `message` with "; did you mean `s`?" when there is a suggestion, and the suggestion as the
+/// fix (the text that replaces the misspelt name).
+pub fn did_you_mean(mut message: String, suggestion: Option<&str>) -> (String, Option<String>) {
+    if let Some(s) = suggestion {
+        message.push_str(&format!("; did you mean `{s}`?"));
+    }
+    (message, suggestion.map(str::to_string))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -90,6 +90,34 @@ pub enum Event {
     },
 }
 
+impl Event {
+    /// For a `script_error`, which instance faulted and when, as the terminal and the editor
+    /// both say it: ``in `update` of scripts/player.lua on entity 1 "hero"`` (the script is
+    /// named only when the error was raised in another file, a module).
+    pub fn fault_place(&self) -> Option<String> {
+        let Event::ScriptError {
+            path,
+            script,
+            entity,
+            entity_name,
+            phase,
+            ..
+        } = self
+        else {
+            return None;
+        };
+        let who = match entity_name {
+            Some(name) => format!("entity {entity} \"{name}\""),
+            None => format!("entity {entity}"),
+        };
+        Some(if script != path && !script.is_empty() {
+            format!("in `{phase}` of {script} on {who}")
+        } else {
+            format!("in `{phase}` of {who}")
+        })
+    }
+}
+
 /// One script frame of an error's stack.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Frame {
@@ -156,6 +184,10 @@ mod tests {
         assert_eq!(
             serde_json::from_str::<Event>(&text).expect("reads back"),
             event
+        );
+        assert_eq!(
+            event.fault_place().as_deref(),
+            Some("in `update` of entity 7 \"Player\"")
         );
         let sparse: Event =
             serde_json::from_str(r#"{"type":"reloaded","path":"scripts/a.lua"}"#).expect("reads");

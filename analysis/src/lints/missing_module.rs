@@ -1,7 +1,7 @@
 //! `missing-module`: `require` of a module no file of the project provides.
 
 use crate::diagnostics::{Diagnostic, Lint, LintContext, Severity};
-use crate::fuzzy::suggest;
+use crate::fuzzy::{did_you_mean, suggest};
 
 /// The lint.
 pub const LINT: Lint = Lint {
@@ -37,11 +37,10 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let file = format!("scripts/{}.lua", module.replace('.', "/"));
-        let mut message = format!("no module `{module}`: there is no {file}");
-        let fix = suggest(module, ctx.facts.modules.iter().map(String::as_str)).map(str::to_string);
-        if let Some(s) = &fix {
-            message.push_str(&format!("; did you mean `{s}`?"));
-        }
+        let (message, fix) = did_you_mean(
+            format!("no module `{module}`: there is no {file}"),
+            suggest(module, ctx.facts.modules.iter().map(String::as_str)),
+        );
         out.push(Diagnostic {
             span: *span,
             severity: LINT.severity,

@@ -1,7 +1,7 @@
 //! `undefined-global`: a read of a global that neither the file, the engine nor Lua defines.
 
 use crate::diagnostics::{Diagnostic, Lint, LintContext, Severity};
-use crate::fuzzy::suggest;
+use crate::fuzzy::{did_you_mean, suggest};
 
 /// The lint.
 pub const LINT: Lint = Lint {
@@ -41,11 +41,10 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             .iter()
             .copied()
             .chain(locals.iter().map(|&i| model.locals[i].name.as_str()));
-        let mut message = format!("`{name}` is not defined");
-        let fix = suggest(name, candidates).map(str::to_string);
-        if let Some(s) = &fix {
-            message.push_str(&format!("; did you mean `{s}`?"));
-        }
+        let (message, fix) = did_you_mean(
+            format!("`{name}` is not defined"),
+            suggest(name, candidates),
+        );
         out.push(Diagnostic {
             span: *span,
             severity: LINT.severity,

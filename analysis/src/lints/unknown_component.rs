@@ -2,7 +2,7 @@
 //! spawn table.
 
 use crate::diagnostics::{Diagnostic, Lint, LintContext, Severity};
-use crate::fuzzy::suggest;
+use crate::fuzzy::{did_you_mean, suggest};
 
 /// The lint.
 pub const LINT: Lint = Lint {
@@ -44,11 +44,10 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                     .filter(|c| c.defines)
                     .map(|c| c.name.as_str()),
             );
-        let mut message = format!("unknown component `{}`", c.name);
-        let fix = suggest(&c.name, candidates).map(str::to_string);
-        if let Some(s) = &fix {
-            message.push_str(&format!("; did you mean `{s}`?"));
-        }
+        let (message, fix) = did_you_mean(
+            format!("unknown component `{}`", c.name),
+            suggest(&c.name, candidates),
+        );
         out.push(Diagnostic {
             span: c.span,
             severity: LINT.severity,

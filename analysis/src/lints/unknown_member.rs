@@ -1,7 +1,7 @@
 //! `unknown-member`: a member an engine namespace or type does not have (`world.spwn`).
 
 use crate::diagnostics::{Diagnostic, Lint, LintContext, Severity};
-use crate::fuzzy::suggest;
+use crate::fuzzy::{did_you_mean, suggest};
 use crate::model::Ty;
 
 /// The lint.
@@ -47,11 +47,10 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             _ => continue,
         };
         let kind = if u.method { "method" } else { "member" };
-        let mut message = format!("{what} has no {kind} `{}`", u.name);
-        let fix = suggest(&u.name, names).map(str::to_string);
-        if let Some(s) = &fix {
-            message.push_str(&format!("; did you mean `{s}`?"));
-        }
+        let (message, fix) = did_you_mean(
+            format!("{what} has no {kind} `{}`", u.name),
+            suggest(&u.name, names),
+        );
         out.push(Diagnostic {
             span: u.span,
             severity: LINT.severity,

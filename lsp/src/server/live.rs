@@ -165,32 +165,22 @@ impl Backend {
                     )
                     .await;
             }
-            LiveEvent::Game(Event::ScriptError {
-                path,
-                line,
-                column,
-                message,
-                script,
-                entity,
-                entity_name,
-                phase,
-                frames,
-                ..
-            }) => {
-                let Some(uri) = Self::script_uri(root, &path) else {
+            LiveEvent::Game(
+                ref error @ Event::ScriptError {
+                    ref path,
+                    line,
+                    column,
+                    ref message,
+                    ref frames,
+                    ..
+                },
+            ) => {
+                let Some(uri) = Self::script_uri(root, path) else {
                     return;
                 };
+                let place = error.fault_place().unwrap_or_default();
                 let text = self.text_of(&uri);
-                let related = frame_locations(root, &frames);
-                let who = match entity_name {
-                    Some(name) => format!("entity {entity} \"{name}\""),
-                    None => format!("entity {entity}"),
-                };
-                let place = if script != path && !script.is_empty() {
-                    format!("in `{phase}` of {script} on {who}")
-                } else {
-                    format!("in `{phase}` of {who}")
-                };
+                let related = frame_locations(root, frames);
                 let diagnostic = lsp::Diagnostic {
                     range: line_range(
                         text.as_deref(),

@@ -134,31 +134,23 @@ impl Console {
     /// which instance faulted in which phase, and the script frames when there is more than
     /// the one the error is in.
     fn script_error(&mut self, event: &Event) -> String {
-        let Event::ScriptError {
-            path,
-            line,
-            column,
-            message,
-            script,
-            entity,
-            entity_name,
-            phase,
-            frames,
-            ..
-        } = event
+        let (
+            Event::ScriptError {
+                path,
+                line,
+                column,
+                message,
+                script,
+                frames,
+                ..
+            },
+            Some(place),
+        ) = (event, event.fault_place())
         else {
             return String::new();
         };
         self.last_log = format!("error in {path}:{line}");
-        let who = match entity_name {
-            Some(name) => format!("entity {entity} \"{name}\""),
-            None => format!("entity {entity}"),
-        };
-        let mut notes = vec![if script != path && !script.is_empty() {
-            format!("in `{phase}` of {script} on {who}; the instance is stopped")
-        } else {
-            format!("in `{phase}` of {who}; the instance is stopped")
-        }];
+        let mut notes = vec![format!("{place}; the instance is stopped")];
         if frames.len() > 1 {
             notes.push("traceback (innermost first):".into());
             // A run of the same frame (recursion) is shown once, with its count.
