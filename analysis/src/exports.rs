@@ -8,9 +8,11 @@
 //! them into line and column positions.
 
 use super::model::{ident, node_span, params, token_span, Span};
+use super::parse::Parse;
 use full_moon::ast::{
     self, Expression, Field, FunctionBody, Index, LastStmt, Prefix, Stmt, Suffix, Var,
 };
+use full_moon::node::Node;
 use full_moon::tokenizer::TokenReference;
 use std::collections::HashMap;
 
@@ -47,24 +49,44 @@ const SHORT_VALUE: usize = 40;
 /// Longest doc comment kept for one export.
 const MAX_DOC: usize = 2000;
 
+/// The text and the offset the positions of a tree count from (the start of the run of
+/// statements it was parsed from).
+#[derive(Clone, Copy)]
+struct Src<'a> {
+    text: &'a str,
+    base: usize,
+}
+
+impl Src<'_> {
+    fn tspan(self, token: &TokenReference) -> Span {
+        token_span(token).shifted(self.base)
+    }
+
+    fn nspan(self, node: &impl Node) -> Option<Span> {
+        node_span(node).map(|s| s.shifted(self.base))
+    }
+}
+
 /// The exports of a chunk, or `None` when it does not end by returning a table.
-pub fn exports(ast: &ast::Ast, text: &str) -> Option<Vec<RawExport>> {
-    let block = ast.nodes();
-    let Some(LastStmt::Return(ret)) = block.last_stmt() else {
+pub fn exports(parse: &Parse, text: &str) -> Option<Vec<RawExport>> {
+    let Some((base, LastStmt::Return(ret))) = parse.last_stmt() else {
         return None;
     };
     let returned = ret.returns().iter().next()?;
-    let stmts: Vec<&Stmt> = block.stmts().collect();
-    let functions = local_functions(&stmts, text);
+    let stmts: Vec<(Src, &Stmt)> = parse
+        .stmts()
+        .map(|(base, st)| (Src { text, base }, st))
+        .collect();
+    let functions = local_functions(&stmts);
     match returned {
         Expression::TableConstructor(t) => {
             let mut out = Vec::new();
-            constructor_fields(t, text, &functions, &mut out);
+            constructor_fields(t, Src { text, base }, &functions, &mut out);
             Some(out)
         }
         Expression::Var(Var::Name(token)) => {
             let name = ident(token)?;
-            local_table(&stmts, name, text, &functions)
+            local_table(&stmts, name, &functions)
         }
         _ => None,
     }
@@ -77,38 +99,41 @@ struct LocalFn {
     doc: String,
 }
 
-fn local_functions<'a>(stmts: &[&'a Stmt], text: &str) -> HashMap<&'a str, LocalFn> {
+fn local_functions<'a>(stmts: &[(Src, &'a Stmt)]) -> HashMap<&'a str, LocalFn> {
     let mut out = HashMap::new();
     // `name` bound to `body` by the statement `node`.
-    let mut define = |name: &'a TokenReference, body: &FunctionBody, node: Option<Span>| {
-        if let Some(n) = ident(name) {
-            let doc = node.map(|s| doc_above(text, s.start)).unwrap_or_default();
-            out.insert(
-                n,
-                LocalFn {
-                    params: params(body),
-                    name_span: token_span(name),
-                    doc,
-                },
-            );
-        }
-    };
-    for stmt in stmts {
+    let mut define =
+        |src: Src, name: &'a TokenReference, body: &FunctionBody, node: Option<Span>| {
+            if let Some(n) = ident(name) {
+                let doc = node
+                    .map(|s| doc_above(src.text, s.start))
+                    .unwrap_or_default();
+                out.insert(
+                    n,
+                    LocalFn {
+                        params: params(body),
+                        name_span: src.tspan(name),
+                        doc,
+                    },
+                );
+            }
+        };
+    for &(src, stmt) in stmts {
         match stmt {
-            Stmt::LocalFunction(lf) => define(lf.name(), lf.body(), node_span(lf.as_ref())),
+            Stmt::LocalFunction(lf) => define(src, lf.name(), lf.body(), src.nspan(lf.as_ref())),
             // A module's globals stay in its own environment: `function f()` is as good as
             // `local function f()` for `return { f = f }`.
             Stmt::FunctionDeclaration(decl)
                 if decl.name().names().len() == 1 && decl.name().method_name().is_none() =>
             {
                 if let Some(token) = decl.name().names().iter().next() {
-                    define(token, decl.body(), node_span(decl.as_ref()));
+                    define(src, token, decl.body(), src.nspan(decl.as_ref()));
                 }
             }
             Stmt::LocalAssignment(local) => {
                 for (name, e) in local.names().iter().zip(local.expressions().iter()) {
                     if let Expression::Function(f) = e {
-                        define(name, f.body(), node_span(local));
+                        define(src, name, f.body(), src.nspan(local));
                     }
                 }
             }
@@ -120,13 +145,12 @@ fn local_functions<'a>(stmts: &[&'a Stmt], text: &str) -> HashMap<&'a str, Local
 
 /// The exports of `return name` where `name` is a top-level local table.
 fn local_table(
-    stmts: &[&Stmt],
+    stmts: &[(Src, &Stmt)],
     name: &str,
-    text: &str,
     functions: &HashMap<&str, LocalFn>,
 ) -> Option<Vec<RawExport>> {
     let mut out: Option<Vec<RawExport>> = None;
-    for stmt in stmts {
+    for &(src, stmt) in stmts {
         match stmt {
             Stmt::LocalAssignment(local) => {
                 let Some(i) = local.names().iter().position(|t| ident(t) == Some(name)) else {
@@ -136,7 +160,7 @@ fn local_table(
                 out = match local.expressions().iter().nth(i) {
                     Some(Expression::TableConstructor(t)) => {
                         let mut fields = Vec::new();
-                        constructor_fields(t, text, functions, &mut fields);
+                        constructor_fields(t, src, functions, &mut fields);
                         Some(fields)
                     }
                     _ => None,
@@ -150,7 +174,7 @@ fn local_table(
                 if names.len() != fname.names().len() || names.first() != Some(&name) {
                     continue;
                 }
-                let start = node_span(decl.as_ref()).map(|s| s.start).unwrap_or(0);
+                let start = src.nspan(decl.as_ref()).map(|s| s.start).unwrap_or(0);
                 let (field, kind, token) = match (names.as_slice(), fname.method_name()) {
                     ([_], Some(m)) => (ident(m), ExportKind::Method, m),
                     ([_, f], None) => {
@@ -168,9 +192,9 @@ fn local_table(
                         name: field.to_string(),
                         kind,
                         params: params(decl.body()),
-                        doc: doc_above(text, start),
+                        doc: doc_above(src.text, start),
                         value: String::new(),
-                        name_span: token_span(token),
+                        name_span: src.tspan(token),
                     },
                 );
             }
@@ -185,7 +209,7 @@ fn local_table(
                     continue;
                 }
                 let Some(fields) = out.as_mut() else { continue };
-                let start = node_span(assign).map(|s| s.start).unwrap_or(0);
+                let start = src.nspan(assign).map(|s| s.start).unwrap_or(0);
                 for (var, e) in assign.variables().iter().zip(assign.expressions().iter()) {
                     let Var::Expression(ve) = var else { continue };
                     let suffixes: Vec<&Suffix> = ve.suffixes().collect();
@@ -197,7 +221,7 @@ fn local_table(
                     if ident(p) != Some(name) {
                         continue;
                     }
-                    if let Some(export) = field_export(key, e, start, text, functions) {
+                    if let Some(export) = field_export(key, e, start, src, functions) {
                         add(fields, export);
                     }
                 }
@@ -222,14 +246,14 @@ fn add(fields: &mut Vec<RawExport>, export: RawExport) {
 
 fn constructor_fields(
     t: &ast::TableConstructor,
-    text: &str,
+    src: Src,
     functions: &HashMap<&str, LocalFn>,
     out: &mut Vec<RawExport>,
 ) {
     for field in t.fields().iter() {
         if let Field::NameKey { key, value, .. } = field {
-            let start = token_span(key).start;
-            if let Some(export) = field_export(key, value, start, text, functions) {
+            let start = src.tspan(key).start;
+            if let Some(export) = field_export(key, value, start, src, functions) {
                 add(out, export);
             }
         }
@@ -241,7 +265,7 @@ fn field_export(
     key: &TokenReference,
     value: &Expression,
     start: usize,
-    text: &str,
+    src: Src,
     functions: &HashMap<&str, LocalFn>,
 ) -> Option<RawExport> {
     let name = ident(key)?.to_string();
@@ -249,9 +273,9 @@ fn field_export(
         name,
         kind: ExportKind::Value,
         params: Vec::new(),
-        doc: doc_above(text, start),
+        doc: doc_above(src.text, start),
         value: String::new(),
-        name_span: token_span(key),
+        name_span: src.tspan(key),
     };
     let bound = match value {
         Expression::Var(Var::Name(t)) => ident(t).and_then(|n| functions.get(n)),
@@ -270,13 +294,13 @@ fn field_export(
                 export.doc = f.doc.clone();
             }
         }
-        _ => export.value = short_value(value, text),
+        _ => export.value = short_value(value, src),
     }
     Some(export)
 }
 
-fn short_value(value: &Expression, text: &str) -> String {
-    let Some(s) = node_span(value).and_then(|s| text.get(s.start..s.end)) else {
+fn short_value(value: &Expression, src: Src) -> String {
+    let Some(s) = src.nspan(value).and_then(|s| src.text.get(s.start..s.end)) else {
         return String::new();
     };
     let line = s.lines().next().unwrap_or("");
@@ -328,9 +352,10 @@ pub fn doc_above(text: &str, offset: usize) -> String {
 
 /// The names a script declares in its top-level `properties = { ... }` table (what a scene
 /// may override), with their spans; `None` when it declares none.
-pub fn declared_properties(ast: &ast::Ast) -> Option<Vec<(String, Span)>> {
+pub fn declared_properties(parse: &Parse) -> Option<Vec<(String, Span)>> {
     let mut out = None;
-    for stmt in ast.nodes().stmts() {
+    for (base, stmt) in parse.stmts() {
+        let src = Src { text: "", base };
         let Stmt::Assignment(assign) = stmt else {
             continue;
         };
@@ -348,13 +373,13 @@ pub fn declared_properties(ast: &ast::Ast) -> Option<Vec<(String, Span)>> {
                 match field {
                     Field::NameKey { key, .. } => {
                         if let Some(k) = ident(key) {
-                            names.push((k.to_string(), token_span(key)));
+                            names.push((k.to_string(), src.tspan(key)));
                         }
                     }
                     Field::ExpressionKey { key, .. } => {
                         if let Expression::String(s) = &**key {
                             if let Some(k) = super::model::string_literal(s) {
-                                names.push((k.to_string(), token_span(s)));
+                                names.push((k.to_string(), src.tspan(s)));
                             }
                         }
                     }
@@ -378,7 +403,7 @@ mod tests {
 
     fn render(text: &str) -> String {
         let file = super::super::analyze(text, &crescent_api::builtin());
-        let Some(exports) = exports(&file.parse.ast, text) else {
+        let Some(exports) = exports(&file.parse, text) else {
             return "(no exports)".into();
         };
         let mut out = String::new();

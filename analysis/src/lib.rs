@@ -11,7 +11,8 @@
 //! - full trees are for open documents; the workspace keeps only a [`summary::Summary`] of
 //!   the other files and hands what it learns from them to features as [`WorkspaceFacts`].
 //!
-//! Layout: `parse` (full_moon, nesting guard), `model` (one walk: scopes, locals, engine calls,
+//! Layout: `parse` (full_moon, nesting guard; one tree per run of top-level statements, split by
+//! `segment`, so a new version reparses only the runs an edit touched), `model` (one walk: scopes, locals, engine calls,
 //! components), `diagnostics` + `lints/` (one file per lint), `completion` (with a token-level
 //! fallback for broken code), `hover`, `signature`, `navigation` (definition, references,
 //! rename), `symbols`, `summary` (with `exports`: what a module returns), `format`, `fuzzy`,
@@ -33,6 +34,7 @@ pub mod navigation;
 pub mod parse;
 pub mod project;
 pub mod scene;
+pub mod segment;
 pub mod signature;
 pub mod stdlib;
 pub mod summary;
@@ -60,8 +62,14 @@ pub struct FileAnalysis {
 
 /// Parses and models `text`.
 pub fn analyze(text: &str, api: &Api) -> FileAnalysis {
-    let parse = parse::parse(text);
-    let model = Model::build(&parse.ast, text, api);
+    analyze_after(text, api, None)
+}
+
+/// Parses and models `text`, a later version of the text `prev` analysed: the runs of
+/// statements it has in common with that version are not parsed again.
+pub fn analyze_after(text: &str, api: &Api, prev: Option<&FileAnalysis>) -> FileAnalysis {
+    let parse = parse::reparse(text, prev.map(|p| &p.parse));
+    let model = Model::build(&parse, text, api);
     FileAnalysis { parse, model }
 }
 
@@ -88,7 +96,7 @@ pub fn repaired(text: &str, offset: usize, file: &FileAnalysis, api: &Api) -> Op
     patched.push_str(&text[..start]);
     patched.extend(std::iter::repeat_n(' ', end - start));
     patched.push_str(&text[end..]);
-    let fixed = analyze(&patched, api);
+    let fixed = analyze_after(&patched, api, Some(file));
     (fixed.parse.errors.len() < file.parse.errors.len()).then_some(fixed)
 }
 

@@ -16,8 +16,11 @@
 //! has one), and parsing runs on a thread with a large reserved stack.
 
 use super::luac;
-use full_moon::ast::Ast;
+use super::segment::{self, Cuts};
+use full_moon::ast::{Ast, LastStmt, Stmt};
 use full_moon::LuaVersion;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Deepest nesting of blocks, brackets and unary operators handed to full_moon. `luac` spends
 /// at least one of its 200 C levels (`LUAI_MAXCCALLS`) per nesting level, so text past this
@@ -38,10 +41,24 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-/// The result of parsing one text: always a tree, plus the errors met on the way.
+/// One run of top-level statements (see [`super::segment`]) parsed on its own: positions in
+/// its tree count from `base`, the run's offset in the text.
+pub struct Segment {
+    /// Offset of the run in the text.
+    pub base: usize,
+    /// The (possibly partial) tree of the run.
+    pub ast: Arc<Ast>,
+    /// The run's text, to reuse the tree when a later version has the same run.
+    text: Arc<str>,
+    /// full_moon's errors in the run, relative to `base`.
+    tree_errors: Arc<[SyntaxError]>,
+}
+
+/// The result of parsing one text: always a tree (one per run of top-level statements), plus
+/// the errors met on the way.
 pub struct Parse {
-    /// The (possibly partial) tree.
-    pub ast: Ast,
+    /// The runs, in order; together they cover the text.
+    pub segments: Vec<Segment>,
     /// Syntax errors, sorted by position, cascades removed.
     pub errors: Vec<SyntaxError>,
 }
@@ -49,8 +66,32 @@ pub struct Parse {
 impl std::fmt::Debug for Parse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Parse")
+            .field("segments", &self.segments.len())
             .field("errors", &self.errors)
             .finish_non_exhaustive()
+    }
+}
+
+impl Parse {
+    /// The chunk's statements in order, each with the offset its positions count from.
+    pub fn stmts(&self) -> impl Iterator<Item = (usize, &Stmt)> {
+        self.segments
+            .iter()
+            .flat_map(|s| s.ast.nodes().stmts().map(move |st| (s.base, st)))
+    }
+
+    /// The chunk's final `return` or `break` (of its last run), with its offset.
+    pub fn last_stmt(&self) -> Option<(usize, &LastStmt)> {
+        let s = self.segments.last()?;
+        s.ast.nodes().last_stmt().map(|l| (s.base, l))
+    }
+
+    /// How many runs of this parse were taken from the parse it was made from.
+    pub fn reused(&self, prev: &Parse) -> usize {
+        self.segments
+            .iter()
+            .filter(|s| prev.segments.iter().any(|p| Arc::ptr_eq(&p.ast, &s.ast)))
+            .count()
     }
 }
 
@@ -78,68 +119,156 @@ where
 
 /// Parses `text` as Lua 5.4.
 pub fn parse(text: &str) -> Parse {
+    reparse(text, None)
+}
+
+/// Parses `text`, taking the tree of every run of statements that `prev` (the parse of an
+/// earlier version) already parsed: an edit costs the runs it touches, plus a scan of the
+/// text that is linear and cheap (the checker's lexer and parser).
+pub fn reparse(text: &str, prev: Option<&Parse>) -> Parse {
+    parse_cut(text, prev, &[Some(Cuts::Lenient), Some(Cuts::Strict), None])
+}
+
+/// Parses `text` in one run, as one tree: what the runs of [`parse`] must agree with on any
+/// text Lua accepts.
+pub fn parse_whole(text: &str) -> Parse {
+    parse_cut(text, None, &[None])
+}
+
+/// Parses with the first of `tries` whose runs all parse (or the last); `None` is one run.
+fn parse_cut(text: &str, prev: Option<&Parse>, tries: &[Option<Cuts>]) -> Parse {
+    let checked = luac::check(text);
     if too_deep(text) {
         // No tree, but the errors are still the checker's: it recurses no deeper than luac.
-        let empty = full_moon::parse_fallible("", LuaVersion::lua54()).into_ast();
-        let errors = combine(text, &luac::check(text), std::iter::empty());
-        return Parse { ast: empty, errors };
+        let errors = combine(text, &checked, std::iter::empty());
+        return Parse {
+            segments: Vec::new(),
+            errors,
+        };
     }
+    let known: HashMap<&str, &Segment> = prev
+        .map(|p| p.segments.iter().map(|s| (&*s.text, s)).collect())
+        .unwrap_or_default();
+    let mut segments = None;
+    for &cuts in tries {
+        let starts = match cuts {
+            Some(c) => segment::starts(text, c),
+            None => vec![0],
+        };
+        let Some(parsed) = parse_runs(text, &starts, &known) else {
+            return parser_failed(text, &checked);
+        };
+        // A text the checker accepts must split into runs that parse: when one does not, a
+        // cut was wrong (a column-0 keyword inside a block); split again, more carefully.
+        let clean = parsed.iter().all(|s| s.tree_errors.is_empty());
+        segments = Some(parsed);
+        if clean || !checked.is_empty() {
+            break;
+        }
+    }
+    let segments = segments.unwrap_or_default();
+    let tree_errors = segments.iter().flat_map(|s| {
+        s.tree_errors.iter().map(|e| SyntaxError {
+            start: e.start + s.base,
+            end: e.end + s.base,
+            message: e.message.clone(),
+        })
+    });
+    let errors = combine(text, &checked, tree_errors);
+    Parse { segments, errors }
+}
+
+/// Parses the runs of `text` starting at `starts`, reusing the trees of `known` runs; `None`
+/// when the parser failed (a panic, or no thread to parse on).
+fn parse_runs(
+    text: &str,
+    starts: &[usize],
+    known: &HashMap<&str, &Segment>,
+) -> Option<Vec<Segment>> {
+    let run = || {
+        let mut out = Vec::with_capacity(starts.len());
+        for (i, &base) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).copied().unwrap_or(text.len());
+            let piece = &text[base..end];
+            if let Some(old) = known.get(piece) {
+                out.push(Segment {
+                    base,
+                    ast: old.ast.clone(),
+                    text: old.text.clone(),
+                    tree_errors: old.tree_errors.clone(),
+                });
+                continue;
+            }
+            let (ast, tree_errors) = parse_piece(piece)?;
+            out.push(Segment {
+                base,
+                ast: Arc::new(ast),
+                text: piece.into(),
+                tree_errors: tree_errors.into(),
+            });
+        }
+        Some(out)
+    };
     if BIG_STACK.with(|b| b.get()) {
-        // Already on a big stack: a parser panic is caught here instead of by a join.
-        return std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_now(text)))
-            .unwrap_or_else(|_| parser_failed());
+        return run();
     }
-    let run = || parse_now(text);
-    let spawned = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("parse".into())
             .stack_size(PARSE_STACK)
-            .spawn_scoped(scope, run)
+            .spawn_scoped(scope, || {
+                BIG_STACK.with(|b| b.set(true));
+                run()
+            })
             .ok()
-            .map(|handle| handle.join())
-    });
-    match spawned {
-        Some(Ok(parse)) => parse,
-        // The thread could not start (resources) or the parser panicked: report it as an error
-        // of the whole file rather than bringing the server down.
-        _ => parser_failed(),
-    }
+            .and_then(|handle| handle.join().ok())
+            .flatten()
+    })
 }
 
-fn parser_failed() -> Parse {
-    Parse {
-        ast: full_moon::parse_fallible("", LuaVersion::lua54()).into_ast(),
-        errors: vec![SyntaxError {
+/// full_moon's tree and errors for one run (on a big stack already); `None` when it panicked.
+fn parse_piece(piece: &str) -> Option<(Ast, Vec<SyntaxError>)> {
+    std::panic::catch_unwind(|| {
+        // full_moon 3.0.0 without its Luau features reaches `unreachable!()` on a backtick
+        // outside a string or comment (found by lsp/tests/fuzz.rs). Lua has no backtick token,
+        // so luac's checker (given the real text) reports it; full_moon gets a space instead.
+        let tree_text = if piece.contains('`') {
+            std::borrow::Cow::Owned(piece.replace('`', " "))
+        } else {
+            std::borrow::Cow::Borrowed(piece)
+        };
+        let result = full_moon::parse_fallible(&tree_text, LuaVersion::lua54());
+        let errors = result
+            .errors()
+            .iter()
+            .map(|e| {
+                let (s, t) = e.range();
+                let start = s.bytes().min(piece.len());
+                SyntaxError {
+                    start,
+                    end: t.bytes().clamp(start, piece.len()),
+                    message: e.error_message().to_string(),
+                }
+            })
+            .collect();
+        (result.into_ast(), errors)
+    })
+    .ok()
+}
+
+/// The parser failed: the checker's errors, or an error of the whole file, and no tree; the
+/// server stays up.
+fn parser_failed(text: &str, checked: &[luac::Error]) -> Parse {
+    let mut errors = combine(text, checked, std::iter::empty());
+    if errors.is_empty() {
+        errors.push(SyntaxError {
             start: 0,
             end: 0,
             message: "the parser failed on this file".into(),
-        }],
+        });
     }
-}
-
-fn parse_now(text: &str) -> Parse {
-    // full_moon 3.0.0 without its Luau features reaches `unreachable!()` on a backtick outside
-    // a string or comment (found by lsp/tests/fuzz.rs). Lua has no backtick token, so luac's
-    // checker (given the real text) reports it; full_moon gets a space of the same length.
-    let tree_text = if text.contains('`') {
-        std::borrow::Cow::Owned(text.replace('`', " "))
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    };
-    let result = full_moon::parse_fallible(&tree_text, LuaVersion::lua54());
-    let checked = super::luac::check(text);
-    let full_moon_errors = result.errors().iter().map(|e| {
-        let (s, t) = e.range();
-        let start = s.bytes().min(text.len());
-        SyntaxError {
-            start,
-            end: t.bytes().clamp(start, text.len()),
-            message: e.error_message().to_string(),
-        }
-    });
-    let errors = combine(text, &checked, full_moon_errors);
     Parse {
-        ast: result.into_ast(),
+        segments: Vec::new(),
         errors,
     }
 }
@@ -333,7 +462,7 @@ mod tests {
         assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
         assert_eq!(line_of(text, p.errors[0].start), 1);
         // The rest of the file still parses into statements.
-        assert!(p.ast.nodes().stmts().count() >= 3);
+        assert!(p.stmts().count() >= 3);
     }
 
     #[test]
@@ -404,11 +533,11 @@ mod tests {
         let text = format!("x = {}1{}", "(".repeat(196), ")".repeat(196));
         let p = parse(&text);
         assert!(p.errors.is_empty(), "{:?}", p.errors);
-        assert_eq!(p.ast.nodes().stmts().count(), 1);
+        assert_eq!(p.stmts().count(), 1);
         let blocks = format!("{}{}", "do ".repeat(198), "end ".repeat(198));
         let p = parse(&blocks);
         assert!(p.errors.is_empty(), "{:?}", p.errors);
-        assert_eq!(p.ast.nodes().stmts().count(), 1);
+        assert_eq!(p.stmts().count(), 1);
         // One more block and luac refuses it; so does the server, with luac's message.
         let deeper = format!("{}{}", "do ".repeat(199), "end ".repeat(199));
         assert_eq!(parse(&deeper).errors[0].message, "C stack overflow");

@@ -120,7 +120,7 @@ pub fn summarize(text: &str, file: &FileAnalysis, index: &LineIndex) -> Summary 
     let mut requires: Vec<String> = file.model.requires.iter().map(|(m, _)| m.clone()).collect();
     requires.sort();
     requires.dedup();
-    let exports = super::exports::exports(&file.parse.ast, text).map(|raw| {
+    let exports = super::exports::exports(&file.parse, text).map(|raw| {
         raw.into_iter()
             .map(|e| Export {
                 name_range: NameRange::of(text, index, e.name_span),
@@ -132,7 +132,7 @@ pub fn summarize(text: &str, file: &FileAnalysis, index: &LineIndex) -> Summary 
             })
             .collect()
     });
-    let properties = super::exports::declared_properties(&file.parse.ast).map(|p| {
+    let properties = super::exports::declared_properties(&file.parse).map(|p| {
         let mut names: Vec<String> = p.into_iter().map(|(n, _)| n).collect();
         names.sort();
         names

@@ -5,7 +5,9 @@ fn main() {
     let api = crescent_api::builtin();
     let f = crescent_lsp::analysis::analyze(&text, &api);
     println!("{:?}", f.parse.errors);
-    println!("{}", f.parse.ast.nodes());
+    for seg in &f.parse.segments {
+        println!("-- run at byte {}\n{}", seg.base, seg.ast.nodes());
+    }
     for l in &f.model.locals {
         println!("{} {:?} {:?}", l.name, l.visible, l.ty);
     }

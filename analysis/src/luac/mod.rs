@@ -20,7 +20,7 @@
 //! are kept; the latter also bounds the checker's own recursion, so it needs no large stack.
 //! The checker never panics and reads the text once.
 
-mod lexer;
+pub(crate) mod lexer;
 mod parser;
 
 /// An error `luac` reports, in byte offsets of the text.
@@ -42,7 +42,7 @@ pub struct Error {
 
 /// Where lexing starts: past a UTF-8 byte-order mark, and past a first line starting with
 /// `#` (its newline kept), as `luaL_loadfilex` skips them.
-fn start_offset(b: &[u8]) -> usize {
+pub(crate) fn start_offset(b: &[u8]) -> usize {
     let mut i = if b.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
     if b.get(i) == Some(&b'#') {
         while i < b.len() && b[i] != b'\n' {

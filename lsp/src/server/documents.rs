@@ -1,8 +1,8 @@
 //! Open documents: text, line index and a lazily computed analysis per version.
 
-use crate::analysis::{analyze, Encoding, FileAnalysis, LineCol, LineIndex};
+use crate::analysis::{analyze_after, Encoding, FileAnalysis, LineCol, LineIndex};
 use crescent_api::Api;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use tower_lsp::lsp_types::{Position, Range, TextDocumentContentChangeEvent};
 
 /// One version of a document. Immutable: an edit makes a new one, so a request that took a
@@ -17,6 +17,9 @@ pub struct Document {
     /// The API the analysis uses.
     pub api: Arc<Api>,
     analysis: OnceLock<Arc<FileAnalysis>>,
+    /// The analysis of an earlier version, whose parsed statements this one reuses; dropped
+    /// once this version's analysis exists.
+    earlier: Mutex<Option<Arc<FileAnalysis>>>,
 }
 
 impl Document {
@@ -29,7 +32,19 @@ impl Document {
             text,
             api,
             analysis: OnceLock::new(),
+            earlier: Mutex::new(None),
         }
+    }
+
+    /// The newest analysis this version or an earlier one has: what the next version starts
+    /// from.
+    fn latest(&self) -> Option<Arc<FileAnalysis>> {
+        self.analysis.get().cloned().or_else(|| {
+            self.earlier
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone()
+        })
     }
 
     /// The same text analyzed against another API (after `.crescent/api.json` changed).
@@ -40,13 +55,21 @@ impl Document {
             line_index: self.line_index.clone(),
             api,
             analysis: OnceLock::new(),
+            earlier: Mutex::new(self.latest()),
         }
     }
 
     /// The parse and model, computed on first use. Call it off the protocol loop: it parses.
     pub fn analysis(&self) -> Arc<FileAnalysis> {
         self.analysis
-            .get_or_init(|| Arc::new(analyze(&self.text, &self.api)))
+            .get_or_init(|| {
+                let earlier = self
+                    .earlier
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .take();
+                Arc::new(analyze_after(&self.text, &self.api, earlier.as_deref()))
+            })
             .clone()
     }
 
@@ -109,6 +132,7 @@ impl Document {
             line_index: Arc::new(index),
             api: self.api.clone(),
             analysis: OnceLock::new(),
+            earlier: Mutex::new(self.latest()),
         }
     }
 }
@@ -141,5 +165,23 @@ mod tests {
         // Out-of-range positions clamp instead of panicking.
         let far = doc.apply(3, &[change(99, 0, 120, 5, "-- end")], Encoding::Utf16);
         assert!(far.text.ends_with("-- end"));
+    }
+
+    #[test]
+    fn a_new_version_parses_only_the_statements_an_edit_touched() {
+        let api = Arc::new(crescent_api::builtin());
+        let text: String = (0..50)
+            .map(|i| format!("function f{i}()\n  return {i}\nend\n"))
+            .collect();
+        let doc = Document::new(1, text, api);
+        let first = doc.analysis();
+        // Two edits in a row, the middle version never analysed: the third still starts from
+        // the first's runs.
+        let v2 = doc.apply(2, &[change(3, 0, 3, 0, "-- a comment\n")], Encoding::Utf16);
+        let v3 = v2.apply(3, &[change(11, 9, 11, 10, "7")], Encoding::Utf16);
+        let third = v3.analysis();
+        assert_eq!(third.parse.segments.len(), 50);
+        assert_eq!(third.parse.reused(&first.parse), 48);
+        assert!(third.parse.errors.is_empty());
     }
 }

@@ -1,0 +1,153 @@
+//! Splitting a chunk into runs of top-level statements, so that an edit reparses only the
+//! statements it touches (see [`super::parse::reparse`]).
+//!
+//! The split is made from tokens (the syntax checker's lexer), not from a tree: a cut goes
+//! before a keyword that can only start a statement (`local`, `function`, `if`, `for`, `while`,
+//! `repeat`, `return`, `goto`), at block and bracket depth 0, right after a token that can end
+//! one (a name, a literal, `end`, a closing bracket, ...). `do` never cuts, since it also
+//! follows `while` and `for` headers. On text Lua accepts, each run is then a whole sequence of
+//! statements and parsing the runs one by one gives the same statements as parsing the text.
+//!
+//! While a function is being typed its `end` is often missing, and the depth would stay above
+//! 0 for the rest of the file (one run, reparsed on every keystroke). So a `local` or
+//! `function` at the start of a line, with no bracket open, (column 0) also cuts and resets the depth
+//! ([`Cuts::Lenient`]). Code that puts such a keyword at column 0 inside a block is split
+//! wrongly by that rule; the parser notices (a run that does not parse, in a text the checker
+//! accepts) and splits again with [`Cuts::Strict`].
+
+use super::luac::lexer::{Lexer, Tok};
+
+/// Which cuts the split makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cuts {
+    /// Only at depth 0.
+    Strict,
+    /// Also before a `local` or `function` at column 0 outside brackets.
+    Lenient,
+}
+
+/// Start offsets of the runs of `text`, in order; the first is always 0.
+pub fn starts(text: &str, cuts: Cuts) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut lex = Lexer::new(b, super::luac::start_offset(b));
+    let mut out = vec![0];
+    let mut blocks: usize = 0;
+    let mut brackets: usize = 0;
+    let mut ends_statement = false;
+    // A lexical error (an unfinished string) ends the split: the rest is one run.
+    while let Ok(t) = lex.next_token() {
+        if t.tok == Tok::Eos {
+            break;
+        }
+        let lenient = cuts == Cuts::Lenient
+            && brackets == 0
+            && blocks > 0
+            && matches!(t.tok, Tok::Local | Tok::Function)
+            && t.start == t.line_start;
+        if lenient {
+            blocks = 0;
+        }
+        let cut = blocks == 0
+            && brackets == 0
+            && (ends_statement || lenient)
+            && starts_statement(t.tok)
+            && out.last() != Some(&t.start);
+        if cut {
+            out.push(t.start);
+        }
+        match t.tok {
+            Tok::Function | Tok::If | Tok::Do | Tok::Repeat => blocks += 1,
+            Tok::End | Tok::Until => blocks = blocks.saturating_sub(1),
+            Tok::Char(b'(' | b'[' | b'{') => brackets += 1,
+            Tok::Char(b')' | b']' | b'}') => brackets = brackets.saturating_sub(1),
+            _ => {}
+        }
+        ends_statement = matches!(
+            t.tok,
+            Tok::End
+                | Tok::Name
+                | Tok::String
+                | Tok::Int
+                | Tok::Flt
+                | Tok::Nil
+                | Tok::True
+                | Tok::False
+                | Tok::Dots
+                | Tok::Break
+                | Tok::DbColon
+                | Tok::Char(b')' | b']' | b'}' | b';')
+        );
+    }
+    out
+}
+
+fn starts_statement(tok: Tok) -> bool {
+    matches!(
+        tok,
+        Tok::Local
+            | Tok::Function
+            | Tok::If
+            | Tok::For
+            | Tok::While
+            | Tok::Repeat
+            | Tok::Return
+            | Tok::Goto
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runs(text: &str, cuts: Cuts) -> Vec<&str> {
+        let s = starts(text, cuts);
+        s.iter()
+            .enumerate()
+            .map(|(i, &a)| &text[a..s.get(i + 1).copied().unwrap_or(text.len())])
+            .collect()
+    }
+
+    #[test]
+    fn cuts_between_top_level_statements_only() {
+        let text = "local a = 1\nfunction f()\n  local b = function() end\n  if a then return b end\nend\nwhile a do a = nil end\nfor i = 1, 2 do end\nx = y\nreturn f";
+        assert_eq!(
+            runs(text, Cuts::Strict),
+            [
+                "local a = 1\n",
+                "function f()\n  local b = function() end\n  if a then return b end\nend\n",
+                "while a do a = nil end\n",
+                "for i = 1, 2 do end\nx = y\n",
+                "return f"
+            ]
+        );
+    }
+
+    #[test]
+    fn keywords_in_expressions_strings_and_brackets_do_not_cut() {
+        let text = "x = function() end\nt = { f = function() end, 'local x' }\ny = (\nfunction() end)()\n-- local z\ns = [[\nlocal w]]";
+        assert_eq!(runs(text, Cuts::Strict), [text]);
+    }
+
+    #[test]
+    fn a_missing_end_cuts_at_the_next_line_starting_a_function() {
+        let text = "function f()\n  if x then\n\nfunction g()\nend\nlocal y = 1\n";
+        assert_eq!(runs(text, Cuts::Strict), [text]);
+        assert_eq!(
+            runs(text, Cuts::Lenient),
+            [
+                "function f()\n  if x then\n\n",
+                "function g()\nend\n",
+                "local y = 1\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unfinished_string_ends_the_split() {
+        let text = "local a = 1\nlocal s = 'abc\nlocal b = 2\n";
+        assert_eq!(
+            runs(text, Cuts::Lenient),
+            ["local a = 1\n", "local s = 'abc\nlocal b = 2\n"]
+        );
+    }
+}

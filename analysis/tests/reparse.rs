@@ -1,0 +1,149 @@
+//! Parsing in runs of statements, and reusing the runs of an earlier version, give the same
+//! model as parsing the whole text at once: checked on every corpus file Lua accepts, and on
+//! random edits (broken ones included) of the demo's scripts and the corpus.
+
+use crescent_analysis::{analyze, analyze_after, parse, Model};
+use std::path::{Path, PathBuf};
+
+fn lua_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            lua_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "lua") {
+            out.push(p);
+        }
+    }
+}
+
+fn corpus() -> Vec<(PathBuf, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for dir in ["lsp/tests/corpus/real", "lsp/tests/corpus/fixtures", "lua"] {
+        lua_files(&root.join(dir), &mut files);
+    }
+    assert!(files.len() > 50, "the corpus is there");
+    files
+        .into_iter()
+        .filter_map(|p| {
+            let bytes = std::fs::read(&p).ok()?;
+            Some((p, String::from_utf8(bytes).ok()?))
+        })
+        .collect()
+}
+
+fn model_text(text: &str, parse: &parse::Parse) -> String {
+    format!("{:?}", Model::build(parse, text, &crescent_api::builtin()))
+}
+
+#[test]
+fn runs_give_the_model_of_one_tree_on_every_file_lua_accepts() {
+    let mut checked = 0;
+    let mut runs = 0;
+    for (path, text) in corpus() {
+        let whole = parse::parse_whole(&text);
+        if !whole.errors.is_empty() {
+            continue;
+        }
+        let split = parse::parse(&text);
+        assert!(
+            split.errors.is_empty(),
+            "{}: {:?}",
+            path.display(),
+            split.errors
+        );
+        assert_eq!(
+            model_text(&text, &split),
+            model_text(&text, &whole),
+            "{}",
+            path.display()
+        );
+        checked += 1;
+        runs += split.segments.len();
+    }
+    assert!(
+        checked > 50 && runs > 5 * checked,
+        "{checked} files, {runs} runs"
+    );
+}
+
+/// A small deterministic generator, so a failure names a reproducible edit.
+struct Rng(u64);
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n.max(1)
+    }
+}
+
+const INSERTS: &[&str] = &[
+    "x",
+    "\n",
+    "end\n",
+    "function g()\n",
+    "local y = 1\n",
+    "math.",
+    "(",
+    ")",
+    "--[[",
+    "\"",
+    " if x then ",
+];
+
+#[test]
+fn an_analysis_after_an_edit_is_the_analysis_of_the_new_text() {
+    let api = crescent_api::builtin();
+    let mut rng = Rng(7);
+    let mut edits = 0;
+    let mut reused = 0;
+    for (path, text) in corpus()
+        .into_iter()
+        .filter(|(_, t)| t.len() < 60_000)
+        .step_by(3)
+    {
+        let mut text = text;
+        let mut prev = analyze(&text, &api);
+        for _ in 0..6 {
+            let mut at = rng.below(text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mut end = (at + rng.below(40)).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let insert = INSERTS[rng.below(INSERTS.len())];
+            let mut next = text.clone();
+            next.replace_range(at..end, insert);
+            let after = analyze_after(&next, &api, Some(&prev));
+            let fresh = analyze(&next, &api);
+            assert_eq!(
+                after.parse.errors,
+                fresh.parse.errors,
+                "{}: replacing {at}..{end} with {insert:?}",
+                path.display()
+            );
+            assert_eq!(
+                format!("{:?}", after.model),
+                format!("{:?}", fresh.model),
+                "{}: replacing {at}..{end} with {insert:?}",
+                path.display()
+            );
+            reused += after.parse.reused(&prev.parse);
+            edits += 1;
+            text = next;
+            prev = after;
+        }
+    }
+    assert!(
+        edits > 50 && reused > edits,
+        "{edits} edits, {reused} runs reused"
+    );
+}
