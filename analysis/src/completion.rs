@@ -163,7 +163,7 @@ pub fn completions(
     facts: &WorkspaceFacts,
 ) -> Completions {
     let fixed = super::repaired(text, offset, file, api);
-    let model = &fixed.as_ref().unwrap_or(file).model;
+    let model = &fixed.as_deref().unwrap_or(file).model;
     let ctx = cursor_context(text, offset);
     let mut out = Completions {
         replace_start: offset,
@@ -270,7 +270,7 @@ pub fn enclosing_call(
 ) -> Option<(CallContext, Called)> {
     let call = call_at(text, offset)?;
     let fixed = super::repaired(text, offset, file, api);
-    let model = &fixed.as_ref().unwrap_or(file).model;
+    let model = &fixed.as_deref().unwrap_or(file).model;
     if let Some(callee) = resolve_callee(&call.callee, model, api, offset) {
         return Some((call, Called::Engine(callee)));
     }

@@ -58,19 +58,58 @@ pub struct FileAnalysis {
     pub parse: Parse,
     /// What one walk over the tree learned.
     pub model: Model,
+    /// The model of each run, for the next version to reuse.
+    pub fragments: model::Fragments,
+    /// The last [`repaired`] analyses, by the line blanked: completion and signature help
+    /// ask for the same one request after request while the cursor stays on a broken line.
+    repairs: std::sync::Mutex<Vec<Repair>>,
 }
 
-/// Parses and models `text`.
+/// A repaired analysis of a file: the line blanked, and the analysis (`None` when blanking
+/// it did not help).
+type Repair = ((usize, usize), Option<Arc<FileAnalysis>>);
+
+/// How many repaired analyses a file keeps.
+const REPAIRS_KEPT: usize = 2;
+
+/// Parses and models `text`, once (nothing is kept for a next version).
 pub fn analyze(text: &str, api: &Api) -> FileAnalysis {
-    analyze_after(text, api, None)
+    let parse = parse::parse(text);
+    let (model, fragments) = Model::build_after(&parse, text, api, None, false);
+    FileAnalysis {
+        parse,
+        model,
+        fragments,
+        repairs: Default::default(),
+    }
 }
 
-/// Parses and models `text`, a later version of the text `prev` analysed: the runs of
-/// statements it has in common with that version are not parsed again.
+/// Parses and models `text`, a later version of the text `prev` analysed against the same
+/// API: the runs of statements it has in common with that version are neither parsed nor
+/// walked again.
 pub fn analyze_after(text: &str, api: &Api, prev: Option<&FileAnalysis>) -> FileAnalysis {
     let parse = parse::reparse(text, prev.map(|p| &p.parse));
-    let model = Model::build(&parse, text, api);
-    FileAnalysis { parse, model }
+    let (model, fragments) =
+        Model::build_after(&parse, text, api, prev.map(|p| &p.fragments), true);
+    FileAnalysis {
+        parse,
+        model,
+        fragments,
+        repairs: Default::default(),
+    }
+}
+
+impl FileAnalysis {
+    /// The parse alone, for a version analysed against another API (whose models cannot be
+    /// reused).
+    pub fn parse_only(&self) -> FileAnalysis {
+        FileAnalysis {
+            parse: self.parse.clone(),
+            model: Model::default(),
+            fragments: model::Fragments::default(),
+            repairs: Default::default(),
+        }
+    }
 }
 
 /// When `file` has syntax errors, the analysis of `text` with the line holding `offset` blanked
@@ -79,7 +118,12 @@ pub fn analyze_after(text: &str, api: &Api, prev: Option<&FileAnalysis>) -> File
 /// The line being typed is usually the broken one, and full_moon's recovery often drops the
 /// whole enclosing function (parameters and body) along with it; blanking the line keeps every
 /// offset in place and gives completion and signature help the scopes around the cursor.
-pub fn repaired(text: &str, offset: usize, file: &FileAnalysis, api: &Api) -> Option<FileAnalysis> {
+pub fn repaired(
+    text: &str,
+    offset: usize,
+    file: &FileAnalysis,
+    api: &Api,
+) -> Option<Arc<FileAnalysis>> {
     if file.parse.errors.is_empty() {
         return None;
     }
@@ -92,12 +136,32 @@ pub fn repaired(text: &str, offset: usize, file: &FileAnalysis, api: &Api) -> Op
         .find('\n')
         .map(|i| offset + i)
         .unwrap_or(text.len());
+    // Only a break in the run of statements holding the line can cost the cursor its scopes;
+    // errors elsewhere are left to the other runs.
+    let run = file.parse.run_at(offset);
+    if !file
+        .parse
+        .errors
+        .iter()
+        .any(|e| e.end >= run.start && e.start <= run.end)
+    {
+        return None;
+    }
+    let mut repairs = file.repairs.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, done)) = repairs.iter().find(|(line, _)| *line == (start, end)) {
+        return done.clone();
+    }
     let mut patched = String::with_capacity(text.len());
     patched.push_str(&text[..start]);
     patched.extend(std::iter::repeat_n(' ', end - start));
     patched.push_str(&text[end..]);
     let fixed = analyze_after(&patched, api, Some(file));
-    (fixed.parse.errors.len() < file.parse.errors.len()).then_some(fixed)
+    let done = (fixed.parse.errors.len() < file.parse.errors.len()).then(|| Arc::new(fixed));
+    if repairs.len() >= REPAIRS_KEPT {
+        repairs.remove(0);
+    }
+    repairs.push(((start, end), done.clone()));
+    done
 }
 
 /// What the rest of the workspace contributes to the analysis of one file.

@@ -13,13 +13,17 @@
 //! - the type of a lifecycle callback's first parameter (`Self`) is open: scripts add fields.
 
 use super::parse::Parse;
+
+mod fragment;
 use crescent_api::{Api, Callback, Function, ParamKind};
+pub use fragment::Fragments;
 use full_moon::ast::{
     self, Block, Expression, FunctionArgs, FunctionBody, Index, LastStmt, Parameter, Prefix, Stmt,
     Suffix, Var,
 };
 use full_moon::node::Node;
 use full_moon::tokenizer::{Symbol, TokenReference, TokenType};
+use std::collections::HashMap;
 
 /// A byte range of the source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -278,24 +282,7 @@ pub struct Model {
 impl Model {
     /// Builds the model of a parsed file.
     pub fn build(parse: &Parse, text: &str, api: &Api) -> Model {
-        let mut w = Walker {
-            api,
-            text,
-            model: Model::default(),
-            scopes: Vec::new(),
-            depth: 0,
-            base: 0,
-        };
-        // The runs of top-level statements are one block: one scope across all of them.
-        w.scopes.push(Vec::new());
-        for seg in &parse.segments {
-            w.base = seg.base;
-            w.block_in_scope(seg.ast.nodes(), text.len());
-        }
-        w.close_scope(text.len());
-        let mut model = w.model;
-        model.occurrences.sort_by_key(|o| o.span.start);
-        model
+        Model::build_after(parse, text, api, None, false).0
     }
 
     /// The occurrence under byte `offset`, if a name is there.
@@ -428,8 +415,10 @@ struct Walker<'a> {
     scopes: Vec<Vec<usize>>,
     /// Function nesting depth (0: top level).
     depth: usize,
-    /// Offset of the run being walked: positions in its tree count from there.
-    base: usize,
+    /// The `self` fields the runs before this one assigned, and the first assignment of each
+    /// name among them.
+    outer_self: &'a [SelfField],
+    outer_first: &'a HashMap<String, usize>,
 }
 
 /// What is known about a prefix chain while walking its suffixes.
@@ -441,24 +430,14 @@ struct Cursor {
 }
 
 impl<'a> Walker<'a> {
-    /// The span of a token of the run being walked, in the text.
-    fn tspan(&self, token: &TokenReference) -> Span {
-        token_span(token).shifted(self.base)
-    }
-
-    /// [`string_args`] of a call in the run being walked, with spans in the text.
-    fn strings(&self, args: &FunctionArgs) -> Vec<Option<(String, Span)>> {
-        let mut out = string_args(args);
-        for (_, span) in out.iter_mut().flatten() {
-            *span = span.shifted(self.base);
+    /// The first assignment of `self.name`, in an earlier run or in this one.
+    fn self_field(&self, name: &str) -> Option<&SelfField> {
+        match self.outer_first.get(name) {
+            Some(&i) => self.outer_self.get(i),
+            None => self.model.self_field(name),
         }
-        out
     }
 
-    /// The span of a node of the run being walked, in the text.
-    fn nspan(&self, node: &impl Node) -> Option<Span> {
-        node_span(node).map(|s| s.shifted(self.base))
-    }
     fn lookup(&self, name: &str) -> Option<usize> {
         for scope in self.scopes.iter().rev() {
             for &i in scope.iter().rev() {
@@ -482,7 +461,7 @@ impl<'a> Walker<'a> {
         if phantom(token) {
             return None;
         }
-        let decl = self.tspan(token);
+        let decl = token_span(token);
         let idx = self.model.locals.len();
         self.model.locals.push(Local {
             name,
@@ -536,12 +515,12 @@ impl<'a> Walker<'a> {
         if phantom(token) {
             fallback
         } else {
-            token.token().start_position().bytes() + self.base
+            token.token().start_position().bytes()
         }
     }
 
     fn short(&self, node: &impl Node) -> Option<String> {
-        let span = self.nspan(node)?;
+        let span = node_span(node)?;
         let text = self.text.get(span.start..span.end)?;
         let line = text.lines().next().unwrap_or("");
         if line.len() > SHORT || line.len() < text.len() {
@@ -562,7 +541,7 @@ impl<'a> Walker<'a> {
                     local.expressions().iter().map(|e| self.expr(e)).collect();
                 let inits: Vec<Option<String>> =
                     local.expressions().iter().map(|e| self.short(e)).collect();
-                let from = self.nspan(local).map(|s| s.end).unwrap_or(end);
+                let from = node_span(local).map(|s| s.end).unwrap_or(end);
                 let attribs: Vec<Option<String>> = local
                     .attributes()
                     .map(|a| a.and_then(|a| ident(a.name())).map(String::from))
@@ -601,7 +580,7 @@ impl<'a> Walker<'a> {
                 self.scopes.push(Vec::new());
                 self.block_in_scope(r.block(), end);
                 self.expr(r.until());
-                let e = self.nspan(r).map(|s| s.end).unwrap_or(end);
+                let e = node_span(r).map(|s| s.end).unwrap_or(end);
                 self.close_scope(e);
             }
             Stmt::If(i) => {
@@ -636,7 +615,7 @@ impl<'a> Walker<'a> {
                 }
                 let e = self.end_of(f.end_token(), end);
                 self.scopes.push(Vec::new());
-                let from = self.tspan(f.do_token()).start;
+                let from = token_span(f.do_token()).start;
                 self.declare(f.index_variable(), LocalKind::ForVar, None, None, from);
                 self.block(f.block(), e);
                 self.close_scope(e);
@@ -652,7 +631,7 @@ impl<'a> Walker<'a> {
                 }
                 let e = self.end_of(f.end_token(), end);
                 self.scopes.push(Vec::new());
-                let from = self.tspan(f.do_token()).start;
+                let from = token_span(f.do_token()).start;
                 for (k, name) in f.names().iter().enumerate() {
                     let ty = yields.get(k).cloned().flatten();
                     self.declare(name, LocalKind::ForVar, ty, None, from);
@@ -662,12 +641,12 @@ impl<'a> Walker<'a> {
             }
             Stmt::FunctionDeclaration(decl) => self.function_declaration(decl),
             Stmt::LocalFunction(lf) => {
-                let from = self.tspan(lf.name()).start;
+                let from = token_span(lf.name()).start;
                 let idx = self.declare(lf.name(), LocalKind::Function, None, None, from);
-                if let (Some(name), Some(span)) = (ident(lf.name()), self.nspan(lf.as_ref())) {
+                if let (Some(name), Some(span)) = (ident(lf.name()), node_span(lf.as_ref())) {
                     self.model.functions.push(FunctionDecl {
                         name: name.to_string(),
-                        name_span: self.tspan(lf.name()),
+                        name_span: token_span(lf.name()),
                         span,
                         params: params(lf.body()),
                         method: false,
@@ -697,7 +676,7 @@ impl<'a> Walker<'a> {
         let Some(first_name) = ident(first) else {
             return;
         };
-        let first_span = self.tspan(first);
+        let first_span = token_span(first);
         let local = self.lookup(first_name);
         let single = names.len() == 1 && fname.method_name().is_none();
         match local {
@@ -733,13 +712,13 @@ impl<'a> Walker<'a> {
             .filter_map(|t| ident(t))
             .map(String::from)
             .collect();
-        let mut name_span = names.last().map(|t| self.tspan(t)).unwrap_or(first_span);
+        let mut name_span = names.last().map(|t| token_span(t)).unwrap_or(first_span);
         let method = fname.method_name().is_some();
         if let Some(m) = fname.method_name() {
             if let Some(n) = ident(m) {
                 let last = written.pop().unwrap_or_default();
                 written.push(format!("{last}:{n}"));
-                name_span = self.tspan(m);
+                name_span = token_span(m);
             }
         }
         let callback = if single && local.is_none() && self.depth == 0 {
@@ -747,7 +726,7 @@ impl<'a> Walker<'a> {
         } else {
             None
         };
-        if let Some(span) = self.nspan(decl) {
+        if let Some(span) = node_span(decl) {
             self.model.functions.push(FunctionDecl {
                 name: written.join("."),
                 name_span,
@@ -768,7 +747,7 @@ impl<'a> Walker<'a> {
         implicit_self: bool,
         callback: Option<&'a Callback>,
     ) {
-        let start = self.tspan(body.parameters_parentheses().tokens().0).start;
+        let start = token_span(body.parameters_parentheses().tokens().0).start;
         let end = self.end_of(body.end_token(), self.text.len());
         self.model.function_bodies.push(Span::new(start, end));
         if self.depth == 0 {
@@ -810,7 +789,7 @@ impl<'a> Walker<'a> {
         match var {
             Var::Name(token) => {
                 let Some(name) = ident(token) else { return };
-                let span = self.tspan(token);
+                let span = token_span(token);
                 match self.lookup(name) {
                     Some(i) => {
                         self.model.locals[i].writes.push(span);
@@ -843,7 +822,7 @@ impl<'a> Walker<'a> {
                             if !known {
                                 self.model.self_fields.push(SelfField {
                                     name: n.to_string(),
-                                    span: self.tspan(name),
+                                    span: token_span(name),
                                     ty,
                                 });
                             }
@@ -886,7 +865,7 @@ impl<'a> Walker<'a> {
         let mut out = vec![ty_from_api(self.api, first)];
         if f.params.first().is_some_and(takes_component) {
             if let Some(Suffix::Call(ast::Call::AnonymousCall(args))) = suffixes.last() {
-                for name in self.strings(args) {
+                for name in string_args(args) {
                     out.push(name.map(|(n, _)| Ty::Component(n)));
                 }
             }
@@ -997,7 +976,7 @@ impl<'a> Walker<'a> {
         if phantom(token) {
             return none;
         }
-        let span = self.tspan(token);
+        let span = token_span(token);
         if let Some(i) = self.lookup(name) {
             self.model.locals[i].reads.push(span);
             self.model.occurrences.push(Occurrence {
@@ -1046,7 +1025,7 @@ impl<'a> Walker<'a> {
             },
             _ => return None,
         };
-        let chain_start = self.nspan(prefix).map(|s| s.start).unwrap_or(0);
+        let chain_start = node_span(prefix).map(|s| s.start).unwrap_or(0);
         let n = suffixes.len();
         for (k, suffix) in suffixes.iter().enumerate() {
             let last = k + 1 == n;
@@ -1061,7 +1040,7 @@ impl<'a> Walker<'a> {
                         };
                         continue;
                     };
-                    let span = self.tspan(name);
+                    let span = token_span(name);
                     if k == 0 {
                         if let Some(g) = &cur.global {
                             self.model
@@ -1084,14 +1063,14 @@ impl<'a> Walker<'a> {
                 Suffix::Call(ast::Call::AnonymousCall(args)) => {
                     let span = Span::new(
                         chain_start,
-                        self.nspan(args.as_ref())
+                        node_span(args.as_ref())
                             .map(|s| s.end)
                             .unwrap_or(chain_start),
                     );
                     let is_require = cur.global.as_deref() == Some("require");
                     let ty = self.call(cur.callee.take(), args, span, None);
                     if is_require {
-                        if let Some(Some((module, mspan))) = self.strings(args).into_iter().next() {
+                        if let Some(Some((module, mspan))) = string_args(args).into_iter().next() {
                             self.model.requires.push((module.clone(), mspan));
                             self.model.occurrences.push(Occurrence {
                                 span: mspan,
@@ -1114,12 +1093,10 @@ impl<'a> Walker<'a> {
                     };
                 }
                 Suffix::Call(ast::Call::MethodCall(mc)) => {
-                    let span_name = self.tspan(mc.name());
+                    let span_name = token_span(mc.name());
                     let span = Span::new(
                         chain_start,
-                        self.nspan(mc.args())
-                            .map(|s| s.end)
-                            .unwrap_or(span_name.end),
+                        node_span(mc.args()).map(|s| s.end).unwrap_or(span_name.end),
                     );
                     let mut callee = None;
                     if let (Some(Ty::Type(t)), Some(m)) = (&cur.ty, ident(mc.name())) {
@@ -1241,7 +1218,7 @@ impl<'a> Walker<'a> {
                         span,
                         target: Target::SelfField(member.to_string()),
                     });
-                    out.ty = self.model.self_field(member).and_then(|f| f.ty.clone());
+                    out.ty = self.self_field(member).and_then(|f| f.ty.clone());
                 } else if !write {
                     self.model.unknown_members.push(UnknownMember {
                         base: Ty::Type(t.clone()),
@@ -1278,7 +1255,7 @@ impl<'a> Walker<'a> {
                         span,
                         target: Target::SelfField(member.to_string()),
                     });
-                    out.ty = self.model.self_field(member).and_then(|f| f.ty.clone());
+                    out.ty = self.self_field(member).and_then(|f| f.ty.clone());
                 }
             }
         }
@@ -1298,8 +1275,8 @@ impl<'a> Walker<'a> {
         let callee = callee?;
         let api = self.api;
         let f = callee.function(api)?;
-        let args_span = self.nspan(args).unwrap_or(Span::new(span.end, span.end));
-        let strings = self.strings(args);
+        let args_span = node_span(args).unwrap_or(Span::new(span.end, span.end));
+        let strings = string_args(args);
         let defines = defines_component(f);
         for (i, p) in f.params.iter().enumerate() {
             if takes_component(p) {
@@ -1326,7 +1303,7 @@ impl<'a> Walker<'a> {
                     for field in table.fields().iter() {
                         if let ast::Field::NameKey { key, .. } = field {
                             if let Some(k) = ident(key) {
-                                let s = self.tspan(key);
+                                let s = token_span(key);
                                 self.model.components.push(ComponentUse {
                                     name: k.to_string(),
                                     span: s,

@@ -19,7 +19,6 @@ use super::luac;
 use super::segment::{self, Cuts};
 use full_moon::ast::{Ast, LastStmt, Stmt};
 use full_moon::LuaVersion;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Deepest nesting of blocks, brackets and unary operators handed to full_moon. `luac` spends
@@ -43,24 +42,28 @@ pub struct SyntaxError {
 
 /// One run of top-level statements (see [`super::segment`]) parsed on its own: positions in
 /// its tree count from `base`, the run's offset in the text.
+#[derive(Clone)]
 pub struct Segment {
     /// Offset of the run in the text.
     pub base: usize,
     /// The (possibly partial) tree of the run.
     pub ast: Arc<Ast>,
-    /// The run's text, to reuse the tree when a later version has the same run.
-    text: Arc<str>,
     /// full_moon's errors in the run, relative to `base`.
     tree_errors: Arc<[SyntaxError]>,
 }
 
 /// The result of parsing one text: always a tree (one per run of top-level statements), plus
 /// the errors met on the way.
+#[derive(Clone)]
 pub struct Parse {
     /// The runs, in order; together they cover the text.
     pub segments: Vec<Segment>,
     /// Syntax errors, sorted by position, cascades removed.
     pub errors: Vec<SyntaxError>,
+    /// The text parsed, for the next version to find what it has in common with it.
+    text: Arc<str>,
+    /// The cuts the runs were made with (`None`: one run).
+    cuts: Option<Cuts>,
 }
 
 impl std::fmt::Debug for Parse {
@@ -84,6 +87,17 @@ impl Parse {
     pub fn last_stmt(&self) -> Option<(usize, &LastStmt)> {
         let s = self.segments.last()?;
         s.ast.nodes().last_stmt().map(|l| (s.base, l))
+    }
+
+    /// The span of the run holding `offset` (the whole text when there is no run).
+    pub fn run_at(&self, offset: usize) -> crate::Span {
+        let i = self.segments.partition_point(|s| s.base <= offset);
+        let start = i
+            .checked_sub(1)
+            .and_then(|i| self.segments.get(i))
+            .map_or(0, |s| s.base);
+        let end = self.segments.get(i).map_or(self.text.len(), |s| s.base);
+        crate::Span::new(start, end)
     }
 
     /// How many runs of this parse were taken from the parse it was made from.
@@ -138,35 +152,38 @@ pub fn parse_whole(text: &str) -> Parse {
 /// Parses with the first of `tries` whose runs all parse (or the last); `None` is one run.
 fn parse_cut(text: &str, prev: Option<&Parse>, tries: &[Option<Cuts>]) -> Parse {
     let checked = luac::check(text);
-    if too_deep(text) {
-        // No tree, but the errors are still the checker's: it recurses no deeper than luac.
-        let errors = combine(text, &checked, std::iter::empty());
-        return Parse {
-            segments: Vec::new(),
-            errors,
-        };
-    }
-    let known: HashMap<&str, &Segment> = prev
-        .map(|p| p.segments.iter().map(|s| (&*s.text, s)).collect())
-        .unwrap_or_default();
-    let mut segments = None;
+    let no_tree = |errors| Parse {
+        segments: Vec::new(),
+        errors,
+        text: text.into(),
+        cuts: None,
+    };
+    let mut result = None;
     for &cuts in tries {
-        let starts = match cuts {
-            Some(c) => segment::starts(text, c),
-            None => vec![0],
+        let runs = match (cuts, prev) {
+            (Some(c), Some(p)) if p.cuts == Some(c) && !p.segments.is_empty() => {
+                after_edit(text, p, c)
+            }
+            (Some(c), _) => segment::starts(text, c).into_iter().map(Run::New).collect(),
+            (None, _) => vec![Run::New(0)],
         };
-        let Some(parsed) = parse_runs(text, &starts, &known) else {
+        let Some(parsed) = parse_runs(text, &runs) else {
             return parser_failed(text, &checked);
+        };
+        let Some(parsed) = parsed else {
+            // Nested too deep for the parser: no tree, but the errors are still the
+            // checker's (it recurses no deeper than luac).
+            return no_tree(combine(text, &checked, std::iter::empty()));
         };
         // A text the checker accepts must split into runs that parse: when one does not, a
         // cut was wrong (a column-0 keyword inside a block); split again, more carefully.
         let clean = parsed.iter().all(|s| s.tree_errors.is_empty());
-        segments = Some(parsed);
+        result = Some((parsed, cuts));
         if clean || !checked.is_empty() {
             break;
         }
     }
-    let segments = segments.unwrap_or_default();
+    let (segments, cuts) = result.unwrap_or_default();
     let tree_errors = segments.iter().flat_map(|s| {
         s.tree_errors.iter().map(|e| SyntaxError {
             start: e.start + s.base,
@@ -175,39 +192,101 @@ fn parse_cut(text: &str, prev: Option<&Parse>, tries: &[Option<Cuts>]) -> Parse 
         })
     });
     let errors = combine(text, &checked, tree_errors);
-    Parse { segments, errors }
+    Parse {
+        segments,
+        errors,
+        text: text.into(),
+        cuts,
+    }
 }
 
-/// Parses the runs of `text` starting at `starts`, reusing the trees of `known` runs; `None`
-/// when the parser failed (a panic, or no thread to parse on).
-fn parse_runs(
-    text: &str,
-    starts: &[usize],
-    known: &HashMap<&str, &Segment>,
-) -> Option<Vec<Segment>> {
+/// A run of the new version: one to parse (from its start to the next run's), or one of the
+/// previous version whose text is unchanged, at its new offset.
+enum Run<'p> {
+    New(usize),
+    Kept(&'p Segment, usize),
+}
+
+impl Run<'_> {
+    fn base(&self) -> usize {
+        match self {
+            Run::New(b) | Run::Kept(_, b) => *b,
+        }
+    }
+}
+
+/// The runs of `text`, a new version of `prev.text`: the runs before the first changed byte
+/// and after the last one are kept; the text between is split again, from the start of the
+/// run holding the byte before the change, until the split makes a cut where a kept run
+/// starts (from there on it would split as before).
+fn after_edit<'p>(text: &str, prev: &'p Parse, cuts: Cuts) -> Vec<Run<'p>> {
+    let old = prev.text.as_bytes();
+    let new = text.as_bytes();
+    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let room = old.len().min(new.len()) - prefix;
+    let suffix = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let segs = &prev.segments;
+    // Split again from the run before the one holding the byte before the change: the
+    // change can extend that byte's token, or turn the keyword its run starts with into
+    // something else, so that the cut there goes; the cut before is made of unchanged tokens.
+    let first = segs.partition_point(|s| s.base < prefix).saturating_sub(2);
+    let unchanged_from = old.len() - suffix;
+    // New offset of an old offset in the unchanged end of the text.
+    let moved = |b: usize| b + new.len() - old.len();
+    let kept_after: Vec<usize> = (first + 1..segs.len())
+        .filter(|&i| segs[i].base >= unchanged_from)
+        .collect();
+    let is_kept_start = |b: usize| {
+        kept_after
+            .binary_search_by(|&i| moved(segs[i].base).cmp(&b))
+            .is_ok()
+    };
+    let restart = segs[first].base;
+    let (starts, synced) = segment::starts_until(text, restart, cuts, is_kept_start);
+    let mut runs: Vec<Run> = segs[..first].iter().map(|s| Run::Kept(s, s.base)).collect();
+    runs.extend(starts.into_iter().map(Run::New));
+    if let Some(at) = synced {
+        let from = segs.partition_point(|s| s.base < unchanged_from || moved(s.base) < at);
+        runs.extend(segs[from..].iter().map(|s| Run::Kept(s, moved(s.base))));
+    }
+    runs
+}
+
+/// Parses the new runs of `text`; `None` when the parser failed (a panic, or no thread to
+/// parse on), `Some(None)` when a run nests deeper than the parser may go.
+fn parse_runs(text: &str, runs: &[Run]) -> Option<Option<Vec<Segment>>> {
     let run = || {
-        let mut out = Vec::with_capacity(starts.len());
-        for (i, &base) in starts.iter().enumerate() {
-            let end = starts.get(i + 1).copied().unwrap_or(text.len());
-            let piece = &text[base..end];
-            if let Some(old) = known.get(piece) {
-                out.push(Segment {
+        let mut out = Vec::with_capacity(runs.len());
+        for (i, r) in runs.iter().enumerate() {
+            let base = r.base();
+            match r {
+                Run::Kept(old, _) => out.push(Segment {
                     base,
                     ast: old.ast.clone(),
-                    text: old.text.clone(),
                     tree_errors: old.tree_errors.clone(),
-                });
-                continue;
+                }),
+                Run::New(_) => {
+                    let end = runs.get(i + 1).map_or(text.len(), |n| n.base());
+                    let piece = &text[base..end];
+                    if too_deep(piece) {
+                        return Some(None);
+                    }
+                    let (ast, tree_errors) = parse_piece(piece)?;
+                    out.push(Segment {
+                        base,
+                        ast: Arc::new(ast),
+                        tree_errors: tree_errors.into(),
+                    });
+                }
             }
-            let (ast, tree_errors) = parse_piece(piece)?;
-            out.push(Segment {
-                base,
-                ast: Arc::new(ast),
-                text: piece.into(),
-                tree_errors: tree_errors.into(),
-            });
         }
-        Some(out)
+        Some(Some(out))
     };
     if BIG_STACK.with(|b| b.get()) {
         return run();
@@ -270,6 +349,8 @@ fn parser_failed(text: &str, checked: &[luac::Error]) -> Parse {
     Parse {
         segments: Vec::new(),
         errors,
+        text: text.into(),
+        cuts: None,
     }
 }
 

@@ -28,12 +28,36 @@ pub enum Cuts {
 
 /// Start offsets of the runs of `text`, in order; the first is always 0.
 pub fn starts(text: &str, cuts: Cuts) -> Vec<usize> {
+    starts_until(text, 0, cuts, |_| false).0
+}
+
+/// Start offsets of the runs of `text` from `from` (a run start) on, stopping at the first cut
+/// `sync` accepts: that cut is returned apart, and the runs from it on are the caller's
+/// (unchanged text after an edit, already split the same way: the split after a cut depends
+/// only on the text after it).
+pub fn starts_until(
+    text: &str,
+    from: usize,
+    cuts: Cuts,
+    sync: impl Fn(usize) -> bool,
+) -> (Vec<usize>, Option<usize>) {
     let b = text.as_bytes();
-    let mut lex = Lexer::new(b, super::luac::start_offset(b));
-    let mut out = vec![0];
+    let from = from.min(b.len());
+    let pos = if from == 0 {
+        super::luac::start_offset(b)
+    } else {
+        from
+    };
+    let mut lex = Lexer::new(b, pos);
+    lex.line_start = b[..from]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |i| i + 1);
+    let mut out = vec![from];
     let mut blocks: usize = 0;
     let mut brackets: usize = 0;
-    let mut ends_statement = false;
+    // A run starts after a token that can end a statement (or at the start of the text).
+    let mut ends_statement = from > 0;
     // A lexical error (an unfinished string) ends the split: the rest is one run.
     while let Ok(t) = lex.next_token() {
         if t.tok == Tok::Eos {
@@ -53,6 +77,9 @@ pub fn starts(text: &str, cuts: Cuts) -> Vec<usize> {
             && starts_statement(t.tok)
             && out.last() != Some(&t.start);
         if cut {
+            if sync(t.start) {
+                return (out, Some(t.start));
+            }
             out.push(t.start);
         }
         match t.tok {
@@ -78,7 +105,7 @@ pub fn starts(text: &str, cuts: Cuts) -> Vec<usize> {
                 | Tok::Char(b')' | b']' | b'}' | b';')
         );
     }
-    out
+    (out, None)
 }
 
 fn starts_statement(tok: Tok) -> bool {

@@ -103,14 +103,15 @@ fn an_analysis_after_an_edit_is_the_analysis_of_the_new_text() {
     let mut rng = Rng(7);
     let mut edits = 0;
     let mut reused = 0;
+    let mut walked_again = 0;
     for (path, text) in corpus()
         .into_iter()
         .filter(|(_, t)| t.len() < 60_000)
         .step_by(3)
     {
         let mut text = text;
-        let mut prev = analyze(&text, &api);
-        for _ in 0..6 {
+        let mut prev = analyze_after(&text, &api, None);
+        for _ in 0..8 {
             let mut at = rng.below(text.len() + 1);
             while !text.is_char_boundary(at) {
                 at -= 1;
@@ -124,6 +125,15 @@ fn an_analysis_after_an_edit_is_the_analysis_of_the_new_text() {
             next.replace_range(at..end, insert);
             let after = analyze_after(&next, &api, Some(&prev));
             let fresh = analyze(&next, &api);
+            let bases = |a: &crescent_analysis::FileAnalysis| -> Vec<usize> {
+                a.parse.segments.iter().map(|s| s.base).collect()
+            };
+            assert_eq!(
+                bases(&after),
+                bases(&fresh),
+                "{}: replacing {at}..{end} of {text:?} with {insert:?}",
+                path.display()
+            );
             assert_eq!(
                 after.parse.errors,
                 fresh.parse.errors,
@@ -137,6 +147,7 @@ fn an_analysis_after_an_edit_is_the_analysis_of_the_new_text() {
                 path.display()
             );
             reused += after.parse.reused(&prev.parse);
+            walked_again += after.fragments.len() - after.fragments.reused(&prev.fragments);
             edits += 1;
             text = next;
             prev = after;
@@ -146,4 +157,6 @@ fn an_analysis_after_an_edit_is_the_analysis_of_the_new_text() {
         edits > 50 && reused > edits,
         "{edits} edits, {reused} runs reused"
     );
+    // Runs are walked again only where the parse changed (or what they see did).
+    assert!(walked_again < edits * 3, "{walked_again} runs walked again");
 }

@@ -56,12 +56,15 @@ fn main() {
 struct Options {
     server: PathBuf,
     sizes: Vec<usize>,
+    /// Sizes of the one-file cases, in KB.
+    file_kb: Vec<usize>,
     keep: bool,
 }
 
 fn parse_args() -> Result<Options> {
     let mut server = None;
     let mut sizes = Vec::new();
+    let mut file_kb = Vec::new();
     let mut keep = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -70,9 +73,12 @@ fn parse_args() -> Result<Options> {
                 server = Some(PathBuf::from(args.next().context("--server needs a path")?))
             }
             "--files" => sizes.push(args.next().context("--files needs a number")?.parse()?),
+            "--file-kb" => file_kb.push(args.next().context("--file-kb needs a number")?.parse()?),
             "--keep" => keep = true,
             "-h" | "--help" => {
-                println!("usage: lsp-bench [--server PATH] [--files N]... [--keep]");
+                println!(
+                    "usage: lsp-bench [--server PATH] [--files N]... [--file-kb KB]... [--keep]"
+                );
                 std::process::exit(0);
             }
             other => bail!("unknown argument {other:?}"),
@@ -91,12 +97,14 @@ fn parse_args() -> Result<Options> {
             server.display()
         );
     }
-    if sizes.is_empty() {
+    if sizes.is_empty() && file_kb.is_empty() {
         sizes = vec![2000, 10000];
+        file_kb = vec![25, 100, 400, 2000];
     }
     Ok(Options {
         server,
         sizes,
+        file_kb,
         keep,
     })
 }
@@ -122,6 +130,20 @@ fn run() -> Result<()> {
         reports.push((files, generated, result?));
     }
     println!("{}", render(&reports));
+    let mut large = Vec::new();
+    for &kb in &options.file_kb {
+        let dir =
+            std::env::temp_dir().join(format!("crescent-lsp-bench-{}-{kb}kb", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let result = measure_large(&options.server, &dir, kb);
+        if !options.keep {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        large.push((kb, result?));
+    }
+    if !large.is_empty() {
+        println!("{}", render_large(&large));
+    }
     Ok(())
 }
 
@@ -536,6 +558,13 @@ fn file_uri(path: &Path) -> String {
     format!("file://{}", path.display())
 }
 
+/// The 0-based (line, UTF-16 column) of byte `at`.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let line = text[..at].matches('\n').count();
+    let line_start = text[..at].rfind('\n').map_or(0, |p| p + 1);
+    (line, text[line_start..at].encode_utf16().count())
+}
+
 /// The 0-based (line, UTF-16 column) just after the first occurrence of `needle`.
 fn position_after(text: &str, needle: &str) -> Result<(usize, usize)> {
     let at = text
@@ -706,6 +735,219 @@ fn measure(server: &Path, root: &Path, files: usize) -> Result<Results> {
         hwm_end_kb,
         exit_code,
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// One large file
+
+/// Requests of each kind on a file that does not change.
+const STEADY: usize = 100;
+/// Edits (each followed by a request, or by waiting for diagnostics) per large file.
+const LARGE_EDITS: usize = 30;
+
+/// A script of about `kb` KB: a module of gameplay functions (engine calls, vectors, locals,
+/// loops), ending in a function whose last line is being typed (`return math.`).
+fn large_script(kb: usize) -> String {
+    let mut s = String::from("-- A long generated gameplay module.\nlocal M = {}\n");
+    let mut i = 0;
+    while s.len() < kb * 1000 {
+        let _ = write!(
+            s,
+            r#"
+-- helper {i}: moves the entity towards a target
+function M.step_{i}(self, dt, target)
+  local t = self.entity:get("Transform")
+  local offset = vec3(1, {i} % 7, 0) * dt
+  if target ~= nil and t.position.x < {i} then
+    t.position = t.position + offset
+    self.entity:set("Transform", t)
+  end
+  for n = 1, 3 do
+    self.total = (self.total or 0) + math.floor(n * dt * {i})
+  end
+  local spawned = world.spawn({{ Transform = {{ position = t.position }} }})
+  return spawned
+end
+"#
+        );
+        i += 1;
+    }
+    s.push_str(
+        "\nfunction M.probe(self)\n  local v = vec3(1, 2, 3)\n  return math.\nend\n\nreturn M\n",
+    );
+    s
+}
+
+struct LargeResults {
+    bytes: usize,
+    first_diagnostics: Duration,
+    completion: Stats,
+    completion_has_floor: bool,
+    hover: Stats,
+    signature: Stats,
+    completion_after_edit: Stats,
+    edit_to_diagnostics: Stats,
+}
+
+fn measure_large(server: &Path, dir: &Path, kb: usize) -> Result<LargeResults> {
+    std::fs::create_dir_all(dir.join("scripts"))?;
+    std::fs::write(dir.join("scene.json"), r#"{"entities": []}"#)?;
+    let text = large_script(kb);
+    let path = dir.join("scripts/long.lua");
+    std::fs::write(&path, &text)?;
+    let root = dir.canonicalize()?;
+    let path = path.canonicalize()?;
+    let mut conn = Connection::start(server, &root)?;
+    conn.request(
+        "initialize",
+        json!({
+            "processId": std::process::id(),
+            "rootUri": file_uri(&root),
+            "workspaceFolders": [{ "uri": file_uri(&root), "name": "bench" }],
+            "capabilities": {
+                "general": { "positionEncodings": ["utf-16"] },
+                "textDocument": { "publishDiagnostics": { "versionSupport": true } }
+            }
+        }),
+    )?;
+    conn.notify("initialized", json!({}))?;
+    let uri = file_uri(&path);
+    let opened = Instant::now();
+    conn.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
+    )?;
+    let (at, _) = conn.wait_within(TIMEOUT, |m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+    })?;
+    let first_diagnostics = at.saturating_duration_since(opened);
+    eprintln!("{kb} KB: first diagnostics after {first_diagnostics:?}");
+
+    let at_pos = |line: usize, character: usize| json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
+    let (cl, cc) = position_after(&text, "return math.")?;
+    let middle = text.len() / 2;
+    let hover_at = middle + text[middle..].find("vec3(").context("no vec3 call")?;
+    let (hl, hc) = line_col(&text, hover_at + 1);
+    let (sl, sc) = line_col(&text, hover_at + "vec3(1, ".len());
+    let steady = |conn: &mut Connection, method: &str, params: Value| -> Result<(Stats, Value)> {
+        let mut samples = Vec::with_capacity(STEADY);
+        let mut last = Value::Null;
+        for _ in 0..STEADY {
+            let (result, took) = conn.request(method, params.clone())?;
+            samples.push(took);
+            last = result;
+        }
+        Ok((Stats::of(samples), last))
+    };
+    let (completion, items) = steady(&mut conn, "textDocument/completion", at_pos(cl, cc))?;
+    let (hover, _) = steady(&mut conn, "textDocument/hover", at_pos(hl, hc))?;
+    // Inside the arguments of the same call: `vec3(1, |`.
+    let (signature, _) = steady(&mut conn, "textDocument/signatureHelp", at_pos(sl, sc))?;
+
+    // Typing in the middle of the file, then asking for completion at once.
+    let comment = position_after(&text[..middle], "-- helper").ok();
+    let (el, ec) = match comment {
+        Some(p) => p,
+        None => position_after(&text, "-- helper")?,
+    };
+    let mut version = 1;
+    let edit = |version: i64, insert: bool| {
+        let range = if insert {
+            json!({"start": {"line": el, "character": ec}, "end": {"line": el, "character": ec}})
+        } else {
+            json!({"start": {"line": el, "character": ec}, "end": {"line": el, "character": ec + 1}})
+        };
+        json!({
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"range": range, "text": if insert { "x" } else { "" }}]
+        })
+    };
+    let mut samples = Vec::with_capacity(LARGE_EDITS);
+    for round in 0..LARGE_EDITS {
+        version += 1;
+        conn.notify("textDocument/didChange", edit(version, round % 2 == 0))?;
+        let (_, took) = conn.request("textDocument/completion", at_pos(cl, cc))?;
+        samples.push(took);
+    }
+    let completion_after_edit = Stats::of(samples);
+    if LARGE_EDITS % 2 == 1 {
+        version += 1;
+        conn.notify("textDocument/didChange", edit(version, false))?;
+    }
+
+    // Edit to diagnostics: misspell a `world.spawn` in the middle, then fix it.
+    let spawn_at = middle + text[middle..].find("world.spa").context("no world.spawn")?;
+    let (line, col) = line_col(&text, spawn_at + "world.".len());
+    let replace = |version: i64, new_text: &str| {
+        json!({
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{
+                "range": {"start": {"line": line, "character": col},
+                          "end": {"line": line, "character": col + 3}},
+                "text": new_text
+            }]
+        })
+    };
+    let published = |m: &Value, version: i64, with_error: bool| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri
+            && m["params"]["version"].as_i64().is_none_or(|v| v == version)
+            && has_code(m, "unknown-member") == with_error
+    };
+    conn.backlog.clear();
+    let mut samples = Vec::with_capacity(LARGE_EDITS);
+    for _ in 0..LARGE_EDITS {
+        version += 1;
+        let sent = Instant::now();
+        conn.notify("textDocument/didChange", replace(version, "spw"))?;
+        let (at, _) = conn
+            .wait_within(TIMEOUT, |m| published(m, version, true))
+            .context("waiting for the unknown-member diagnostic after an edit")?;
+        samples.push(at.saturating_duration_since(sent));
+        version += 1;
+        conn.notify("textDocument/didChange", replace(version, "spa"))?;
+        conn.wait_within(TIMEOUT, |m| published(m, version, false))
+            .context("waiting for the diagnostics of the fixed text")?;
+        conn.backlog.clear();
+    }
+    let edit_to_diagnostics = Stats::of(samples);
+    conn.close()?;
+    Ok(LargeResults {
+        bytes: text.len(),
+        first_diagnostics,
+        completion,
+        completion_has_floor: labels(&items).iter().any(|l| l == "floor"),
+        hover,
+        signature,
+        completion_after_edit,
+        edit_to_diagnostics,
+    })
+}
+
+fn render_large(reports: &[(usize, LargeResults)]) -> String {
+    let mut text = String::from(
+        "\n## One large file\n\n| file | didOpen -> diagnostics | completion `math.` median / p99 | hover median / p99 | signature help median / p99 | completion right after an edit median / p99 | edit -> diagnostics median / p99 |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+    );
+    let pair = |s: &Stats| format!("{:.2} / {:.2} ms", ms(s.median), ms(s.p99));
+    for (kb, r) in reports {
+        let flag = if r.completion_has_floor {
+            ""
+        } else {
+            " (no `floor`!)"
+        };
+        let _ = writeln!(
+            text,
+            "| {kb} KB ({} bytes) | {:.1} ms | {}{flag} | {} | {} | {} | {} |",
+            r.bytes,
+            ms(r.first_diagnostics),
+            pair(&r.completion),
+            pair(&r.hover),
+            pair(&r.signature),
+            pair(&r.completion_after_edit),
+            pair(&r.edit_to_diagnostics),
+        );
+    }
+    text
 }
 
 // ---------------------------------------------------------------------------------------------
