@@ -1,8 +1,9 @@
-//! `unknown-member`: a member an engine namespace or type does not have (`world.spwn`).
+//! `unknown-member`: a member an engine namespace or type does not have (`world.spwn`), or a
+//! field a required module does not export (`util.nope()`).
 
 use crate::diagnostics::{Diagnostic, Lint, LintContext, Severity};
 use crate::fuzzy::{did_you_mean, suggest};
-use crate::model::Ty;
+use crate::model::{Target, Ty};
 
 /// The lint.
 pub const LINT: Lint = Lint {
@@ -14,6 +15,48 @@ pub const LINT: Lint = Lint {
 };
 
 fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+    engine(ctx, out);
+    modules(ctx, out);
+}
+
+/// Members of required modules that the module's file does not export. A warning: a module
+/// can add fields in ways the index does not follow (`M[name] = f`). Assignments
+/// (`util.extra = 1`) are left alone.
+fn modules(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+    for o in &ctx.file.model.occurrences {
+        let Target::Member {
+            base: Ty::Module(m),
+            name,
+        } = &o.target
+        else {
+            continue;
+        };
+        let Some(module) = ctx.facts.exports.get(m) else {
+            continue;
+        };
+        if module.exports.iter().any(|e| e.name == *name) {
+            continue;
+        }
+        let after = ctx.text.get(o.span.end..).unwrap_or("").trim_start();
+        if after.starts_with('=') && !after.starts_with("==") {
+            continue;
+        }
+        let (message, fix) = did_you_mean(
+            format!("module `{m}` has no member `{name}`"),
+            suggest(name, module.exports.iter().map(|e| e.name.as_str())),
+        );
+        out.push(Diagnostic {
+            span: o.span,
+            severity: Severity::Warning,
+            code: LINT.code,
+            message,
+            unnecessary: false,
+            fix,
+        });
+    }
+}
+
+fn engine(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     for u in &ctx.file.model.unknown_members {
         let (what, names): (String, Vec<&str>) = match &u.base {
             Ty::Namespace(ns) => {
@@ -64,7 +107,28 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::diagnostics::check_diagnostics;
+    use crate::completion::tests::{facts_with_module, UTIL};
+    use crate::diagnostics::{check_diagnostics, check_diagnostics_with};
+
+    #[test]
+    fn members_a_required_module_does_not_export() {
+        check_diagnostics_with(
+            r#"
+local util = require("lib.util")
+function update(self, dt)
+  util.clamp(1, 0, 2)
+  util.nope()
+     --^^^^ warning: module `lib.util` has no member `nope`
+  local s = util.SCALLE
+               --^^^^^^ warning: module `lib.util` has no member `SCALLE`; did you mean `SCALE`?
+  util:step(dt)
+  util.added = 1
+end
+"#,
+            &facts_with_module(UTIL),
+            Some("unknown-member"),
+        );
+    }
 
     #[test]
     fn misspelt_namespace_function() {
