@@ -430,7 +430,7 @@ fn self_field_items(model: &Model, items: &mut Vec<CompletionItem>) {
     for f in &model.self_fields {
         if seen.insert(f.name.clone()) {
             let mut it = item(f.name.clone(), ItemKind::Field);
-            it.detail = Some("self field".into());
+            it.detail = Some(if f.property { "property" } else { "self field" }.into());
             items.push(it);
         }
     }
@@ -669,6 +669,46 @@ end
                 fd entity Entity
                 fd speed self field
                 fd target self field
+            "#]],
+        );
+    }
+
+    #[test]
+    fn completes_declared_properties_after_self() {
+        check(
+            r#"
+properties = { speed = 2.5, aim = vec3(0, 0, 1) }
+function update(self, dt)
+  self.$0
+end
+"#,
+            expect![[r#"
+                fd entity Entity
+                fd speed property
+                fd aim property
+            "#]],
+        );
+        check(
+            r#"
+properties = { aim = vec3(0, 0, 1) }
+function update(self, dt)
+  self.aim:$0
+end
+"#,
+            expect![[r#"
+                me length length() -> number
+                me length_squared length_squared() -> number
+                me normalized normalized() -> vec3
+                me dot dot(other: vec3) -> number
+                me cross cross(other: vec3) -> vec3
+                me set set(other: vec3) -> vec3
+                me add add(other: vec3) -> vec3
+                me sub sub(other: vec3) -> vec3
+                me scale scale(factor: number) -> vec3
+                me add_scaled add_scaled(other: vec3, factor: number) -> vec3
+                me normalize normalize() -> vec3
+                me clone clone() -> vec3
+                me unpack unpack() -> number, number, number
             "#]],
         );
     }

@@ -246,6 +246,9 @@ pub struct SelfField {
     pub span: Span,
     /// The type of the assigned value, when known.
     pub ty: Option<Ty>,
+    /// Declared in the script's top-level `properties = { ... }` table (which the engine
+    /// copies into every instance's `self`), not assigned as `self.name`.
+    pub property: bool,
 }
 
 /// Everything one walk learns about a file.
@@ -555,8 +558,19 @@ impl<'a> Walker<'a> {
                 }
             }
             Stmt::Assignment(assign) => {
-                let tys: Vec<Option<Ty>> =
-                    assign.expressions().iter().map(|e| self.expr(e)).collect();
+                let vars: Vec<&Var> = assign.variables().iter().collect();
+                let mut tys: Vec<Option<Ty>> = Vec::new();
+                for (i, e) in assign.expressions().iter().enumerate() {
+                    let properties = self.depth == 0
+                        && matches!(vars.get(i), Some(Var::Name(t)) if ident(t) == Some("properties"));
+                    match e {
+                        Expression::TableConstructor(table) if properties => {
+                            self.properties(table);
+                            tys.push(None);
+                        }
+                        _ => tys.push(self.expr(e)),
+                    }
+                }
                 for (i, var) in assign.variables().iter().enumerate() {
                     let ty = tys.get(i).cloned().flatten();
                     self.assign_var(var, ty);
@@ -824,6 +838,7 @@ impl<'a> Walker<'a> {
                                     name: n.to_string(),
                                     span: token_span(name),
                                     ty,
+                                    property: false,
                                 });
                             }
                         }
@@ -942,6 +957,36 @@ impl<'a> Walker<'a> {
                 self.chain(ve.prefix(), &suffixes, false)
             }
             _ => None,
+        }
+    }
+
+    /// The script's `properties = { name = value, ... }`: each named field is a field of
+    /// every instance's `self`, with the type of its default value.
+    fn properties(&mut self, t: &ast::TableConstructor) {
+        for field in t.fields().iter() {
+            match field {
+                ast::Field::NameKey { key, value, .. } => {
+                    let ty = self.expr(value);
+                    let Some(name) = ident(key) else { continue };
+                    if self.self_type_field(name) || phantom(key) {
+                        continue;
+                    }
+                    self.model.self_fields.push(SelfField {
+                        name: name.to_string(),
+                        span: token_span(key),
+                        ty,
+                        property: true,
+                    });
+                }
+                ast::Field::ExpressionKey { key, value, .. } => {
+                    self.expr(key);
+                    self.expr(value);
+                }
+                ast::Field::NoKey(value) => {
+                    self.expr(value);
+                }
+                _ => {}
+            }
         }
     }
 
