@@ -616,8 +616,10 @@ impl LanguageServer for Backend {
                 .enumerate()
                 .map(|(i, it)| convert::completion_item(it, replace, i))
                 .collect();
+            // Until the workspace is indexed, a module's exports may still be unknown: the
+            // client asks again as the user types instead of filtering an empty list.
             Some(lsp::CompletionResponse::List(lsp::CompletionList {
-                is_incomplete: false,
+                is_incomplete: !facts.indexed,
                 items,
             }))
         })
