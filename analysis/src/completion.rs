@@ -714,6 +714,49 @@ end
     }
 
     #[test]
+    fn luacats_param_and_type_annotations_give_engine_types() {
+        check(
+            r#"
+--- Hurts an entity.
+---@param target Entity the one hit
+---@param amount number
+local function hurt(target, amount)
+  target:de$0
+end
+"#,
+            expect![[r#"
+                me despawn despawn()
+            "#]],
+        );
+        check(
+            r#"
+function update(self, dt)
+  ---@type vec3
+  local aim = self.aim
+  aim:len$0
+end
+"#,
+            expect![[r#"
+                me length length() -> number
+                me length_squared length_squared() -> number
+            "#]],
+        );
+        check(
+            r#"
+---@param t Transform?
+function M.place(t)
+  t.$0
+end
+"#,
+            expect![[r#"
+                fd position vec3
+                fd rotation quat
+                fd scale vec3
+            "#]],
+        );
+    }
+
+    #[test]
     fn completes_with_a_syntax_error_elsewhere() {
         check(
             r#"

@@ -18,6 +18,7 @@
 //! rename), `symbols`, `summary` (with `exports`: what a module returns), `format`, `fuzzy`,
 //! `line_index`.
 
+pub mod annotations;
 pub mod completion;
 pub mod context;
 pub mod diagnostics;

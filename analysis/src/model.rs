@@ -545,12 +545,20 @@ impl<'a> Walker<'a> {
                 let inits: Vec<Option<String>> =
                     local.expressions().iter().map(|e| self.short(e)).collect();
                 let from = node_span(local).map(|s| s.end).unwrap_or(end);
+                // `---@type T` above the statement types its first name.
+                let annotated = node_span(local).and_then(|s| {
+                    let tags = crate::annotations::tags_above(self.text, s.start);
+                    crate::annotations::declared(self.api, &tags)
+                });
                 let attribs: Vec<Option<String>> = local
                     .attributes()
                     .map(|a| a.and_then(|a| ident(a.name())).map(String::from))
                     .collect();
                 for (i, name) in local.names().iter().enumerate() {
-                    let ty = tys.get(i).cloned().flatten();
+                    let ty = match (i, &annotated) {
+                        (0, Some(t)) => Some(t.clone()),
+                        _ => tys.get(i).cloned().flatten(),
+                    };
                     let init = inits.get(i).cloned().flatten();
                     if let Some(idx) = self.declare(name, LocalKind::Local, ty, init, from) {
                         self.model.locals[idx].attrib = attribs.get(i).cloned().flatten();
@@ -786,11 +794,17 @@ impl<'a> Walker<'a> {
                 scope.push(idx);
             }
         }
+        // `---@param` lines above the line the parameter list is on.
+        let tags = crate::annotations::tags_above(self.text, start);
         for (i, p) in body.parameters().iter().enumerate() {
             if let Parameter::Name(token) = p {
                 let ty = callback
                     .and_then(|c| c.params.get(i))
-                    .and_then(|p| ty_from_api(self.api, &p.ty));
+                    .and_then(|p| ty_from_api(self.api, &p.ty))
+                    .or_else(|| {
+                        let name = ident(token)?;
+                        crate::annotations::param(self.api, &tags, name)
+                    });
                 self.declare(token, LocalKind::Param, ty, None, start);
             }
         }

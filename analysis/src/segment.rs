@@ -58,6 +58,9 @@ pub fn starts_until(
     let mut brackets: usize = 0;
     // A run starts after a token that can end a statement (or at the start of the text).
     let mut ends_statement = from > 0;
+    let mut prev_end = from;
+    // The first token belongs to the run that starts at `from`.
+    let mut first = true;
     // A lexical error (an unfinished string) ends the split: the rest is one run.
     while let Ok(t) = lex.next_token() {
         if t.tok == Tok::Eos {
@@ -71,17 +74,22 @@ pub fn starts_until(
         if lenient {
             blocks = 0;
         }
-        let cut = blocks == 0
+        let cut = !std::mem::take(&mut first)
+            && blocks == 0
             && brackets == 0
             && (ends_statement || lenient)
             && starts_statement(t.tok)
             && out.last() != Some(&t.start);
         if cut {
-            if sync(t.start) {
-                return (out, Some(t.start));
+            let at = doc_start(b, prev_end, t.start);
+            if sync(at) {
+                return (out, Some(at));
             }
-            out.push(t.start);
+            if out.last() != Some(&at) {
+                out.push(at);
+            }
         }
+        prev_end = t.end;
         match t.tok {
             Tok::Function | Tok::If | Tok::Do | Tok::Repeat => blocks += 1,
             Tok::End | Tok::Until => blocks = blocks.saturating_sub(1),
@@ -106,6 +114,21 @@ pub fn starts_until(
         );
     }
     (out, None)
+}
+
+/// Where a run starting with the token at `start` begins: at the line after the previous
+/// token's (`prev_end`), so the comment lines above a statement (its doc, its `---@`
+/// annotations) go with it; at the token itself when a block comment starts on the previous
+/// token's line (it could end anywhere) or nothing but that line lies between.
+fn doc_start(b: &[u8], prev_end: usize, start: usize) -> usize {
+    let between = &b[prev_end.min(start)..start];
+    let Some(nl) = between.iter().position(|&c| c == b'\n') else {
+        return start;
+    };
+    if between[..nl].windows(3).any(|w| w == b"--[") {
+        return start;
+    }
+    prev_end + nl + 1
 }
 
 fn starts_statement(tok: Tok) -> bool {
@@ -162,9 +185,23 @@ mod tests {
         assert_eq!(
             runs(text, Cuts::Lenient),
             [
-                "function f()\n  if x then\n\n",
-                "function g()\nend\n",
+                "function f()\n  if x then\n",
+                "\nfunction g()\nend\n",
                 "local y = 1\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn comment_lines_above_a_statement_go_with_it() {
+        let text = "local a = 1 -- one\n\n--- Doc.\n---@param e Entity\nfunction f(e) end\nlocal b = 2 --[[ x\n]] local c = 3\n";
+        assert_eq!(
+            runs(text, Cuts::Strict),
+            [
+                "local a = 1 -- one\n",
+                "\n--- Doc.\n---@param e Entity\nfunction f(e) end\n",
+                "local b = 2 --[[ x\n]] ",
+                "local c = 3\n"
             ]
         );
     }

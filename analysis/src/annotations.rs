@@ -1,0 +1,92 @@
+//! LuaCATS annotations (`---@param e Entity`, `---@type vec3`) in the comment lines directly
+//! above a definition, as LuaLS and EmmyLua read them.
+//!
+//! What is understood so far: `@param name Type` types a function's parameter and `@type
+//! Type` the first name of a `local` statement, when `Type` is an engine type or component of
+//! the API (a trailing `?` or `|nil` is allowed). Other tags and types are skipped.
+
+use crate::model::Ty;
+use crescent_api::Api;
+
+/// The `---@tag rest` lines of the comment block directly above the line holding `offset`,
+/// nearest last, as `(tag, rest)`.
+pub fn tags_above(text: &str, offset: usize) -> Vec<(&str, &str)> {
+    let Some(before) = text.get(..offset.min(text.len())) else {
+        return Vec::new();
+    };
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let mut out = Vec::new();
+    let mut rest = &before[..line_start];
+    while let Some(line) = rest.strip_suffix('\n').map(|r| {
+        let start = r.rfind('\n').map_or(0, |i| i + 1);
+        rest = &r[..start];
+        r[start..].trim()
+    }) {
+        let Some(comment) = line.strip_prefix("---") else {
+            break;
+        };
+        if let Some(tagged) = comment.trim_start().strip_prefix('@') {
+            let (tag, args) = tagged
+                .split_once(char::is_whitespace)
+                .unwrap_or((tagged, ""));
+            out.push((tag, args.trim()));
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// The type an annotation names, when the API knows it.
+pub fn ty(api: &Api, written: &str) -> Option<Ty> {
+    let t = written.trim();
+    let t = t.strip_suffix("|nil").unwrap_or(t).trim_end_matches('?');
+    if let Some(d) = api.type_def(t) {
+        return Some(Ty::Type(d.name.clone()));
+    }
+    api.component(t).map(|c| Ty::Component(c.name.clone()))
+}
+
+/// The type `---@param name Type` gives `name` in `tags`.
+pub fn param(api: &Api, tags: &[(&str, &str)], name: &str) -> Option<Ty> {
+    tags.iter().find_map(|(tag, args)| {
+        if *tag != "param" {
+            return None;
+        }
+        let mut words = args.split_whitespace();
+        let p = words.next()?.trim_end_matches('?');
+        (p == name).then(|| ty(api, words.next()?)).flatten()
+    })
+}
+
+/// The type of `---@type Type` in `tags`.
+pub fn declared(api: &Api, tags: &[(&str, &str)]) -> Option<Ty> {
+    tags.iter()
+        .find(|(tag, _)| *tag == "type")
+        .and_then(|(_, args)| ty(api, args.split_whitespace().next()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_tags_of_the_block_right_above() {
+        let text = "-- unrelated\n\n--- Hurts it.\n---@param e Entity the target\n---@param n? number\n  local function hurt(e, n) end";
+        let at = text.find("local").unwrap_or(0);
+        assert_eq!(
+            tags_above(text, at),
+            [("param", "e Entity the target"), ("param", "n? number")]
+        );
+        let api = crescent_api::builtin();
+        let tags = tags_above(text, at);
+        assert_eq!(param(&api, &tags, "e"), Some(Ty::Type("Entity".into())));
+        // Not an engine type: left to inference.
+        assert_eq!(param(&api, &tags, "n"), None);
+        assert_eq!(ty(&api, "vec3?"), Some(Ty::Type("vec3".into())));
+        assert_eq!(
+            ty(&api, "Transform|nil"),
+            Some(Ty::Component("Transform".into()))
+        );
+        assert!(tags_above("x = 1\nlocal y", 6).is_empty());
+    }
+}
