@@ -418,10 +418,24 @@ struct Walker<'a> {
     scopes: Vec<Vec<usize>>,
     /// Function nesting depth (0: top level).
     depth: usize,
-    /// The `self` fields the runs before this one assigned, and the first assignment of each
-    /// name among them.
-    outer_self: &'a [SelfField],
-    outer_first: &'a HashMap<String, usize>,
+    /// What the runs before this one left visible.
+    outer: Outer<'a>,
+}
+
+/// What the runs before the one being walked left visible: their top-level locals and `self`
+/// fields.
+struct Outer<'a> {
+    /// The model so far.
+    locals: &'a [Local],
+    /// Indices into `locals` of the top-level locals, in declaration order.
+    top: &'a [usize],
+    /// The position in `top` of the last top-level local of each name.
+    by_name: &'a HashMap<String, usize>,
+    /// Placeholders made so far: position in `top` -> index among the run's locals.
+    placed: HashMap<usize, usize>,
+    /// The `self` fields assigned so far, and the first assignment of each name among them.
+    self_fields: &'a [SelfField],
+    first_self: &'a HashMap<String, usize>,
 }
 
 /// What is known about a prefix chain while walking its suffixes.
@@ -435,13 +449,13 @@ struct Cursor {
 impl<'a> Walker<'a> {
     /// The first assignment of `self.name`, in an earlier run or in this one.
     fn self_field(&self, name: &str) -> Option<&SelfField> {
-        match self.outer_first.get(name) {
-            Some(&i) => self.outer_self.get(i),
+        match self.outer.first_self.get(name) {
+            Some(&i) => self.outer.self_fields.get(i),
             None => self.model.self_field(name),
         }
     }
 
-    fn lookup(&self, name: &str) -> Option<usize> {
+    fn lookup(&mut self, name: &str) -> Option<usize> {
         for scope in self.scopes.iter().rev() {
             for &i in scope.iter().rev() {
                 if self.model.locals[i].name == name {
@@ -449,7 +463,35 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        None
+        self.outer_local(name)
+    }
+
+    /// Whether `name` is a local here (without recording a use).
+    fn is_local(&self, name: &str) -> bool {
+        self.scopes
+            .iter()
+            .flatten()
+            .any(|&i| self.model.locals[i].name == name)
+            || self.outer.by_name.contains_key(name)
+    }
+
+    /// A top-level local of an earlier run named `name`: a placeholder for it among this
+    /// run's locals, made on first use (what the walk does to it is replayed on the real one
+    /// when the fragments are joined).
+    fn outer_local(&mut self, name: &str) -> Option<usize> {
+        let &k = self.outer.by_name.get(name)?;
+        if let Some(&i) = self.outer.placed.get(&k) {
+            return Some(i);
+        }
+        let real = &self.outer.locals[self.outer.top[k]];
+        let i = self.model.locals.len();
+        self.model.locals.push(Local {
+            reads: Vec::new(),
+            writes: Vec::new(),
+            ..real.clone()
+        });
+        self.outer.placed.insert(k, i);
+        Some(i)
     }
 
     fn declare(
@@ -908,7 +950,7 @@ impl<'a> Walker<'a> {
             return None;
         };
         let name = ident(token)?;
-        if self.lookup(name).is_some() {
+        if self.is_local(name) {
             return None;
         }
         match suffixes {

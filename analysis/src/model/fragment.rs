@@ -9,7 +9,7 @@
 //! names and types are visible at its start; joining is a copy, with spans moved to the run's
 //! place and local numbers mapped.
 
-use super::{Local, Model, Span, Target, Walker};
+use super::{Model, Outer, Span, Target, Walker};
 use crescent_api::Api;
 use full_moon::ast::Ast;
 use std::collections::HashMap;
@@ -23,10 +23,10 @@ pub struct Fragment {
     ast: Arc<Ast>,
     /// The names and types visible at the start of the run ([`entry_key`]).
     key: u64,
-    /// How many placeholders for earlier top-level locals open `model.locals`.
-    outer_locals: usize,
-    /// The run's contribution, spans relative to the run; `Target::Local(i)` below
-    /// `outer_locals` is the i-th top-level local of the runs before.
+    /// The placeholders for top-level locals of earlier runs among `model.locals`: index
+    /// there, and position in the top-level scope.
+    placeholders: Vec<(usize, usize)>,
+    /// The run's contribution, spans relative to the run.
     model: Model,
     /// The run's own top-level locals (indices into `model.locals`), in declaration order.
     declared: Vec<usize>,
@@ -63,6 +63,8 @@ impl Fragments {
 struct State {
     /// Indices (into the model) of the top-level locals, in declaration order.
     top: Vec<usize>,
+    /// The position in `top` of the last top-level local of each name.
+    by_name: HashMap<String, usize>,
     /// The first assignment of each `self` field, by name (index into `model.self_fields`).
     first_self: HashMap<String, usize>,
     key: u64,
@@ -78,8 +80,8 @@ impl State {
             let l = &model.locals[i];
             (0u8, &l.name, &l.ty).hash(&mut h);
         }
-        for &i in typed {
-            (1u8, i, &model.locals[self.top[i]].ty).hash(&mut h);
+        for &k in typed {
+            (1u8, k, &model.locals[self.top[k]].ty).hash(&mut h);
         }
         let new = &model.self_fields[model.self_fields.len() - fields..];
         for f in new {
@@ -90,46 +92,42 @@ impl State {
         for (i, f) in new.iter().enumerate() {
             self.first_self.entry(f.name.clone()).or_insert(first + i);
         }
-        self.top.extend_from_slice(declared);
+        for &i in declared {
+            self.by_name
+                .insert(model.locals[i].name.clone(), self.top.len());
+            self.top.push(i);
+        }
     }
 }
 
-/// Walks one run (`text` is the run's text) from the state in `model` and `top`.
+/// Walks one run (`text` is the run's text) from the state in `model` and `state`.
 fn walk(ast: &Arc<Ast>, text: &str, api: &Api, model: &Model, state: &State) -> Fragment {
-    let placeholder = |i: &usize| {
-        let l = &model.locals[*i];
-        Local {
-            reads: Vec::new(),
-            writes: Vec::new(),
-            ..l.clone()
-        }
-    };
-    let locals: Vec<Local> = state.top.iter().map(placeholder).collect();
-    let outer_locals = locals.len();
     let mut w = Walker {
         api,
         text,
-        model: Model {
-            locals,
-            ..Model::default()
-        },
-        scopes: vec![(0..outer_locals).collect()],
+        model: Model::default(),
+        scopes: vec![Vec::new()],
         depth: 0,
-        outer_self: &model.self_fields,
-        outer_first: &state.first_self,
+        outer: Outer {
+            locals: &model.locals,
+            top: &state.top,
+            by_name: &state.by_name,
+            placed: HashMap::new(),
+            self_fields: &model.self_fields,
+            first_self: &state.first_self,
+        },
     };
     w.block_in_scope(ast.nodes(), text.len());
-    let declared = w
-        .scopes
-        .pop()
-        .map(|s| s[outer_locals..].to_vec())
-        .unwrap_or_default();
+    let declared = w.scopes.pop().unwrap_or_default();
+    let mut placeholders: Vec<(usize, usize)> =
+        w.outer.placed.iter().map(|(&k, &i)| (i, k)).collect();
+    placeholders.sort_unstable();
     let mut model = w.model;
     model.occurrences.sort_by_key(|o| o.span.start);
     Fragment {
         ast: ast.clone(),
         key: state.key,
-        outer_locals,
+        placeholders,
         model,
         declared,
     }
@@ -151,45 +149,46 @@ fn shift_all(spans: &[Span], by: usize) -> impl Iterator<Item = Span> + '_ {
     spans.iter().map(move |&s| shift(s, by))
 }
 
-/// Appends `m`, the model of a fragment (`outer` placeholders, `declared` own top-level
-/// locals) of the run at `base`, to `out`, and moves `state` past it.
+/// Appends `m`, the model of a fragment (with its `placeholders` and `declared` own
+/// top-level locals) of the run at `base`, to `out`, and moves `state` past it.
 fn join(
     m: Model,
-    outer: usize,
+    placeholders: &[(usize, usize)],
     declared: &[usize],
     base: usize,
     out: &mut Model,
     state: &mut State,
 ) {
-    let top = &state.top;
     let mut typed = Vec::new();
-    let offset = out.locals.len();
-    let map = |i: usize| {
-        if i < outer {
-            top[i]
-        } else {
-            offset + i - outer
+    // Where each of the run's locals lands in the joined model.
+    let mut map = Vec::with_capacity(m.locals.len());
+    let mut next = out.locals.len();
+    let mut holders = placeholders.iter().peekable();
+    for (i, l) in m.locals.into_iter().enumerate() {
+        if let Some(&(_, k)) = holders.next_if(|(at, _)| *at == i) {
+            // What the run did to a top-level local of an earlier run.
+            let real_index = state.top[k];
+            let real = &mut out.locals[real_index];
+            real.reads.extend(shift_all(&l.reads, base));
+            real.writes.extend(shift_all(&l.writes, base));
+            if real.ty.is_none() && l.ty.is_some() {
+                real.ty = l.ty;
+                typed.push(k);
+            }
+            map.push(real_index);
+            continue;
         }
-    };
-    let mut locals = m.locals.into_iter();
-    // What the run did to the locals of earlier runs.
-    for (i, p) in locals.by_ref().take(outer).enumerate() {
-        let real = &mut out.locals[top[i]];
-        real.reads.extend(shift_all(&p.reads, base));
-        real.writes.extend(shift_all(&p.writes, base));
-        if real.ty.is_none() && p.ty.is_some() {
-            real.ty = p.ty;
-            typed.push(i);
-        }
-    }
-    out.locals.extend(locals.map(|mut l| {
+        let mut l = l;
         l.decl = shift(l.decl, base);
         l.visible = shift(l.visible, base);
         for s in l.reads.iter_mut().chain(l.writes.iter_mut()) {
             *s = shift(*s, base);
         }
-        l
-    }));
+        out.locals.push(l);
+        map.push(next);
+        next += 1;
+    }
+    let map = |i: usize| map.get(i).copied().unwrap_or(i);
     out.occurrences
         .extend(m.occurrences.into_iter().map(|mut o| {
             o.span = shift(o.span, base);
@@ -275,7 +274,7 @@ impl Model {
                 Some(f) => {
                     join(
                         f.model.clone(),
-                        f.outer_locals,
+                        &f.placeholders,
                         &f.declared,
                         seg.base,
                         &mut model,
@@ -293,7 +292,7 @@ impl Model {
                     };
                     join(
                         part,
-                        f.outer_locals,
+                        &f.placeholders,
                         &f.declared,
                         seg.base,
                         &mut model,
