@@ -514,6 +514,13 @@ const OPS: &[Op] = &[
         count: K,
     },
     Op {
+        name: "world.find(name) among 10,000 named entities",
+        init: "for i = 1, 10000 do world.spawn({ Name = \"n\" .. i }) end",
+        op: "local f = world.find(\"n5000\")",
+        extra: 0,
+        count: K,
+    },
+    Op {
         name: "world.query(\"Transform\") step",
         init: "",
         op: "QUERY",

@@ -30,6 +30,11 @@ pub(crate) struct Shared {
     pub overrides: HashMap<String, Vec<u8>>,
     /// script or module -> modules it requires.
     pub deps: BTreeMap<String, BTreeSet<String>>,
+    /// Entity ids by `Name`, for `world.find` and the uniqueness check of names: rebuilt on
+    /// the first lookup after a `Name` changed or a named entity went away.
+    pub names: HashMap<String, u64>,
+    /// Whether `names` must be rebuilt before it is read.
+    pub names_stale: bool,
 }
 
 impl Shared {
@@ -39,6 +44,21 @@ impl Shared {
         let e = self.world.spawn((EntityId(id),));
         self.ids.insert(id, e);
         (id, e)
+    }
+
+    /// The entity named `name`, if any: O(1) once the index is up to date (a rebuild walks
+    /// the named entities once after names changed).
+    pub fn find(&mut self, name: &str) -> Option<u64> {
+        if self.names_stale {
+            self.names.clear();
+            for (id, n) in self.world.query::<(&EntityId, &Name)>().iter() {
+                // Names are unique; if a host broke that, the oldest entity wins.
+                let slot = self.names.entry(n.0.clone()).or_insert(id.0);
+                *slot = (*slot).min(id.0);
+            }
+            self.names_stale = false;
+        }
+        self.names.get(name).copied()
     }
 }
 
@@ -182,6 +202,7 @@ pub(crate) fn host_table(
             let (Some(e), Some(ops)) = (Entity::from_bits(bits as u64), sh.comps.get(&name)) else {
                 return Ok(None);
             };
+            sh.names_stale |= name == "Name";
             Ok((ops.set)(&mut sh.world, e, lua, value).err())
         })?,
     )?;
@@ -203,6 +224,7 @@ pub(crate) fn host_table(
             let mut sh = s.borrow_mut();
             let sh = &mut *sh;
             if let (Some(e), Some(ops)) = (Entity::from_bits(bits as u64), sh.comps.get(&name)) {
+                sh.names_stale |= name == "Name";
                 (ops.remove)(&mut sh.world, e);
             }
             Ok(())
@@ -222,6 +244,7 @@ pub(crate) fn host_table(
         lua.create_function(move |_, id: i64| {
             let mut sh = s.borrow_mut();
             if let Some(e) = sh.ids.remove(&(id as u64)) {
+                sh.names_stale |= sh.world.satisfies::<&Name>(e);
                 let _ = sh.world.despawn(e);
             }
             Ok(())
@@ -248,15 +271,7 @@ pub(crate) fn host_table(
     h.set(
         "find",
         lua.create_function(move |_, name: String| {
-            let sh = s.borrow();
-            for (&id, &e) in &sh.ids {
-                if let Ok(n) = sh.world.get::<&Name>(e) {
-                    if n.0 == name {
-                        return Ok(Some(id as i64));
-                    }
-                }
-            }
-            Ok(None)
+            Ok(s.borrow_mut().find(&name).map(|id| id as i64))
         })?,
     )?;
     let s = shared.clone();

@@ -157,6 +157,8 @@ impl Runtime {
             sources: BTreeMap::new(),
             overrides: HashMap::new(),
             deps: BTreeMap::new(),
+            names: HashMap::new(),
+            names_stale: true,
         }));
         let guard = Arc::new(Guard::new(config.budget));
         let w = lua.create_table()?;
@@ -297,6 +299,8 @@ impl Runtime {
                 if let Some(name) = &def.name {
                     let _ = sh.world.insert_one(e, Name(name.clone()));
                 }
+                // A scene can name entities through its components too.
+                sh.names_stale = true;
                 for (name, value) in &def.components {
                     match sh.comps.get(name) {
                         Some(ops) => {

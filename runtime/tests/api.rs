@@ -1115,3 +1115,29 @@ end
     "#]]
     .assert_debug_eq(&lines);
 }
+
+/// `world.find` follows renames, removals and despawns (it answers from an index kept up to
+/// date with every change of a `Name`).
+#[test]
+fn find_follows_renames_removals_and_despawns() {
+    let lines = one(r#"local n = 0
+function update(self)
+  n = n + 1
+  if n == 1 then
+    local a = world.spawn({ Name = "a" })
+    world.spawn({ Name = "b" })
+    log.info(tostring(world.find("a") == a) .. " " .. tostring(world.find("nobody")))
+    a:set("Name", "c")
+    log.info(tostring(world.find("a")) .. " " .. tostring(world.find("c") == a))
+    world.find("b"):remove("Name")
+    log.info(tostring(world.find("b")))
+    world.find("c"):despawn()
+  elseif n == 2 then
+    log.info(tostring(world.find("c")))
+    world.spawn({ Name = "a" })
+    log.info(world.find("a"):get("Name"))
+  end
+end
+"#);
+    assert_eq!(lines, ["true nil", "nil true", "nil", "nil", "a"]);
+}
