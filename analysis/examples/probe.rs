@@ -53,7 +53,9 @@ fn main() {
             p1.reused(&p0)
         );
         t("model", || Model::build(&p1, &text, &api));
-        let a0 = analyze_after(&base, &api, None);
+        let a0 = t("first analysis (kept for edits)", || {
+            analyze_after(&base, &api, None)
+        });
         t("analyze after an edit", || {
             analyze_after(&text, &api, Some(&a0))
         });

@@ -485,10 +485,17 @@ impl<'a> Walker<'a> {
         }
         let real = &self.outer.locals[self.outer.top[k]];
         let i = self.model.locals.len();
+        // Not `real.clone()`: its reads and writes grow with every run that uses it.
         self.model.locals.push(Local {
+            name: real.name.clone(),
+            decl: real.decl,
+            visible: real.visible,
+            kind: real.kind,
+            ty: real.ty.clone(),
+            init: real.init.clone(),
             reads: Vec::new(),
             writes: Vec::new(),
-            ..real.clone()
+            attrib: real.attrib.clone(),
         });
         self.outer.placed.insert(k, i);
         Some(i)
