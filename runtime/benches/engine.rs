@@ -37,7 +37,7 @@ fn project(script: &str, n: usize, transform: bool) -> tempfile::TempDir {
     project_with_extra(script, n, transform, 0)
 }
 
-/// `n` entities with the script, then `extra` entities with only a Transform.
+/// `n` entities with the script, then `extra` entities with only a Transform and a name.
 fn project_with_extra(script: &str, n: usize, transform: bool, extra: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::create_dir_all(dir.path().join("scripts")).expect("scripts/");
@@ -47,9 +47,11 @@ fn project_with_extra(script: &str, n: usize, transform: bool, extra: usize) -> 
     } else {
         r#"{"scripts": ["scripts/s.lua"]}"#
     };
-    let plain = r#"{"components": {"Transform": {"position": [0, 0, 0]}}}"#;
-    let mut entities = vec![entity; n];
-    entities.extend(vec![plain; extra]);
+    // The extra entities are named `n1`, `n2`, ... (for `world.find`).
+    let mut entities = vec![entity.to_string(); n];
+    entities.extend((1..=extra).map(|i| {
+        format!(r#"{{"name": "n{i}", "components": {{"Transform": {{"position": [0, 0, 0]}}}}}}"#)
+    }));
     let scene = format!(r#"{{"entities": [{}]}}"#, entities.join(","));
     std::fs::write(dir.path().join("scene.json"), scene).expect("scene");
     dir
@@ -515,9 +517,9 @@ const OPS: &[Op] = &[
     },
     Op {
         name: "world.find(name) among 10,000 named entities",
-        init: "for i = 1, 10000 do world.spawn({ Name = \"n\" .. i }) end",
+        init: "",
         op: "local f = world.find(\"n5000\")",
-        extra: 0,
+        extra: N,
         count: K,
     },
     Op {
