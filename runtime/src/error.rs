@@ -39,6 +39,13 @@ pub enum Error {
     },
     /// The Lua state could not be set up (or an engine binding is missing).
     Lua(String),
+    /// The host named an entity that is not there.
+    Entity {
+        /// Entity id.
+        entity: u64,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -58,6 +65,7 @@ impl fmt::Display for Error {
                 message,
             } => write!(f, "entity {entity}: component {name}: {message}"),
             Error::Lua(m) => write!(f, "lua: {m}"),
+            Error::Entity { entity, message } => write!(f, "entity {entity}: {message}"),
         }
     }
 }

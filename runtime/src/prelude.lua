@@ -920,6 +920,13 @@ function events_ns.emit(name, data)
   if type(name) ~= "string" then error("events.emit: event name must be a string", 2) end
   queue[#queue + 1] = { name = name, data = copy(data), sender = sender_handle() }
 end
+-- An event from the host (between frames): no sender; `target` is an entity id or nil for
+-- everyone. False when the target entity is gone.
+function S.host_emit(name, data, target)
+  if target ~= nil and hbits[target] == nil then return false end
+  queue[#queue + 1] = { name = name, data = copy(data), target = target }
+  return true
+end
 function events_ns.subscribe(name, fn)
   if type(name) ~= "string" then error("events.subscribe: event name must be a string", 2) end
   if type(fn) ~= "function" then error("events.subscribe: handler must be a function", 2) end

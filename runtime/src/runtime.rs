@@ -60,6 +60,7 @@ struct KeepAlive {
 
 struct Calls {
     frame: Function,
+    host_emit: Function,
     adopt: Function,
     shutdown: Function,
     reload: Function,
@@ -210,6 +211,7 @@ impl Runtime {
 
         let calls = Calls {
             frame: s.get("frame")?,
+            host_emit: s.get("host_emit")?,
             adopt: s.get("adopt")?,
             shutdown: s.get("shutdown")?,
             reload: s.get("reload")?,
@@ -276,6 +278,67 @@ impl Runtime {
     /// which need `&mut self` or return before this borrow can be taken.
     pub fn world(&self) -> std::cell::Ref<'_, hecs::World> {
         std::cell::Ref::map(self.shared.borrow(), |sh| &sh.world)
+    }
+
+    /// The hecs entity of the entity scripts know by `id` (`entity:id()`), while it lives.
+    pub fn entity(&self, id: u64) -> Option<hecs::Entity> {
+        self.shared.borrow().ids.get(&id).copied()
+    }
+
+    /// The id scripts know `entity` by (`entity:id()`), for a live entity of this runtime.
+    pub fn entity_id(&self, entity: hecs::Entity) -> Option<u64> {
+        let sh = self.shared.borrow();
+        let id = sh.world.get::<&crate::components::EntityId>(entity).ok()?.0;
+        (sh.ids.get(&id) == Some(&entity)).then_some(id)
+    }
+
+    /// Sends the event `name` with `data` (any serde value: maps become tables) to every
+    /// subscriber (`events.subscribe`) and every instance's `on_event`, as `events.emit` does
+    /// but with no sender. It is delivered in the next frame, at its first delivery pass
+    /// (after the first fixed step, or after `update` when the frame has none), in the order
+    /// the host sent it and before the events scripts emit in that frame.
+    ///
+    /// # Errors
+    /// [`Error::Lua`] when `data` cannot be made into a Lua value.
+    pub fn emit<T: serde::Serialize + ?Sized>(&mut self, name: &str, data: &T) -> Result<()> {
+        self.host_event(name, data, None).map(|_| ())
+    }
+
+    /// Sends the event `name` with `data` to the entity `id` only (its instances'
+    /// `on_event`), as `entity:send` does; delivered as [`Runtime::emit`] says.
+    ///
+    /// # Errors
+    /// [`Error::Entity`] when no live entity has that id; [`Error::Lua`] as for `emit`.
+    pub fn send<T: serde::Serialize + ?Sized>(
+        &mut self,
+        id: u64,
+        name: &str,
+        data: &T,
+    ) -> Result<()> {
+        if self.host_event(name, data, Some(id))? {
+            Ok(())
+        } else {
+            Err(Error::Entity {
+                entity: id,
+                message: "no live entity has this id".into(),
+            })
+        }
+    }
+
+    fn host_event<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        data: &T,
+        target: Option<u64>,
+    ) -> Result<bool> {
+        let value = self
+            .lua
+            .to_value_with(data, crate::components::lua_ser_options())
+            .map_err(|e| Error::Lua(format!("event {name}: {e}")))?;
+        self.calls
+            .host_emit
+            .call::<bool>((name, value, target.map(|t| t as i64)))
+            .map_err(|e| Error::Lua(lua_error_text(&e)))
     }
 
     /// The Lua state (for embedding programs that add their own bindings and benchmarks).
