@@ -1138,6 +1138,16 @@ local function flush_despawns()
   lists_dirty = true
 end
 
+-- The host despawns `id` between frames: as `entity:despawn()`, flushed at once. False when
+-- no live entity has that id.
+function S.host_despawn(id)
+  local h = handles[id]
+  if h == nil or hbits[id] == nil then return false end
+  EI.despawn(h)
+  flush_despawns()
+  return true
+end
+
 -------------------------------------------------------------------------------------------------
 -- The frame
 -------------------------------------------------------------------------------------------------

@@ -61,6 +61,7 @@ struct KeepAlive {
 struct Calls {
     frame: Function,
     host_emit: Function,
+    host_despawn: Function,
     adopt: Function,
     shutdown: Function,
     reload: Function,
@@ -212,6 +213,7 @@ impl Runtime {
         let calls = Calls {
             frame: s.get("frame")?,
             host_emit: s.get("host_emit")?,
+            host_despawn: s.get("host_despawn")?,
             adopt: s.get("adopt")?,
             shutdown: s.get("shutdown")?,
             reload: s.get("reload")?,
@@ -354,57 +356,178 @@ impl Runtime {
     /// for a script that does not compile or whose top level fails.
     pub fn load_scene(&mut self, scene: &Scene) -> Result<()> {
         for def in &scene.entities {
-            let (id, e) = self.shared.borrow_mut().spawn();
-            let comps = self.lua.create_table()?;
-            {
+            self.spawn_def(def)?;
+        }
+        Ok(())
+    }
+
+    /// Spawns an entity between frames, with components and scripts given as a scene entry
+    /// gives them; its scripts' `init` runs at the start of the next frame. Returns the id
+    /// scripts know it by.
+    ///
+    /// # Errors
+    /// [`Error::Entity`] when another entity has its name (names are unique); otherwise as
+    /// [`Runtime::load_scene`]. On an error nothing of the entity stays but its id.
+    pub fn spawn(&mut self, def: &crate::EntityDef) -> Result<u64> {
+        let wanted: Vec<String> = def
+            .name
+            .iter()
+            .cloned()
+            .chain(
+                def.components
+                    .iter()
+                    .filter(|(n, _)| n == "Name")
+                    .filter_map(|(_, v)| v.as_str().map(String::from)),
+            )
+            .collect();
+        for name in &wanted {
+            if let Some(holder) = self.shared.borrow_mut().find(name) {
+                return Err(Error::Entity {
+                    entity: holder,
+                    message: format!("an entity named {name:?} already exists; names are unique"),
+                });
+            }
+        }
+        match self.spawn_def(def) {
+            Ok(id) => Ok(id),
+            Err(err) => {
+                // Take back what was made: the handle and instances scripts may have got, the
+                // hecs entity (and the name it may hold).
+                let id = self.shared.borrow().next_id;
+                let _ = self.calls.host_despawn.call::<bool>(id as i64);
                 let mut sh = self.shared.borrow_mut();
-                let sh = &mut *sh;
-                if let Some(name) = &def.name {
-                    let _ = sh.world.insert_one(e, Name(name.clone()));
+                if let Some(e) = sh.ids.remove(&id) {
+                    let _ = sh.world.despawn(e);
                 }
-                // A scene can name entities through its components too.
                 sh.names_stale = true;
-                for (name, value) in &def.components {
-                    match sh.comps.get(name) {
-                        Some(ops) => {
-                            (ops.from_json)(&mut sh.world, e, value).map_err(|message| {
-                                Error::Component {
-                                    entity: id,
-                                    name: name.clone(),
-                                    message,
-                                }
-                            })?
+                Err(err)
+            }
+        }
+    }
+
+    /// Despawns the entity `id` between frames, as `entity:despawn()` would: its instances'
+    /// `destroy` runs now, then its components and handle go (handles scripts kept report it
+    /// as despawned).
+    ///
+    /// # Errors
+    /// [`Error::Entity`] when no live entity has that id.
+    pub fn despawn(&mut self, id: u64) -> Result<()> {
+        self.guard.begin(&self.mains);
+        let r = self.calls.host_despawn.call::<bool>(id as i64);
+        self.guard.end();
+        match r {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(Error::Entity {
+                entity: id,
+                message: "no live entity has this id".into(),
+            }),
+            Err(e) => Err(Error::Lua(lua_error_text(&e))),
+        }
+    }
+
+    /// Sets a Rust-side component of the entity `id` between frames (`Transform`, `Name` or
+    /// a host component registered in the [`Registry`]); scripts see it from the next phase
+    /// on. Script components (plain Lua values) are not reached this way.
+    ///
+    /// # Errors
+    /// [`Error::Entity`] when no live entity has that id, or for a `Name` another entity holds.
+    pub fn insert<C: hecs::Component>(&mut self, id: u64, component: C) -> Result<()> {
+        let mut sh = self.shared.borrow_mut();
+        let Some(&e) = sh.ids.get(&id) else {
+            return Err(Error::Entity {
+                entity: id,
+                message: "no live entity has this id".into(),
+            });
+        };
+        if let Some(name) = (&component as &dyn std::any::Any).downcast_ref::<Name>() {
+            if let Some(holder) = sh.find(&name.0).filter(|&h| h != id) {
+                return Err(Error::Entity {
+                    entity: holder,
+                    message: format!(
+                        "an entity named {:?} already exists; names are unique",
+                        name.0
+                    ),
+                });
+            }
+            sh.names_stale = true;
+        }
+        sh.world
+            .insert_one(e, component)
+            .map_err(|_| Error::Entity {
+                entity: id,
+                message: "no live entity has this id".into(),
+            })
+    }
+
+    /// Takes a Rust-side component off the entity `id` between frames; `None` when it had
+    /// none.
+    ///
+    /// # Errors
+    /// [`Error::Entity`] when no live entity has that id.
+    pub fn remove<C: hecs::Component>(&mut self, id: u64) -> Result<Option<C>> {
+        let mut sh = self.shared.borrow_mut();
+        let Some(&e) = sh.ids.get(&id) else {
+            return Err(Error::Entity {
+                entity: id,
+                message: "no live entity has this id".into(),
+            });
+        };
+        if std::any::TypeId::of::<C>() == std::any::TypeId::of::<Name>() {
+            sh.names_stale = true;
+        }
+        Ok(sh.world.remove_one::<C>(e).ok())
+    }
+
+    /// Spawns one scene entry; the id.
+    fn spawn_def(&mut self, def: &crate::EntityDef) -> Result<u64> {
+        let (id, e) = self.shared.borrow_mut().spawn();
+        let comps = self.lua.create_table()?;
+        {
+            let mut sh = self.shared.borrow_mut();
+            let sh = &mut *sh;
+            if let Some(name) = &def.name {
+                let _ = sh.world.insert_one(e, Name(name.clone()));
+            }
+            // A scene can name entities through its components too.
+            sh.names_stale = true;
+            for (name, value) in &def.components {
+                match sh.comps.get(name) {
+                    Some(ops) => (ops.from_json)(&mut sh.world, e, value).map_err(|message| {
+                        Error::Component {
+                            entity: id,
+                            name: name.clone(),
+                            message,
                         }
-                        None => {
-                            let v = self.lua.to_value_with(value, lua_ser_options())?;
-                            comps.raw_set(name.as_str(), v)?;
-                        }
+                    })?,
+                    None => {
+                        let v = self.lua.to_value_with(value, lua_ser_options())?;
+                        comps.raw_set(name.as_str(), v)?;
                     }
                 }
             }
-            let scripts = self.lua.create_table()?;
-            for (i, s) in def.scripts.iter().enumerate() {
-                let t = self.lua.create_table()?;
-                t.raw_set("path", s.path.as_str())?;
-                t.raw_set("order", s.order)?;
-                let props = self.lua.to_value_with(
-                    &serde_json::Value::Object(s.properties.clone()),
-                    lua_ser_options(),
-                )?;
-                t.raw_set("properties", props)?;
-                scripts.raw_set(i + 1, t)?;
-            }
-            self.guard.begin(&self.mains);
-            let r =
-                self.calls
-                    .adopt
-                    .call::<()>((id as i64, e.to_bits().get() as i64, comps, scripts));
-            self.guard.end();
-            if let Err(err) = r {
-                return Err(self.script_error_from(err));
-            }
         }
-        Ok(())
+        let scripts = self.lua.create_table()?;
+        for (i, s) in def.scripts.iter().enumerate() {
+            let t = self.lua.create_table()?;
+            t.raw_set("path", s.path.as_str())?;
+            t.raw_set("order", s.order)?;
+            let props = self.lua.to_value_with(
+                &serde_json::Value::Object(s.properties.clone()),
+                lua_ser_options(),
+            )?;
+            t.raw_set("properties", props)?;
+            scripts.raw_set(i + 1, t)?;
+        }
+        self.guard.begin(&self.mains);
+        let r = self
+            .calls
+            .adopt
+            .call::<()>((id as i64, e.to_bits().get() as i64, comps, scripts));
+        self.guard.end();
+        if let Err(err) = r {
+            return Err(self.script_error_from(err));
+        }
+        Ok(id)
     }
 
     fn script_error_from(&self, err: mlua::Error) -> Error {

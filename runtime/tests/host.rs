@@ -87,3 +87,92 @@ fn host_and_scripts_agree_on_entity_ids() {
     }
     assert_eq!(rt.entity(3), None);
 }
+
+const COUNTER: &str = r#"function init(self) log.info("init " .. self.entity:id() .. " " .. tostring(self.entity:get("Name"))) end
+function update(self) self.entity:translate(vec3(1, 0, 0)) end
+function destroy(self) log.info("destroy " .. self.entity:id()) end
+"#;
+
+#[test]
+fn the_host_spawns_despawns_and_writes_components_between_frames() {
+    use crescent_runtime::{EntityDef, ScriptRef, Transform};
+    let dir = project(&[
+        ("scripts/counter.lua", COUNTER),
+        (
+            "scripts/watcher.lua",
+            r#"function update(self)
+  local boss = world.find("boss")
+  if boss then log.info("boss at " .. boss:get("Transform").position.x) end
+end
+"#,
+        ),
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/watcher.lua"]}]}"#,
+        ),
+    ]);
+    let mut rt = run(dir.path(), Config::default());
+    rt.frame(1.0 / 60.0);
+    let def = EntityDef {
+        name: Some("boss".into()),
+        components: vec![(
+            "Transform".into(),
+            serde_json::json!({ "position": [10, 0, 0] }),
+        )],
+        scripts: vec![ScriptRef {
+            path: "scripts/counter.lua".into(),
+            order: 0,
+            properties: Default::default(),
+        }],
+    };
+    let id = rt.spawn(&def).expect("spawn");
+    assert_eq!(id, 2);
+    // Names stay unique.
+    match rt.spawn(&def) {
+        Err(Error::Entity { entity: 2, message }) => assert!(message.contains("boss"), "{message}"),
+        other => panic!("expected a name error, got {other:?}"),
+    }
+    rt.frame(1.0 / 60.0);
+    // The new entity's init runs in the next frame; the watcher then sees it (moved by its
+    // update, which runs after the watcher's: entities update in id order).
+    assert_eq!(logs(&rt.drain_events()), ["init 2 boss", "boss at 10.0"]);
+    // A host write is what scripts read next.
+    let mut t = Transform::default();
+    t.position.x = 100.0;
+    rt.insert(id, t).expect("insert");
+    rt.frame(1.0 / 60.0);
+    assert_eq!(logs(&rt.drain_events()), ["boss at 100.0"]);
+    let e = rt.entity(id).expect("alive");
+    assert_eq!(
+        rt.world().get::<&Transform>(e).map(|t| t.position.x).ok(),
+        Some(101.0)
+    );
+    // Despawning runs destroy at once; scripts no longer find it.
+    rt.despawn(id).expect("despawn");
+    assert_eq!(logs(&rt.drain_events()), ["destroy 2"]);
+    assert_eq!(rt.entity(id), None);
+    rt.frame(1.0 / 60.0);
+    assert!(logs(&rt.drain_events()).is_empty());
+    assert!(matches!(rt.despawn(id), Err(Error::Entity { .. })));
+    assert!(matches!(
+        rt.insert(id, Transform::default()),
+        Err(Error::Entity { .. })
+    ));
+    // A spawn whose script does not exist leaves nothing behind, the name included.
+    let broken = EntityDef {
+        name: Some("ghost".into()),
+        scripts: vec![ScriptRef {
+            path: "scripts/missing.lua".into(),
+            order: 0,
+            properties: Default::default(),
+        }],
+        ..Default::default()
+    };
+    assert!(rt.spawn(&broken).is_err());
+    assert!(rt
+        .spawn(&EntityDef {
+            name: Some("ghost".into()),
+            ..Default::default()
+        })
+        .is_ok());
+}
