@@ -1138,6 +1138,70 @@ local function flush_despawns()
   lists_dirty = true
 end
 
+-- The live instance of `path` on entity `id`, or nil and why not.
+local function instance_of(id, path)
+  local list = by_entity[id]
+  if list == nil or hbits[id] == nil then return nil, "no live entity has this id" end
+  for i = 1, #list do
+    local inst = list[i]
+    if inst.rec.path == path and not inst.dead then return inst end
+  end
+  return nil, sfmt("entity %d has no instance of %s", id, path)
+end
+
+-- The host calls `fname` of the script `path` on entity `id` with `self` and the values of
+-- `args` (a sequence of `args.n`): true and the results (packed), or false and the error
+-- (the message handler's, with its position). The instance is not faulted: the host gets the
+-- error.
+function S.host_call(id, path, fname, args)
+  local inst, why = instance_of(id, path)
+  if inst == nil then return false, why end
+  local fn = rawget(inst.rec.env, fname)
+  if type(fn) ~= "function" then return false, sfmt("%s has no function %s", path, fname) end
+  local prev_cur, prev_w = current, W[1]
+  current = inst
+  seq = seq + 1
+  W[1] = seq
+  local res = table.pack(xpcall(fn, handler, inst.self, unpack(args, 1, args.n)))
+  W[1] = prev_w
+  current = prev_cur
+  if not res[1] then
+    local err = res[2]
+    return false, type(err) == "table" and err[1] or describe(err)
+  end
+  return true, table.pack(unpack(res, 2, res.n))
+end
+
+-- A plain copy of `v` for the host: vectors as arrays of their components, entity handles
+-- as their ids, functions, coroutines and other userdata left out, cycles cut.
+local function plain(v, depth, seen)
+  local t = type(v)
+  if t == "userdata" then
+    local packed = table.pack(pcall(vunpack, v))
+    if not packed[1] then return nil end
+    return { unpack(packed, 2, packed.n) }
+  end
+  if t == "function" or t == "thread" then return nil end
+  if t ~= "table" then return v end
+  if hid[v] ~= nil then return hid[v] end
+  if seen[v] or depth > 32 then return nil end
+  seen[v] = true
+  local out = {}
+  for k, x in next, v do
+    local tk = type(k)
+    if tk == "string" or tk == "number" then out[k] = plain(x, depth + 1, seen) end
+  end
+  seen[v] = nil
+  return out
+end
+
+-- A plain copy of the `self` of the instance of `path` on entity `id`, or nil and why not.
+function S.host_self(id, path)
+  local inst, why = instance_of(id, path)
+  if inst == nil then return nil, why end
+  return plain(inst.self, 0, {})
+end
+
 -- The host despawns `id` between frames: as `entity:despawn()`, flushed at once. False when
 -- no live entity has that id.
 function S.host_despawn(id)

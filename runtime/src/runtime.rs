@@ -62,6 +62,8 @@ struct Calls {
     frame: Function,
     host_emit: Function,
     host_despawn: Function,
+    host_call: Function,
+    host_self: Function,
     adopt: Function,
     shutdown: Function,
     reload: Function,
@@ -214,6 +216,8 @@ impl Runtime {
             frame: s.get("frame")?,
             host_emit: s.get("host_emit")?,
             host_despawn: s.get("host_despawn")?,
+            host_call: s.get("host_call")?,
+            host_self: s.get("host_self")?,
             adopt: s.get("adopt")?,
             shutdown: s.get("shutdown")?,
             reload: s.get("reload")?,
@@ -423,6 +427,84 @@ impl Runtime {
             }),
             Err(e) => Err(Error::Lua(lua_error_text(&e))),
         }
+    }
+
+    /// Calls the function `function` of the instance of `script` on the entity `id`, as
+    /// `function(self, args...)`, under the time budget, and returns its first result
+    /// (`()` or `Option` when it returns nothing). Arguments and the result are serde values
+    /// (tables become maps or sequences).
+    ///
+    /// # Errors
+    /// [`Error::Entity`] when the entity, its instance of `script` or the function is not
+    /// there; [`Error::Script`] with the position when the function raises an error (the
+    /// instance keeps running); [`Error::Lua`] when a value does not convert.
+    pub fn call<R: serde::de::DeserializeOwned>(
+        &mut self,
+        id: u64,
+        script: &str,
+        function: &str,
+        args: &[serde_json::Value],
+    ) -> Result<R> {
+        let list = self.lua.create_table()?;
+        for (i, a) in args.iter().enumerate() {
+            list.raw_set(i + 1, self.lua.to_value_with(a, lua_ser_options())?)?;
+        }
+        list.raw_set("n", args.len())?;
+        self.guard.begin(&self.mains);
+        let r = self
+            .calls
+            .host_call
+            .call::<(bool, Value)>((id as i64, script, function, list));
+        self.guard.end();
+        let (ok, out) = r.map_err(|e| Error::Lua(lua_error_text(&e)))?;
+        if !ok {
+            let raw = match out {
+                Value::String(s) => s.to_string_lossy().to_string(),
+                _ => "the call failed".into(),
+            };
+            if raw.starts_with("no live entity") || !raw.contains(".lua:") {
+                return Err(Error::Entity {
+                    entity: id,
+                    message: raw,
+                });
+            }
+            let (line, message) = split_position(script, &raw);
+            return Err(Error::Script {
+                path: script.to_string(),
+                line,
+                column: 0,
+                message,
+            });
+        }
+        let first = match out {
+            Value::Table(t) => t.raw_get::<Value>(1)?,
+            _ => Value::Nil,
+        };
+        self.lua
+            .from_value(first)
+            .map_err(|e| Error::Lua(format!("{script}: {function} returned {e}")))
+    }
+
+    /// The `self` fields of the instance of `script` on the entity `id`, as a JSON object
+    /// (vectors as `[x, y, z]`, entity handles as their ids, functions left out).
+    ///
+    /// # Errors
+    /// [`Error::Entity`] when the entity or its instance of `script` is not there.
+    pub fn instance_self(&self, id: u64, script: &str) -> Result<serde_json::Value> {
+        let (t, why) = self
+            .calls
+            .host_self
+            .call::<(Option<Table>, Option<String>)>((id as i64, script))
+            .map_err(|e| Error::Lua(lua_error_text(&e)))?;
+        let Some(t) = t else {
+            return Err(Error::Entity {
+                entity: id,
+                message: why.unwrap_or_default(),
+            });
+        };
+        self.lua
+            .from_value(Value::Table(t))
+            .map_err(|e| Error::Lua(format!("{script}: self: {e}")))
     }
 
     /// Sets a Rust-side component of the entity `id` between frames (`Transform`, `Name` or

@@ -176,3 +176,77 @@ end
         })
         .is_ok());
 }
+
+const SHOP: &str = r#"function init(self)
+  self.gold = 10
+  self.aim = vec3(1, 2, 3)
+  self.owner = self.entity
+  self.bag = { "sword", { count = 2 } }
+  self.on_buy = function() end
+end
+function buy(self, item, price)
+  if price > self.gold then error("not enough gold for " .. item) end
+  self.gold = self.gold - price
+  return { item = item, left = self.gold }
+end
+function nothing(self) end
+"#;
+
+#[test]
+fn the_host_calls_a_script_function_and_reads_self() {
+    let (_dir, mut rt) = scripts(&[("scripts/shop.lua", SHOP)]);
+    rt.frame(1.0 / 60.0);
+    let got: serde_json::Value = rt
+        .call(
+            1,
+            "scripts/shop.lua",
+            "buy",
+            &[serde_json::json!("potion"), serde_json::json!(4)],
+        )
+        .expect("call");
+    assert_eq!(got, serde_json::json!({ "item": "potion", "left": 6 }));
+    let none: Option<i64> = rt
+        .call(1, "scripts/shop.lua", "nothing", &[])
+        .expect("call");
+    assert_eq!(none, None);
+    // The script's error comes back with its line; the instance keeps running.
+    match rt.call::<serde_json::Value>(
+        1,
+        "scripts/shop.lua",
+        "buy",
+        &[serde_json::json!("castle"), serde_json::json!(1000)],
+    ) {
+        Err(Error::Script {
+            path,
+            line,
+            message,
+            ..
+        }) => {
+            assert_eq!((path.as_str(), line), ("scripts/shop.lua", 9));
+            assert!(message.contains("not enough gold for castle"), "{message}");
+        }
+        other => panic!("expected a script error, got {other:?}"),
+    }
+    assert_eq!(rt.stats().faulted, 0);
+    for (script, function) in [("scripts/shop.lua", "steal"), ("scripts/other.lua", "buy")] {
+        assert!(matches!(
+            rt.call::<()>(1, script, function, &[]),
+            Err(Error::Entity { entity: 1, .. })
+        ));
+    }
+    assert!(matches!(
+        rt.call::<()>(7, "scripts/shop.lua", "buy", &[]),
+        Err(Error::Entity { entity: 7, .. })
+    ));
+    let me = rt.instance_self(1, "scripts/shop.lua").expect("self");
+    assert_eq!(
+        me,
+        serde_json::json!({
+            "gold": 6,
+            "aim": [1.0, 2.0, 3.0],
+            "owner": 1,
+            "entity": 1,
+            "bag": ["sword", { "count": 2 }]
+        })
+    );
+}
