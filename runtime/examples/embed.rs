@@ -4,7 +4,7 @@
 //!
 //! Run it with `cargo run --example embed`; the project it runs is `runtime/examples/embed/`.
 
-use crescent_runtime::{api, mlua, Config, Event, Registry, Runtime, Scene};
+use crescent_runtime::{api, Config, Event, Registry, Runtime, Scene};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::path::Path;
@@ -42,34 +42,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ],
     );
     let log = Rc::clone(&rumbles);
-    registry.function(
+    // Typed: the description's parameter and result types come from the closure's.
+    registry.typed(
         "game",
-        api::Function {
-            name: "rumble".into(),
-            doc: "Shakes the controller; returns how many rumbles there were so far".into(),
-            params: vec![api::Param {
-                name: "strength".into(),
-                ty: "number".into(),
-                doc: "0 to 1".into(),
-                optional: false,
-                kind: api::ParamKind::Value,
-            }],
-            returns: vec![api::Return {
-                ty: "integer".into(),
-                doc: String::new(),
-            }],
-        },
-        move |_lua, args: mlua::MultiValue| {
-            let strength = match args.front() {
-                Some(mlua::Value::Number(n)) => *n,
-                Some(mlua::Value::Integer(n)) => *n as f64,
-                _ => return Err(mlua::Error::runtime("rumble: strength must be a number")),
-            };
+        "rumble",
+        "Shakes the controller; returns how many rumbles there were so far",
+        &[("strength", "0 to 1")],
+        move |_lua, (strength,): (f64,)| {
             let mut log = log.borrow_mut();
             log.push(strength.clamp(0.0, 1.0));
-            Ok(mlua::MultiValue::from_vec(vec![mlua::Value::Integer(
-                log.len() as i64,
-            )]))
+            Ok(log.len() as i64)
         },
     );
 

@@ -125,6 +125,8 @@ pub struct Registry {
     pub(crate) api: Api,
     pub(crate) components: Vec<(String, ComponentOps)>,
     pub(crate) functions: Vec<(String, String, HostFn)>,
+    /// Registrations that contradict themselves, refused by `Runtime::new`.
+    pub(crate) errors: Vec<String>,
 }
 
 impl Default for Registry {
@@ -140,6 +142,7 @@ impl Registry {
             api: Api::empty(),
             components: Vec::new(),
             functions: Vec::new(),
+            errors: Vec::new(),
         }
     }
 

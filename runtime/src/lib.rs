@@ -55,6 +55,7 @@ mod scene;
 mod sort;
 mod stack;
 mod transform;
+mod typed;
 mod vector;
 
 pub use compile::{compile_check, CompileError};
@@ -64,6 +65,7 @@ pub use error::{Error, Result};
 pub use event::{ErrorReport, Event, ReloadOutcome, Report, ScriptReport, Stats};
 pub use runtime::{Config, Runtime};
 pub use scene::{normalize_script_path, EntityDef, Scene, SceneError, ScriptRef};
+pub use typed::{Args, LuaType, Results};
 
 /// The math types of [`Transform`], re-exported so hosts use the same version.
 pub use glam;

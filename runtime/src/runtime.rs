@@ -51,6 +51,16 @@ impl Default for Config {
     }
 }
 
+/// The message of a host function's error, without mlua's wrapping.
+fn host_error_text(e: &mlua::Error) -> String {
+    match e {
+        mlua::Error::RuntimeError(m) => m.clone(),
+        mlua::Error::CallbackError { cause, .. } => host_error_text(cause),
+        mlua::Error::ExternalError(e) => e.to_string(),
+        other => other.to_string(),
+    }
+}
+
 /// What the Lua state owns so that the pointers its C functions hold stay valid for as long as
 /// the state lives.
 struct KeepAlive {
@@ -133,7 +143,11 @@ impl Runtime {
             api: host_api,
             components,
             functions,
+            errors,
         } = registry;
+        if !errors.is_empty() {
+            return Err(Error::Lua(errors.join("; ")));
+        }
         api.merge(host_api);
 
         let mut comps: BTreeMap<String, ComponentOps> = BTreeMap::new();
@@ -185,8 +199,35 @@ impl Runtime {
         // Host functions join the implementations before the base is built from the Api.
         let globals: Table = imp.get("globals")?;
         let namespaces: Table = imp.get("namespaces")?;
+        // A host function's error reaches the script as a plain message at the script's line
+        // (`error(message, 2)` in a Lua shim), not as mlua's wrapped error with a traceback.
+        let shim: Function = lua
+            .load(
+                "local pack, unpack, error = table.pack, table.unpack, error\n\
+                 return function(f) return function(...)\n\
+                   local r = pack(f(...))\n\
+                   if r[1] then return unpack(r, 2, r.n) end\n\
+                   error(r[2], 2)\n\
+                 end end",
+            )
+            .set_name("=crescent/host")
+            .eval()?;
         for (ns, name, f) in functions {
-            let f = lua.create_function(move |lua, args: mlua::MultiValue| f(lua, args))?;
+            let f = lua.create_function(move |lua, args: mlua::MultiValue| {
+                let mut out = match f(lua, args) {
+                    Ok(values) => values,
+                    Err(e) => {
+                        let text = host_error_text(&e);
+                        return Ok(mlua::MultiValue::from_vec(vec![
+                            Value::Boolean(false),
+                            Value::String(lua.create_string(&text)?),
+                        ]));
+                    }
+                };
+                out.push_front(Value::Boolean(true));
+                Ok(out)
+            })?;
+            let f: Function = shim.call(f)?;
             if ns.is_empty() {
                 globals.set(name, f)?;
             } else {

@@ -250,3 +250,94 @@ fn the_host_calls_a_script_function_and_reads_self() {
         })
     );
 }
+
+/// A typed host function: its description comes from the closure's types, and a wrong
+/// argument is reported with the function, the parameter and what was expected.
+#[test]
+fn typed_host_functions_describe_and_check_themselves() {
+    use crescent_runtime::{Registry, Runtime};
+    let dir = project(&[
+        (
+            "scripts/t.lua",
+            r#"function init(self)
+  log.info(game.label(2.5, "hp"))
+  log.info(game.label(1))
+  local ok, err = pcall(game.label, "x")
+  log.info(err)
+  ok, err = pcall(game.label, 1, {})
+  log.info(err)
+  ok, err = pcall(game.label, 1, "a", 3)
+  log.info(err)
+  ok, err = pcall(function() local s = game.label(true) return s end)
+  log.info(err)
+end
+"#,
+        ),
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/t.lua"]}]}"#,
+        ),
+    ]);
+    let mut registry = Registry::new();
+    registry.typed(
+        "game",
+        "label",
+        "A number with its unit",
+        &[("value", "how much"), ("unit", "what of (none by default)")],
+        |_lua, (value, unit): (f64, Option<String>)| {
+            Ok(format!("{value} {}", unit.unwrap_or_default())
+                .trim()
+                .to_string())
+        },
+    );
+    let mut rt = Runtime::new(dir.path(), Config::default(), registry).expect("runtime");
+    rt.load_scene(&crescent_runtime::Scene::load(dir.path()).expect("scene"))
+        .expect("load");
+    rt.frame(1.0 / 60.0);
+    let events = rt.drain_events();
+    assert!(errors(&events).is_empty(), "{:?}", errors(&events));
+    expect_test::expect![[r#"
+        [
+            "2.5 hp",
+            "1",
+            "game.label: argument 1 (value) must be number, got string",
+            "game.label: argument 2 (unit) must be string?, got table",
+            "game.label: takes 2 arguments, got 3",
+            "scripts/t.lua:10: game.label: argument 1 (value) must be number, got boolean",
+        ]
+    "#]]
+    .assert_debug_eq(&logs(&events));
+    let f = rt
+        .api()
+        .namespace("game")
+        .and_then(|n| n.functions.iter().find(|f| f.name == "label"))
+        .expect("described");
+    let params: Vec<(&str, &str, bool)> = f
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), p.ty.as_str(), p.optional))
+        .collect();
+    assert_eq!(
+        params,
+        [("value", "number", false), ("unit", "string", true)]
+    );
+    assert_eq!(f.returns[0].ty, "string");
+
+    // Names that do not match the closure's parameters are refused.
+    let mut registry = Registry::new();
+    registry.typed(
+        "game",
+        "twice",
+        "",
+        &[("a", ""), ("b", "")],
+        |_lua, (a,): (i64,)| Ok(a * 2),
+    );
+    match Runtime::new(dir.path(), Config::default(), registry) {
+        Err(Error::Lua(m)) => assert!(
+            m.contains("game.twice: 2 parameter names for 1 parameter"),
+            "{m}"
+        ),
+        Err(other) => panic!("expected the registration error, got {other:?}"),
+        Ok(_) => panic!("expected the registration error"),
+    }
+}
