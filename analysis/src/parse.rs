@@ -102,9 +102,11 @@ impl Parse {
 
     /// How many runs of this parse were taken from the parse it was made from.
     pub fn reused(&self, prev: &Parse) -> usize {
+        let old: std::collections::HashSet<*const Ast> =
+            prev.segments.iter().map(|p| Arc::as_ptr(&p.ast)).collect();
         self.segments
             .iter()
-            .filter(|s| prev.segments.iter().any(|p| Arc::ptr_eq(&p.ast, &s.ast)))
+            .filter(|s| old.contains(&Arc::as_ptr(&s.ast)))
             .count()
     }
 }
@@ -217,8 +219,8 @@ impl Run<'_> {
 
 /// The runs of `text`, a new version of `prev.text`: the runs before the first changed byte
 /// and after the last one are kept; the text between is split again, from the start of the
-/// run holding the byte before the change, until the split makes a cut where a kept run
-/// starts (from there on it would split as before).
+/// run before the one holding the byte before the change, until the split makes a cut where a
+/// kept run starts (from there on it would split as before).
 fn after_edit<'p>(text: &str, prev: &'p Parse, cuts: Cuts) -> Vec<Run<'p>> {
     let old = prev.text.as_bytes();
     let new = text.as_bytes();

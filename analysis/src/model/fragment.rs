@@ -49,9 +49,11 @@ impl Fragments {
 
     /// How many fragments of this version were taken from `prev`.
     pub fn reused(&self, prev: &Fragments) -> usize {
+        let old: std::collections::HashSet<*const Fragment> =
+            prev.0.iter().map(Arc::as_ptr).collect();
         self.0
             .iter()
-            .filter(|f| prev.0.iter().any(|p| Arc::ptr_eq(p, f)))
+            .filter(|f| old.contains(&Arc::as_ptr(f)))
             .count()
     }
 }
