@@ -681,42 +681,15 @@ fn measure(server: &Path, root: &Path, files: usize) -> Result<Results> {
 
     // Edit to diagnostics: misspell `world.spawn` (an unknown-member error), then fix it.
     let (line, character) = position_after(&text, "world.spa")?;
-    let replace = |version: i64, new_text: &str| {
-        json!({
-            "textDocument": {"uri": uri, "version": version},
-            "contentChanges": [{
-                "range": {"start": {"line": line, "character": character - 3},
-                          "end": {"line": line, "character": character}},
-                "text": new_text
-            }]
-        })
-    };
     let mut version = 1;
-    let mut samples = Vec::with_capacity(EDITS);
-    conn.backlog.clear();
-    // A publish for `version` (when the server sends versions) whose content fits.
-    let published = |m: &Value, version: i64, with_error: bool| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"] == uri
-            && m["params"]["version"].as_i64().is_none_or(|v| v == version)
-            && has_code(m, "unknown-member") == with_error
-    };
-    for _ in 0..EDITS {
-        version += 1;
-        let sent = Instant::now();
-        conn.notify("textDocument/didChange", replace(version, "spw"))?;
-        let (at, _) = conn
-            .wait_within(EDIT_TIMEOUT, |m| published(m, version, true))
-            .context("waiting for the unknown-member diagnostic after an edit")?;
-        samples.push(at.saturating_duration_since(sent));
-        version += 1;
-        conn.notify("textDocument/didChange", replace(version, "spa"))?;
-        conn.wait_within(EDIT_TIMEOUT, |m| published(m, version, false))
-            .context("waiting for the diagnostics of the fixed text")?;
-        // Drop stale notifications so the next wait sees only fresh ones.
-        conn.backlog.clear();
-    }
-    let edit_to_diagnostics = Stats::of(samples);
+    let edit_to_diagnostics = edit_to_diagnostics(
+        &mut conn,
+        &uri,
+        (line, character - 3),
+        &mut version,
+        EDITS,
+        EDIT_TIMEOUT,
+    )?;
     let (rss_end_kb, hwm_end_kb) = conn.memory();
     let exit_code = conn.close()?;
     Ok(Results {
@@ -877,40 +850,9 @@ fn measure_large(server: &Path, dir: &Path, kb: usize) -> Result<LargeResults> {
 
     // Edit to diagnostics: misspell a `world.spawn` in the middle, then fix it.
     let spawn_at = middle + text[middle..].find("world.spa").context("no world.spawn")?;
-    let (line, col) = line_col(&text, spawn_at + "world.".len());
-    let replace = |version: i64, new_text: &str| {
-        json!({
-            "textDocument": {"uri": uri, "version": version},
-            "contentChanges": [{
-                "range": {"start": {"line": line, "character": col},
-                          "end": {"line": line, "character": col + 3}},
-                "text": new_text
-            }]
-        })
-    };
-    let published = |m: &Value, version: i64, with_error: bool| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"] == uri
-            && m["params"]["version"].as_i64().is_none_or(|v| v == version)
-            && has_code(m, "unknown-member") == with_error
-    };
-    conn.backlog.clear();
-    let mut samples = Vec::with_capacity(LARGE_EDITS);
-    for _ in 0..LARGE_EDITS {
-        version += 1;
-        let sent = Instant::now();
-        conn.notify("textDocument/didChange", replace(version, "spw"))?;
-        let (at, _) = conn
-            .wait_within(TIMEOUT, |m| published(m, version, true))
-            .context("waiting for the unknown-member diagnostic after an edit")?;
-        samples.push(at.saturating_duration_since(sent));
-        version += 1;
-        conn.notify("textDocument/didChange", replace(version, "spa"))?;
-        conn.wait_within(TIMEOUT, |m| published(m, version, false))
-            .context("waiting for the diagnostics of the fixed text")?;
-        conn.backlog.clear();
-    }
-    let edit_to_diagnostics = Stats::of(samples);
+    let at = line_col(&text, spawn_at + "world.".len());
+    let edit_to_diagnostics =
+        edit_to_diagnostics(&mut conn, &uri, at, &mut version, LARGE_EDITS, TIMEOUT)?;
     conn.close()?;
     Ok(LargeResults {
         bytes: text.len(),
@@ -922,6 +864,57 @@ fn measure_large(server: &Path, dir: &Path, kb: usize) -> Result<LargeResults> {
         completion_after_edit,
         edit_to_diagnostics,
     })
+}
+
+/// Edit to diagnostics, `rounds` times: the three bytes at `(line, col)` (the `spa` of a
+/// `world.spawn`) become `spw`, an unknown-member error, until the `publishDiagnostics` of that
+/// version has it; then they are put back and its fixed publish awaited. `version` is the
+/// document's last version, moved on.
+fn edit_to_diagnostics(
+    conn: &mut Connection,
+    uri: &str,
+    (line, col): (usize, usize),
+    version: &mut i64,
+    rounds: usize,
+    limit: Duration,
+) -> Result<Stats> {
+    let replace = |version: i64, new_text: &str| {
+        json!({
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{
+                "range": {"start": {"line": line, "character": col},
+                          "end": {"line": line, "character": col + 3}},
+                "text": new_text
+            }]
+        })
+    };
+    // A publish for `version` (when the server sends versions) whose content fits.
+    let published = |m: &Value, version: i64, with_error: bool| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri
+            && m["params"]["version"].as_i64().is_none_or(|v| v == version)
+            && has_code(m, "unknown-member") == with_error
+    };
+    conn.backlog.clear();
+    let mut samples = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        *version += 1;
+        let v = *version;
+        let sent = Instant::now();
+        conn.notify("textDocument/didChange", replace(v, "spw"))?;
+        let (at, _) = conn
+            .wait_within(limit, |m| published(m, v, true))
+            .context("waiting for the unknown-member diagnostic after an edit")?;
+        samples.push(at.saturating_duration_since(sent));
+        *version += 1;
+        let v = *version;
+        conn.notify("textDocument/didChange", replace(v, "spa"))?;
+        conn.wait_within(limit, |m| published(m, v, false))
+            .context("waiting for the diagnostics of the fixed text")?;
+        // Drop stale notifications so the next wait sees only fresh ones.
+        conn.backlog.clear();
+    }
+    Ok(Stats::of(samples))
 }
 
 fn render_large(reports: &[(usize, LargeResults)]) -> String {
