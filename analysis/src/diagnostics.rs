@@ -75,6 +75,22 @@ pub struct Lint {
     pub run: fn(&LintContext<'_>, &mut Vec<Diagnostic>),
 }
 
+impl Lint {
+    /// A finding of this lint at `span`: `message`, followed by "did you mean" and offered as
+    /// the quick fix when there is a `suggestion`.
+    pub fn finding(&self, span: Span, message: String, suggestion: Option<&str>) -> Diagnostic {
+        let (message, fix) = crate::fuzzy::did_you_mean(message, suggestion);
+        Diagnostic {
+            span,
+            severity: self.severity,
+            code: self.code,
+            message,
+            unnecessary: false,
+            fix,
+        }
+    }
+}
+
 /// Every lint, in the order they run.
 pub const LINTS: &[&Lint] = &[
     &lints::syntax::LINT,

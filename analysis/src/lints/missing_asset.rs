@@ -1,7 +1,7 @@
 //! `missing-asset`: an `assets.load_*` call whose literal path names no file under `assets/`.
 
 use crate::diagnostics::{Diagnostic, Lint, LintContext, Severity};
-use crate::fuzzy::{did_you_mean, suggest};
+use crate::fuzzy::suggest;
 use crate::model::Callee;
 use crescent_api::ParamKind;
 
@@ -34,18 +34,11 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         if !takes_asset || asks || ctx.facts.assets.contains(path) {
             continue;
         }
-        let (message, fix) = did_you_mean(
+        out.push(LINT.finding(
+            *span,
             format!("no asset `{path}` under assets/"),
             suggest(path, ctx.facts.assets.iter().map(String::as_str)),
-        );
-        out.push(Diagnostic {
-            span: *span,
-            severity: LINT.severity,
-            code: LINT.code,
-            message,
-            unnecessary: false,
-            fix,
-        });
+        ));
     }
 }
 

@@ -1,7 +1,7 @@
 //! `missing-module`: `require` of a module no file of the project provides.
 
 use crate::diagnostics::{Diagnostic, Lint, LintContext, Severity};
-use crate::fuzzy::{did_you_mean, suggest};
+use crate::fuzzy::suggest;
 
 /// The lint.
 pub const LINT: Lint = Lint {
@@ -37,18 +37,11 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let file = format!("scripts/{}.lua", module.replace('.', "/"));
-        let (message, fix) = did_you_mean(
+        out.push(LINT.finding(
+            *span,
             format!("no module `{module}`: there is no {file}"),
             suggest(module, ctx.facts.modules.iter().map(String::as_str)),
-        );
-        out.push(Diagnostic {
-            span: *span,
-            severity: LINT.severity,
-            code: LINT.code,
-            message,
-            unnecessary: false,
-            fix,
-        });
+        ));
     }
 }
 

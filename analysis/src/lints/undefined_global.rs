@@ -1,7 +1,7 @@
 //! `undefined-global`: a read of a global that neither the file, the engine nor Lua defines.
 
 use crate::diagnostics::{Diagnostic, Lint, LintContext, Severity};
-use crate::fuzzy::{did_you_mean, suggest};
+use crate::fuzzy::suggest;
 
 /// The lint.
 pub const LINT: Lint = Lint {
@@ -41,18 +41,11 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             .iter()
             .copied()
             .chain(locals.iter().map(|&i| model.locals[i].name.as_str()));
-        let (message, fix) = did_you_mean(
+        out.push(LINT.finding(
+            *span,
             format!("`{name}` is not defined"),
             suggest(name, candidates),
-        );
-        out.push(Diagnostic {
-            span: *span,
-            severity: LINT.severity,
-            code: LINT.code,
-            message,
-            unnecessary: false,
-            fix,
-        });
+        ));
     }
 }
 

@@ -2,7 +2,7 @@
 //! spawn table.
 
 use crate::diagnostics::{Diagnostic, Lint, LintContext, Severity};
-use crate::fuzzy::{did_you_mean, suggest};
+use crate::fuzzy::suggest;
 
 /// The lint.
 pub const LINT: Lint = Lint {
@@ -44,18 +44,11 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                     .filter(|c| c.defines)
                     .map(|c| c.name.as_str()),
             );
-        let (message, fix) = did_you_mean(
+        out.push(LINT.finding(
+            c.span,
             format!("unknown component `{}`", c.name),
             suggest(&c.name, candidates),
-        );
-        out.push(Diagnostic {
-            span: c.span,
-            severity: LINT.severity,
-            code: LINT.code,
-            message,
-            unnecessary: false,
-            fix,
-        });
+        ));
     }
 }
 

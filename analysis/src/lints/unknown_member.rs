@@ -2,7 +2,7 @@
 //! field a required module does not export (`util.nope()`).
 
 use crate::diagnostics::{Diagnostic, Lint, LintContext, Severity};
-use crate::fuzzy::{did_you_mean, suggest};
+use crate::fuzzy::suggest;
 use crate::model::{Target, Ty};
 
 /// The lint.
@@ -41,18 +41,13 @@ fn modules(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         if after.starts_with('=') && !after.starts_with("==") {
             continue;
         }
-        let (message, fix) = did_you_mean(
+        let mut finding = LINT.finding(
+            o.span,
             format!("module `{m}` has no member `{name}`"),
             suggest(name, module.exports.iter().map(|e| e.name.as_str())),
         );
-        out.push(Diagnostic {
-            span: o.span,
-            severity: Severity::Warning,
-            code: LINT.code,
-            message,
-            unnecessary: false,
-            fix,
-        });
+        finding.severity = Severity::Warning;
+        out.push(finding);
     }
 }
 
@@ -90,18 +85,11 @@ fn engine(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             _ => continue,
         };
         let kind = if u.method { "method" } else { "member" };
-        let (message, fix) = did_you_mean(
+        out.push(LINT.finding(
+            u.span,
             format!("{what} has no {kind} `{}`", u.name),
             suggest(&u.name, names),
-        );
-        out.push(Diagnostic {
-            span: u.span,
-            severity: LINT.severity,
-            code: LINT.code,
-            message,
-            unnecessary: false,
-            fix,
-        });
+        ));
     }
 }
 
