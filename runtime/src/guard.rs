@@ -143,18 +143,8 @@ impl Guard {
             // The hook has seen no callback yet in this armed period.
             self.last_seq.store(UNSEEN, Ordering::SeqCst);
             self.armed.store(true, Ordering::SeqCst);
-            for &l in st.main.iter().chain(st.threads.iter()) {
-                // SAFETY: lua_sethook may be called asynchronously (lua.c does it from a signal
-                // handler); the states stay alive while `active` is set, which we hold the lock of.
-                unsafe {
-                    ffi::lua_sethook(
-                        l as *mut ffi::lua_State,
-                        Some(budget_hook),
-                        ffi::LUA_MASKCOUNT,
-                        HOOK_COUNT,
-                    )
-                };
-            }
+            // The states stay alive while `active` is set, which we hold the lock of.
+            hook_all(&st, HOOK_COUNT);
         }
         true
     }
