@@ -434,6 +434,43 @@ impl Connection {
 
     /// Sends a request the server does not know and waits for its "method not found" answer:
     /// the protocol's own round trip, with no analysis in it.
+    /// `initialize` with an editor's capabilities, then `initialized`; the request's time.
+    fn initialize(&mut self, root: &Path) -> Result<Duration> {
+        let (_, took) = self.request(
+            "initialize",
+            json!({
+                "processId": std::process::id(),
+                "rootUri": file_uri(root),
+                "workspaceFolders": [{ "uri": file_uri(root), "name": "bench" }],
+                "capabilities": {
+                    "general": { "positionEncodings": ["utf-16"] },
+                    "window": { "workDoneProgress": true },
+                    "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true }, "workspaceFolders": true },
+                    "textDocument": {
+                        "completion": { "completionItem": { "snippetSupport": true } },
+                        "publishDiagnostics": { "versionSupport": true }
+                    }
+                }
+            }),
+        )?;
+        self.notify("initialized", json!({}))?;
+        Ok(took)
+    }
+
+    /// Opens `text` as `uri` (version 1), as an editor does; the time to its first
+    /// diagnostics.
+    fn open(&mut self, uri: &str, text: &str) -> Result<Duration> {
+        let opened = Instant::now();
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
+        )?;
+        let (at, _) = self.wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+        })?;
+        Ok(at.saturating_duration_since(opened))
+    }
+
     fn ping(&mut self) -> Result<Duration> {
         let (reply, took) = self.call("crescent/benchPing", Value::Null)?;
         if reply["error"]["code"] != -32601 {
@@ -598,24 +635,7 @@ fn measure(server: &Path, root: &Path, files: usize) -> Result<Results> {
     let root = root.canonicalize()?;
     let started = Instant::now();
     let mut conn = Connection::start(server, &root)?;
-    let (_, initialize) = conn.request(
-        "initialize",
-        json!({
-            "processId": std::process::id(),
-            "rootUri": file_uri(&root),
-            "workspaceFolders": [{ "uri": file_uri(&root), "name": "bench" }],
-            "capabilities": {
-                "general": { "positionEncodings": ["utf-16"] },
-                "window": { "workDoneProgress": true },
-                "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true }, "workspaceFolders": true },
-                "textDocument": {
-                    "completion": { "completionItem": { "snippetSupport": true } },
-                    "publishDiagnostics": { "versionSupport": true }
-                }
-            }
-        }),
-    )?;
-    conn.notify("initialized", json!({}))?;
+    let initialize = conn.initialize(&root)?;
     eprintln!("{files}: initialized in {initialize:?}, waiting for indexing");
 
     // Indexing ends with a `$/progress` whose value has kind `end`.
@@ -639,15 +659,7 @@ fn measure(server: &Path, root: &Path, files: usize) -> Result<Results> {
     let path = root.join("scripts/enemies/enemies_00000.lua");
     let text = std::fs::read_to_string(&path)?;
     let uri = file_uri(&path);
-    let opened = Instant::now();
-    conn.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
-    )?;
-    let (at, _) = conn.wait_for(|m| {
-        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
-    })?;
-    let first_diagnostics = at.saturating_duration_since(opened);
+    let first_diagnostics = conn.open(&uri, &text)?;
 
     // Baseline: the protocol's round trip alone.
     let round_trip = Stats::of(
@@ -771,29 +783,9 @@ fn measure_large(server: &Path, dir: &Path, kb: usize) -> Result<LargeResults> {
     let root = dir.canonicalize()?;
     let path = path.canonicalize()?;
     let mut conn = Connection::start(server, &root)?;
-    conn.request(
-        "initialize",
-        json!({
-            "processId": std::process::id(),
-            "rootUri": file_uri(&root),
-            "workspaceFolders": [{ "uri": file_uri(&root), "name": "bench" }],
-            "capabilities": {
-                "general": { "positionEncodings": ["utf-16"] },
-                "textDocument": { "publishDiagnostics": { "versionSupport": true } }
-            }
-        }),
-    )?;
-    conn.notify("initialized", json!({}))?;
+    conn.initialize(&root)?;
     let uri = file_uri(&path);
-    let opened = Instant::now();
-    conn.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
-    )?;
-    let (at, _) = conn.wait_within(TIMEOUT, |m| {
-        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
-    })?;
-    let first_diagnostics = at.saturating_duration_since(opened);
+    let first_diagnostics = conn.open(&uri, &text)?;
     eprintln!("{kb} KB: first diagnostics after {first_diagnostics:?}");
 
     let at_pos = |line: usize, character: usize| json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
