@@ -118,8 +118,8 @@ end
 
 local function copy(v, seen)
   local t = type(v)
-  if t == "userdata" then return vcopy(v) end
-  if t ~= "table" or hid[v] then return v end
+  if t == "userdata" then return vcopy(v) end -- a handle comes back as it is
+  if t ~= "table" then return v end
   if seen == nil then
     if is_flat(v) then
       local out = {}
@@ -176,6 +176,7 @@ local EM, EI = {}, {} -- Entity methods: script-visible and implementations
 local EntityMT = {
   __index = EM,
   __metatable = "Entity",
+  __name = "Entity", -- what argument errors call it
   __newindex = function() error("entity handles are read-only", 2) end,
   __tostring = function(h) return "Entity(" .. tostring(hid[h]) .. ")" end,
   __eq = function(a, b) return hid[a] ~= nil and hid[a] == hid[b] end,
@@ -184,12 +185,10 @@ local EntityMT = {
 }
 impl.types.Entity = { target = EM, impl = EI }
 
--- A handle keeps its entity's hecs bits at [1] and its id at [2], for the Rust methods that
--- take it directly (`transform.rs`); [1] is cleared when the entity despawns.
+-- A handle is a userdata holding its entity's hecs bits and id, for the Rust methods that take
+-- it directly (`transform.rs`); the bits are cleared when the entity despawns.
 local function make_handle(id, bits)
-  local h = setmetatable({}, EntityMT)
-  rawset(h, 1, bits)
-  rawset(h, 2, id)
+  local h = TFN.new_handle(EntityMT, id, bits)
   hid[h] = id
   hbits[id] = bits
   handles[id] = h
@@ -748,25 +747,30 @@ local function load_script(path)
   return rec
 end
 
-local function sorted_keys(t)
-  local keys = {}
-  for k in next, t do keys[#keys + 1] = k end
-  sort(keys, function(a, b)
+local sorted_keys
+do
+  local function key_less(a, b)
     local ta, tb = type(a), type(b)
     if ta ~= tb then return ta < tb end
     if ta == "number" or ta == "string" then return a < b end
     return false
-  end)
-  return keys
+  end
+  sorted_keys = function(t)
+    local keys = {}
+    for k in next, t do keys[#keys + 1] = k end
+    sort(keys, key_less)
+    return keys
+  end
 end
 
 local function attach(id, path, order, index, overrides)
   if type(path) ~= "string" then error("spawn: a script is a path string or { path = ..., order = ..., properties = ... }", 3) end
   local rec = load_script(path)
-  local self = { entity = handles[id] }
   local props = rawget(rec.env, "properties")
-  if type(props) == "table" then
-    for _, k in ipairs(sorted_keys(props)) do self[k] = copy(props[k]) end
+  local keys = type(props) == "table" and sorted_keys(props) or nil
+  local self = TFN.new_self(handles[id], 3 + (keys and #keys or 0))
+  if keys then
+    for _, k in ipairs(keys) do self[k] = copy(props[k]) end
   end
   if type(overrides) == "table" then
     for _, k in ipairs(sorted_keys(overrides)) do self[k] = copy(overrides[k]) end
@@ -793,7 +797,9 @@ end
 -- Adopts an entity created by Rust (from the scene): script components and scripts.
 function S.adopt(id, bits, comps, scripts_list)
   local h = make_handle(id, bits)
-  for _, name in ipairs(sorted_keys(comps)) do EI.set(h, name, comps[name]) end
+  if next(comps) ~= nil then
+    for _, name in ipairs(sorted_keys(comps)) do EI.set(h, name, comps[name]) end
+  end
   for i, s in ipairs(scripts_list) do attach(id, s.path, s.order, i, s.properties) end
 end
 
@@ -1127,7 +1133,7 @@ local function flush_despawns()
       for _, store in next, stores do store[id] = nil end
       hbits[id] = nil
       local h = handles[id]
-      if h ~= nil then rawset(h, 1, nil) end
+      if h ~= nil then TFN.clear_handle(h) end
       handles[id] = nil
       by_entity[id] = nil
       pending_despawn[id] = nil
@@ -1176,6 +1182,7 @@ end
 -- as their ids, functions, coroutines and other userdata left out, cycles cut.
 local function plain(v, depth, seen)
   local t = type(v)
+  if hid[v] ~= nil then return hid[v] end
   if t == "userdata" then
     local packed = table.pack(pcall(vunpack, v))
     if not packed[1] then return nil end
@@ -1183,7 +1190,6 @@ local function plain(v, depth, seen)
   end
   if t == "function" or t == "thread" then return nil end
   if t ~= "table" then return v end
-  if hid[v] ~= nil then return hid[v] end
   if seen[v] or depth > 32 then return nil end
   seen[v] = true
   local out = {}

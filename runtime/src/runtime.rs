@@ -1155,6 +1155,11 @@ struct Canon<'a> {
 }
 
 impl Canon<'_> {
+    /// The entity id of a handle.
+    fn handle_id(&self, v: &Value) -> Option<i64> {
+        self.hid.raw_get::<Option<i64>>(v).ok().flatten()
+    }
+
     fn key_bytes(&self, v: &Value) -> Vec<u8> {
         let mut out = Vec::new();
         self.value(&mut out, v, &mut HashSet::new());
@@ -1182,11 +1187,6 @@ impl Canon<'_> {
                 out.extend_from_slice(&b);
             }
             Value::Table(t) => {
-                if let Ok(Some(id)) = self.hid.raw_get::<Option<i64>>(t) {
-                    out.push(b'e');
-                    out.extend_from_slice(&id.to_le_bytes());
-                    return;
-                }
                 let p = t.to_pointer() as usize;
                 if !seen.insert(p) {
                     out.push(b'c');
@@ -1206,6 +1206,11 @@ impl Canon<'_> {
                 seen.remove(&p);
             }
             Value::UserData(_) => {
+                if let Some(id) = self.handle_id(v) {
+                    out.push(b'e');
+                    out.extend_from_slice(&id.to_le_bytes());
+                    return;
+                }
                 let nums: mlua::Variadic<f64> = self.unpack.call(v.clone()).unwrap_or_default();
                 out.push(b'v');
                 out.push(nums.len() as u8);

@@ -12,8 +12,8 @@
 //! fields took four and cost several times as much to collect.
 //!
 //! The closures share the vector module's four upvalues (so they make vectors the same way),
-//! then: 5 the shared state (light userdata), 6 the metatable of Transform values. A handle
-//! keeps its entity's hecs bits at `[1]` (nil once despawned) and its id at `[2]`.
+//! then: 5 the shared state (light userdata), 6 the metatable of Transform values. An entity
+//! handle is a small userdata made here too (`new_handle`), holding its entity's hecs bits and id.
 
 use crate::components::Transform;
 use crate::host::Shared;
@@ -65,37 +65,83 @@ unsafe fn bits_arg(l: State, idx: c_int) -> Option<Entity> {
     Entity::from_bits(bits as u64)
 }
 
+/// An entity handle's userdata: its entity's hecs bits (0 once despawned) and its id, with a
+/// tag that tells it from every other userdata a script can hold (vectors and Transform values
+/// are other sizes, and none starts with the tag). One allocation, so a method call on a
+/// handle reads one cache line of it.
+#[repr(C)]
+struct HandleData {
+    tag: u64,
+    bits: u64,
+    id: i64,
+}
+
+const HANDLE_TAG: u64 = 0x4352_4553_4345_4e54; // "CRESCENT"
+
+/// The handle data at `idx`, or null when the value is not a handle.
+unsafe fn handle_data(l: State, idx: c_int) -> *mut HandleData {
+    if ffi::lua_type(l, idx) != ffi::LUA_TUSERDATA
+        || ffi::lua_rawlen(l, idx) != std::mem::size_of::<HandleData>()
+    {
+        return std::ptr::null_mut();
+    }
+    let h = ffi::lua_touserdata(l, idx) as *mut HandleData;
+    if (*h).tag == HANDLE_TAG {
+        h
+    } else {
+        std::ptr::null_mut()
+    }
+}
+
 /// The entity behind the handle a method is called on: Ok(Ok) when alive, Ok(Err(id)) when
 /// despawned, Err when the value is not a handle.
-///
-/// A handle is recognised by being a table with its bits at `[1]`; its metatable is not
-/// checked, since a forged table can only name an entity that hecs then validates, and
-/// scripts can reach every entity through `world.query` anyway.
 unsafe fn handle(l: State, method: &str) -> Result<Result<Entity, i64>, String> {
-    if ffi::lua_type(l, 1) != ffi::LUA_TTABLE {
+    let h = handle_data(l, 1);
+    if h.is_null() {
         let msg = format!(
             "Entity:{method}: called on {}, not an entity (use `entity:{method}(...)`)",
             raw::type_name(l, 1)
         );
         return Err(msg);
     }
-    ffi::lua_rawgeti(l, 1, 1);
-    let e = bits_arg(l, -1);
-    ffi::lua_settop(l, -2);
-    match e {
+    match Entity::from_bits((*h).bits) {
         Some(e) => Ok(Ok(e)),
-        None => {
-            let mut isnum: c_int = 0;
-            ffi::lua_rawgeti(l, 1, 2);
-            let id = ffi::lua_tointegerx(l, -1, &mut isnum);
-            ffi::lua_settop(l, -2);
-            if isnum == 0 {
-                let msg = format!("Entity:{method}: called on a table that is not an entity");
-                return Err(msg);
-            }
-            Ok(Err(id))
-        }
+        None => Ok(Err((*h).id)),
     }
+}
+
+/// `new_handle(mt, id, bits)`: a new entity handle with the metatable `mt`.
+unsafe extern "C-unwind" fn new_handle(l: State) -> c_int {
+    let id = ffi::lua_tointegerx(l, 2, std::ptr::null_mut());
+    let bits = ffi::lua_tointegerx(l, 3, std::ptr::null_mut()) as u64;
+    let h = ffi::lua_newuserdatauv(l, std::mem::size_of::<HandleData>(), 0) as *mut HandleData;
+    h.write(HandleData {
+        tag: HANDLE_TAG,
+        bits,
+        id,
+    });
+    ffi::lua_pushvalue(l, 1);
+    ffi::lua_setmetatable(l, -2);
+    1
+}
+
+/// `clear_handle(h)`: marks the handle's entity as despawned.
+unsafe extern "C-unwind" fn clear_handle(l: State) -> c_int {
+    let h = handle_data(l, 1);
+    if !h.is_null() {
+        (*h).bits = 0;
+    }
+    0
+}
+
+/// `new_self(h, n)`: an instance's `self` table, `{ entity = h }` with room for `n` more
+/// fields, so the fields `init` sets go in without a rehash and stay next to the table.
+unsafe extern "C-unwind" fn new_self(l: State) -> c_int {
+    let n = ffi::lua_tointegerx(l, 2, std::ptr::null_mut()).clamp(0, 64) as c_int;
+    ffi::lua_createtable(l, 0, n + 1);
+    ffi::lua_pushvalue(l, 1);
+    ffi::lua_setfield(l, -2, c"entity".as_ptr());
+    1
 }
 
 /// A vec3 read from a vec3 or any table with numeric `x y z` (what scripts built before vectors
@@ -512,6 +558,9 @@ const HOST: &[(&CStr, ffi::lua_CFunction)] = &[
     (c"tf_has", tf_has),
     (c"copy", copy_value),
     (c"unpack", unpack_value),
+    (c"new_handle", new_handle),
+    (c"clear_handle", clear_handle),
+    (c"new_self", new_self),
 ];
 
 const VALUE_META: &[(&CStr, ffi::lua_CFunction)] =

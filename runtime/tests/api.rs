@@ -721,6 +721,9 @@ function update(self)
   print(pcall(function() self.entity:translate(1) end))
   print(pcall(function() self.entity.translate(vec3(), vec3()) end))
   print(pcall(function() self.entity:set_rotation(vec3()) end))
+  print(pcall(function() self.entity:translate(self.entity) end))
+  print(pcall(function() self.entity:set_position(quat(0, 0, 0, 1)) end))
+  print(type(self.entity), self.entity:id())
 end
 "#,
         ),
@@ -739,6 +742,9 @@ end
             "false\tscripts/t.lua:26: translate: offset must be a vec3, got number",
             "false\tscripts/t.lua:27: Entity:translate: called on vec3, not an entity (use `entity:translate(...)`)",
             "false\tscripts/t.lua:28: set_rotation: rotation must be a quat, got vec3",
+            "false\tscripts/t.lua:29: translate: offset must be a vec3, got Entity",
+            "false\tscripts/t.lua:30: set_position: position must be a vec3 or three numbers, got quat",
+            "userdata\t1",
         ]
     );
     // The writes went straight into hecs: the host sees them after the frame.
