@@ -256,6 +256,34 @@ function task.cancel(id) end
 ---@field elapsed number Game seconds since the world started
 time = {}
 
+---What the player does, as the host feeds it before each frame: named actions, axes and the pointer. The same inputs give the same world
+input = {}
+
+---Whether the action is down this frame
+---@param action string an action name the host feeds, such as `"jump"`
+---@return boolean 
+function input.held(action) end
+
+---Whether the action went down since the last frame (true for one frame, also for a tap shorter than a frame)
+---@param action string an action name the host feeds
+---@return boolean 
+function input.pressed(action) end
+
+---Whether the action went up since the last frame (true for one frame)
+---@param action string an action name the host feeds
+---@return boolean 
+function input.released(action) end
+
+---The axis's value, usually from -1 to 1; 0 for an axis the host never set
+---@param axis string an axis name the host feeds, such as `"move_x"`
+---@return number 
+function input.axis(axis) end
+
+---The pointer's position in the host's units (two numbers, nothing allocated); 0, 0 until the host sets it
+---@return number x
+---@return number y
+function input.pointer() end
+
 ---Messages to the game's log and to connected tools, tagged with the script and line
 log = {}
 

@@ -582,6 +582,20 @@ end
     }
 
     #[test]
+    fn completes_the_input_namespace() {
+        check(
+            "function update(self, dt)\n  if input.$0\nend\n",
+            expect![[r#"
+                fn held held(action: string) -> boolean
+                fn pressed pressed(action: string) -> boolean
+                fn released released(action: string) -> boolean
+                fn axis axis(axis: string) -> number
+                fn pointer pointer() -> number, number
+            "#]],
+        );
+    }
+
+    #[test]
     fn completes_standard_library_members_the_sandbox_keeps() {
         check(
             "function update(self, dt)\n  local x = math.fl$0\nend\n",

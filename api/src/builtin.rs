@@ -257,6 +257,43 @@ fn namespaces() -> Vec<Namespace> {
             ],
         },
         Namespace {
+            name: "input".into(),
+            doc: "What the player does, as the host feeds it before each frame: named actions, axes and the pointer. The same inputs give the same world".into(),
+            functions: vec![
+                func(
+                    "held",
+                    "Whether the action is down this frame",
+                    vec![param("action", "string", "an action name the host feeds, such as `\"jump\"`")],
+                    vec![ret("boolean", "")],
+                ),
+                func(
+                    "pressed",
+                    "Whether the action went down since the last frame (true for one frame, also for a tap shorter than a frame)",
+                    vec![param("action", "string", "an action name the host feeds")],
+                    vec![ret("boolean", "")],
+                ),
+                func(
+                    "released",
+                    "Whether the action went up since the last frame (true for one frame)",
+                    vec![param("action", "string", "an action name the host feeds")],
+                    vec![ret("boolean", "")],
+                ),
+                func(
+                    "axis",
+                    "The axis's value, usually from -1 to 1; 0 for an axis the host never set",
+                    vec![param("axis", "string", "an axis name the host feeds, such as `\"move_x\"`")],
+                    vec![ret("number", "")],
+                ),
+                func(
+                    "pointer",
+                    "The pointer's position in the host's units (two numbers, nothing allocated); 0, 0 until the host sets it",
+                    vec![],
+                    vec![ret("number", "x"), ret("number", "y")],
+                ),
+            ],
+            fields: vec![],
+        },
+        Namespace {
             name: "log".into(),
             doc: "Messages to the game's log and to connected tools, tagged with the script and line".into(),
             functions: ["debug", "info", "warn", "error"]

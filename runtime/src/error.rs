@@ -39,6 +39,17 @@ pub enum Error {
     },
     /// The Lua state could not be set up (or an engine binding is missing).
     Lua(String),
+    /// An input track is malformed.
+    Input {
+        /// The track's file.
+        path: PathBuf,
+        /// 1-based line, 0 when the error is not at one place.
+        line: u32,
+        /// 1-based column, 0 when unknown.
+        column: u32,
+        /// What is wrong.
+        message: String,
+    },
     /// The host named an entity that is not there.
     Entity {
         /// Entity id.
@@ -65,6 +76,18 @@ impl fmt::Display for Error {
                 message,
             } => write!(f, "entity {entity}: component {name}: {message}"),
             Error::Lua(m) => write!(f, "lua: {m}"),
+            Error::Input {
+                path,
+                line: 0,
+                message,
+                ..
+            } => write!(f, "{}: {message}", path.display()),
+            Error::Input {
+                path,
+                line,
+                column,
+                message,
+            } => write!(f, "{}:{line}:{column}: {message}", path.display()),
             Error::Entity { entity, message } => write!(f, "entity {entity}: {message}"),
         }
     }

@@ -1340,6 +1340,38 @@ end
 impl.namespaces.time = proxy(T, "time")
 S.time = T
 
+-------------------------------------------------------------------------------------------------
+-- input: what the host fed before this frame (`input.rs`), as sets looked up by name
+-------------------------------------------------------------------------------------------------
+do
+  local held, pressed, released, axes, px, py = {}, {}, {}, {}, 0, 0
+  local function action(what, name)
+    if type(name) ~= "string" then
+      error(sfmt("input.%s: the action must be a string, got %s", what, type(name)), 3)
+    end
+  end
+  local function set_of(list)
+    local out = {}
+    for i = 1, #list do out[list[i]] = true end
+    return out
+  end
+  impl.namespaces.input = {
+    held = function(name) if held[name] then return true end action("held", name) return false end,
+    pressed = function(name) if pressed[name] then return true end action("pressed", name) return false end,
+    released = function(name) if released[name] then return true end action("released", name) return false end,
+    axis = function(name)
+      local v = axes[name]
+      if v then return v end
+      if type(name) ~= "string" then error(sfmt("input.axis: the axis must be a string, got %s", type(name)), 2) end
+      return 0
+    end,
+    pointer = function() return px, py end,
+  }
+  function S.set_input(h, p, r, a, x, y)
+    held, pressed, released, axes, px, py = set_of(h), set_of(p), set_of(r), a, x, y
+  end
+end
+
 local function log_at(level)
   return function(...)
     local n = select("#", ...)

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::event::{ErrorReport, Event, ReloadOutcome, Report, ScriptReport, Stats};
 use crate::guard::{self, Guard};
 use crate::host::{self, fnv1a, Shared, SharedRef};
+use crate::input::Input;
 use crate::scene::Scene;
 use mlua::{Function, Lua, LuaOptions, LuaSerdeExt, StdLib, Table, Value};
 use std::cell::RefCell;
@@ -81,6 +82,7 @@ struct Calls {
     report: Function,
     counts: Function,
     hash_view: Function,
+    set_input: Function,
     env_names: Option<Function>,
 }
 
@@ -116,6 +118,7 @@ pub struct Runtime {
     frames: u64,
     frame_ms: f64,
     shut_down: bool,
+    input: Input,
 }
 
 impl Runtime {
@@ -266,6 +269,7 @@ impl Runtime {
             report: s.get("report")?,
             counts: s.get("counts")?,
             hash_view: s.get("hash_view")?,
+            set_input: s.get("set_input")?,
             env_names: s.get("env_names")?,
         };
         let time: Table = s.get("time")?;
@@ -308,6 +312,7 @@ impl Runtime {
             frames: 0,
             frame_ms: 0.0,
             shut_down: false,
+            input: Input::default(),
         })
     }
 
@@ -681,6 +686,52 @@ impl Runtime {
         }
     }
 
+    /// The input scripts will see from the next frame on: write it between frames (from the
+    /// window's events, or an [`InputTrack`](crate::InputTrack)).
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # std::fs::write(dir.path().join("scene.json"), r#"{"entities": []}"#).unwrap();
+    /// # let mut rt = crescent_runtime::Runtime::new(dir.path(), Default::default(),
+    /// #     crescent_runtime::Registry::new()).unwrap();
+    /// rt.input_mut().press("jump");
+    /// rt.input_mut().set_axis("move_x", 0.5);
+    /// rt.frame(1.0 / 60.0); // scripts see input.pressed("jump") and input.axis("move_x") == 0.5
+    /// ```
+    pub fn input_mut(&mut self) -> &mut Input {
+        &mut self.input
+    }
+
+    /// The input as the host last set it.
+    pub fn input(&self) -> &Input {
+        &self.input
+    }
+
+    /// Hands scripts this frame's input, when it differs from what they have.
+    fn deliver_input(&mut self) {
+        let Some(snap) = self.input.snapshot() else {
+            return;
+        };
+        let lua = &self.lua;
+        let r = (|| -> mlua::Result<()> {
+            let list =
+                |set: &BTreeSet<String>| lua.create_sequence_from(set.iter().map(|s| s.as_str()));
+            let axes = lua.create_table_from(snap.axes.iter().map(|(k, v)| (k.as_str(), *v)))?;
+            self.calls.set_input.call::<()>((
+                list(snap.held)?,
+                list(snap.pressed)?,
+                list(snap.released)?,
+                axes,
+                snap.pointer.0,
+                snap.pointer.1,
+            ))
+        })();
+        if let Err(e) = r {
+            tracing::error!(target: "crescent::engine", "input: {}", lua_error_text(&e));
+        }
+        self.input.delivered();
+    }
+
     /// Runs one whole frame: inits of new instances, fixed steps (each followed by event
     /// delivery), update, tasks, events, with despawns at the end of each phase. Never fails:
     /// script errors fault their instance and are reported as events.
@@ -704,6 +755,7 @@ impl Runtime {
         if self.accumulator < 0.0 {
             self.accumulator = 0.0;
         }
+        self.deliver_input();
         self.guard.begin(&self.mains);
         let r =
             self.calls

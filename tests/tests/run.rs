@@ -350,3 +350,57 @@ fn a_folder_that_does_not_exist_is_an_error() {
         run.stderr
     );
 }
+
+const PLAYER: &str = r#"function update(self, dt)
+  if input.held("right") then self.entity:translate(vec3(1, 0, 0), dt) end
+  if input.pressed("jump") then self.entity:translate(vec3(0, 1, 0)) end
+end
+"#;
+
+#[test]
+fn an_input_track_replays_to_the_same_hash_and_a_bad_one_is_refused() {
+    let dir = project(&[
+        ("scripts/player.lua", PLAYER),
+        (
+            "scene.json",
+            r#"{"entities": [{"components": {"Transform": {}}, "scripts": ["scripts/player.lua"]}]}"#,
+        ),
+        (
+            "track.json",
+            r#"[{"frame": 3, "press": ["right"]}, {"frame": 10, "press": ["jump"]},
+                {"frame": 20, "release": ["right", "jump"]}]"#,
+        ),
+        ("bad.json", "[{\"frame\": 3,\n  \"press\": \"right\"}]"),
+    ]);
+    let track = dir.path().join("track.json");
+    let with = [
+        "run",
+        arg(dir.path()),
+        "--frames",
+        "30",
+        "--hash",
+        "--input",
+        arg(&track),
+    ];
+    let first = crescent(&with).expect_code(0);
+    let second = crescent(&with).expect_code(0);
+    assert_eq!(first.stdout, second.stdout);
+    let without = crescent(&["run", arg(dir.path()), "--frames", "30", "--hash"]).expect_code(0);
+    assert_ne!(first.stdout, without.stdout, "the track changed nothing");
+
+    let bad = dir.path().join("bad.json");
+    let run = crescent(&[
+        "run",
+        arg(dir.path()),
+        "--frames",
+        "5",
+        "--input",
+        arg(&bad),
+    ])
+    .expect_code(1);
+    assert!(
+        run.stderr.contains("bad.json:2:") && run.stderr.contains("expected a sequence"),
+        "{}",
+        run.stderr
+    );
+}

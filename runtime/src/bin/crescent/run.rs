@@ -5,7 +5,9 @@ use crate::diagnostic::{display_path, render};
 use crate::embedded;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use crescent_runtime::{Config, DevHost, DevOptions, Error, Registry, Report, Runtime, Scene};
+use crescent_runtime::{
+    Config, DevHost, DevOptions, Error, InputTrack, Registry, Report, Runtime, Scene,
+};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -43,6 +45,11 @@ pub struct RunArgs {
     /// The same as --watch.
     #[arg(long)]
     pub dev: bool,
+    /// Replay input from FILE: a JSON array of steps such as
+    /// `{"frame": 30, "press": ["jump"], "release": [], "axes": {"move_x": 1}, "pointer": [120, 80]}`,
+    /// each applied before its frame (0 is the first). The same track gives the same world hash.
+    #[arg(long, value_name = "FILE")]
+    pub input: Option<PathBuf>,
 }
 
 /// Formats of `--report`.
@@ -72,6 +79,16 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         }
     };
     let watch = args.watch || args.dev;
+    let track = match &args.input {
+        Some(path) => match InputTrack::load(path) {
+            Ok(track) => track,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(ExitCode::FAILURE);
+            }
+        },
+        None => InputTrack::default(),
+    };
     let (mut runtime, dev) = match start(&root, watch) {
         Ok(started) => started,
         Err(text) => {
@@ -87,16 +104,17 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let started = Instant::now();
     match args.frames {
         Some(n) => {
-            for _ in 0..n {
+            for frame in 0..n {
                 if let Some(dev) = &dev {
                     let events = dev.apply(&mut runtime);
                     show(&events, &mut console, Some(dev));
                 }
+                track.apply(frame, runtime.input_mut());
                 runtime.frame(FRAME_DT);
                 pump(&mut runtime, &mut console, dev.as_ref());
             }
         }
-        None => real_time(&mut runtime, &mut console, dev.as_ref()),
+        None => real_time(&mut runtime, &mut console, dev.as_ref(), &track),
     }
     let wall = started.elapsed();
 
@@ -213,7 +231,12 @@ fn show(events: &[crescent_runtime::Event], console: &mut Console, dev: Option<&
 }
 
 /// Runs at 60 frames per second of wall time until Ctrl-C.
-fn real_time(runtime: &mut Runtime, console: &mut Console, dev: Option<&DevHost>) {
+fn real_time(
+    runtime: &mut Runtime,
+    console: &mut Console,
+    dev: Option<&DevHost>,
+    track: &InputTrack,
+) {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
     let handler = ctrlc::set_handler(move || {
@@ -230,6 +253,7 @@ fn real_time(runtime: &mut Runtime, console: &mut Console, dev: Option<&DevHost>
     let mut last = Instant::now();
     let mut next = last;
     let mut first = true;
+    let mut frame = 0;
     while !stop.load(Ordering::SeqCst) {
         let now = Instant::now();
         let dt = if first {
@@ -239,6 +263,8 @@ fn real_time(runtime: &mut Runtime, console: &mut Console, dev: Option<&DevHost>
         };
         first = false;
         last = now;
+        track.apply(frame, runtime.input_mut());
+        frame += 1;
         runtime.frame(dt);
         pump(runtime, console, dev);
         next += period;
