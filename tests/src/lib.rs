@@ -73,6 +73,8 @@ fn ensure_built() {
             "crescent",
             "--bin",
             "crescent-lsp",
+            "--bin",
+            "crescent-window",
         ]);
         if profile.file_name().is_some_and(|n| n == "release") {
             cmd.arg("--release");
