@@ -4,26 +4,17 @@
 //!
 //! Run it with `cargo run --example embed`; the project it runs is `runtime/examples/embed/`.
 
-use crescent_runtime::{api, Config, Event, Registry, Runtime, Scene};
+use crescent_runtime::{Config, Event, Registry, Runtime, Scene};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::path::Path;
 use std::rc::Rc;
 
 /// A component owned by the host: scripts read and write it as `{ hp = ..., max = ... }`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Health {
     hp: i64,
     max: i64,
-}
-
-fn field(name: &str, ty: &str, doc: &str) -> api::Field {
-    api::Field {
-        name: name.into(),
-        ty: ty.into(),
-        doc: doc.into(),
-        readonly: false,
-    }
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -33,12 +24,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rumbles: Rc<RefCell<Vec<f64>>> = Rc::default();
 
     let mut registry = Registry::new();
-    registry.component::<Health>(
+    // The fields and their types come from `Health::default()`; each needs its line of doc.
+    registry.component_with::<Health>(
         "Health",
         "Hit points of a living entity",
-        vec![
-            field("hp", "integer", "Current hit points"),
-            field("max", "integer", "Hit points when fully healed"),
+        &[
+            ("hp", "Current hit points"),
+            ("max", "Hit points when fully healed"),
         ],
     );
     let log = Rc::clone(&rumbles);

@@ -103,6 +103,36 @@ impl ComponentOps {
     }
 }
 
+/// The Lua type a field's default value stands for, in the API's notation.
+fn lua_type_of(v: &serde_json::Value) -> String {
+    use serde_json::Value as J;
+    match v {
+        J::Bool(_) => "boolean".into(),
+        J::Number(n) if n.is_f64() => "number".into(),
+        J::Number(_) => "integer".into(),
+        J::String(_) => "string".into(),
+        J::Array(items) => match items.first() {
+            Some(first) if items.iter().all(|i| lua_type_of(i) == lua_type_of(first)) => {
+                format!("{}[]", lua_type_of(first))
+            }
+            _ => "any[]".into(),
+        },
+        J::Object(_) => "table".into(),
+        J::Null => "any".into(),
+    }
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "a table",
+    }
+}
+
 fn clean_serde(msg: &str) -> String {
     msg.trim_start_matches("deserialize error: ").to_string()
 }
@@ -162,6 +192,74 @@ impl Registry {
         self.components
             .push((name.to_string(), ComponentOps::of::<T>(name)));
         self
+    }
+
+    /// Registers a Rust component type as [`component`](Self::component) does, with its
+    /// fields and their types taken from `T::default()` through serde, so the description
+    /// cannot disagree with the struct: `field_docs` gives one line per field, and a field
+    /// without a line or a line for no field is refused by [`crate::Runtime::new`].
+    ///
+    /// ```
+    /// use crescent_runtime::Registry;
+    /// #[derive(Default, serde::Serialize, serde::Deserialize)]
+    /// struct Health { hp: i64, max: i64 }
+    /// let mut registry = Registry::new();
+    /// registry.component_with::<Health>("Health", "Hit points", &[
+    ///     ("hp", "Current hit points"),
+    ///     ("max", "Hit points when fully healed"),
+    /// ]);
+    /// ```
+    pub fn component_with<T>(
+        &mut self,
+        name: &str,
+        doc: &str,
+        field_docs: &[(&str, &str)],
+    ) -> &mut Self
+    where
+        T: Default + Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    {
+        let fields = match serde_json::to_value(T::default()) {
+            Ok(serde_json::Value::Object(map)) => map,
+            Ok(other) => {
+                self.errors.push(format!(
+                    "component {name}: its type serializes as {}, not as a table of fields",
+                    json_kind(&other)
+                ));
+                serde_json::Map::new()
+            }
+            Err(e) => {
+                self.errors.push(format!(
+                    "component {name}: its default does not serialize: {e}"
+                ));
+                serde_json::Map::new()
+            }
+        };
+        for (field, _) in field_docs {
+            if !fields.contains_key(*field) {
+                let known: Vec<&str> = fields.keys().map(String::as_str).collect();
+                self.errors.push(format!(
+                    "component {name}: a doc is given for `{field}`, which is not a field (fields: {})",
+                    known.join(", ")
+                ));
+            }
+        }
+        let described = fields
+            .iter()
+            .map(|(field, value)| {
+                let doc = field_docs.iter().find(|(f, _)| f == field);
+                if doc.is_none() {
+                    self.errors
+                        .push(format!("component {name}: field `{field}` has no doc"));
+                }
+                api::Field {
+                    name: field.clone(),
+                    ty: lua_type_of(value),
+                    doc: doc.map(|(_, d)| d.to_string()).unwrap_or_default(),
+                    readonly: false,
+                }
+            })
+            .collect();
+        self.component::<T>(name, doc, described)
     }
 
     /// Adds descriptions to the API without bindings: documentation of script components and

@@ -63,6 +63,11 @@ pub use compile::{compile_check, CompileError};
 pub use components::{Name, Registry, Transform};
 pub use crescent_api as api;
 pub use error::{Error, Result};
+
+/// The README's Rust code compiles, as a doc test.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 pub use event::{ErrorReport, Event, ReloadOutcome, Report, ScriptReport, Stats};
 pub use input::{Input, InputStep, InputTrack};
 pub use runtime::{Config, Runtime};

@@ -1208,6 +1208,41 @@ function S.host_self(id, path)
   return plain(inst.self, 0, {})
 end
 
+-- The host writes one `self` field of the instance of `path` on entity `id`: true, or false
+-- and why not. An array of 3 (4) numbers written over a vec3 (quat) becomes one, so what
+-- `host_self` reads writes back as it was.
+do
+  local function like(old, value)
+    if type(old) ~= "userdata" or type(value) ~= "table" or hid[old] then return value end
+    local n = select("#", vunpack(old))
+    if n == 3 and #value == 3 then return v3(value[1], value[2], value[3]) end
+    if n == 4 and #value == 4 then return qt(value[1], value[2], value[3], value[4]) end
+    return value
+  end
+  function S.host_set_self(id, path, key, value)
+    local inst, why = instance_of(id, path)
+    if inst == nil then return false, why end
+    if key == "entity" then return false, "self.entity is the instance's own handle; it cannot be set" end
+    local ok, v = pcall(like, inst.self[key], value)
+    if not ok then return false, describe(v) end
+    inst.self[key] = v
+    return true
+  end
+  -- The host reads or writes a component of `id` by name, as a script's get/set would.
+  function S.host_get(id, name)
+    local h = handles[id]
+    if h == nil or hbits[id] == nil then return false, "no live entity has this id" end
+    return true, plain(EI.get(h, name), 0, {})
+  end
+  function S.host_set(id, name, value)
+    local h = handles[id]
+    if h == nil or hbits[id] == nil then return false, "no live entity has this id" end
+    local ok, err = pcall(EI.set, h, name, value)
+    if not ok then return false, describe(err) end
+    return true
+  end
+end
+
 -- The host despawns `id` between frames: as `entity:despawn()`, flushed at once. False when
 -- no live entity has that id.
 function S.host_despawn(id)

@@ -75,6 +75,9 @@ struct Calls {
     host_despawn: Function,
     host_call: Function,
     host_self: Function,
+    host_set_self: Function,
+    host_get: Function,
+    host_set: Function,
     adopt: Function,
     shutdown: Function,
     reload: Function,
@@ -262,6 +265,9 @@ impl Runtime {
             host_despawn: s.get("host_despawn")?,
             host_call: s.get("host_call")?,
             host_self: s.get("host_self")?,
+            host_set_self: s.get("host_set_self")?,
+            host_get: s.get("host_get")?,
+            host_set: s.get("host_set")?,
             adopt: s.get("adopt")?,
             shutdown: s.get("shutdown")?,
             reload: s.get("reload")?,
@@ -551,6 +557,108 @@ impl Runtime {
         self.lua
             .from_value(Value::Table(t))
             .map_err(|e| Error::Lua(format!("{script}: self: {e}")))
+    }
+
+    /// Writes one `self` field of the instance of `script` on the entity `id`, between frames:
+    /// the instance's next callback sees it. `value` is any serde value (maps become tables);
+    /// an array of 3 (4) numbers written over a vec3 (quat) field becomes one, so what
+    /// [`instance_self`](Self::instance_self) reads writes back unchanged. `None`/`null`
+    /// clears the field.
+    ///
+    /// # Errors
+    /// [`Error::Entity`] when the entity or its instance of `script` is not there, or for the
+    /// field `entity` (the instance's own handle); [`Error::Lua`] when the value does not
+    /// convert.
+    pub fn set_instance_field<T: serde::Serialize + ?Sized>(
+        &mut self,
+        id: u64,
+        script: &str,
+        field: &str,
+        value: &T,
+    ) -> Result<()> {
+        let v = self.lua.to_value_with(value, lua_ser_options())?;
+        let (ok, why) = self
+            .calls
+            .host_set_self
+            .call::<(bool, Option<String>)>((id as i64, script, field, v))
+            .map_err(|e| Error::Lua(lua_error_text(&e)))?;
+        if ok {
+            return Ok(());
+        }
+        Err(Error::Entity {
+            entity: id,
+            message: why.unwrap_or_default(),
+        })
+    }
+
+    /// A component of the entity `id` by name, as JSON, as a script's `entity:get(name)` sees
+    /// it: script components (plain Lua values, vectors as arrays), `Transform`, `Name` and
+    /// host components alike. `None` when the entity has no such component.
+    ///
+    /// # Errors
+    /// [`Error::Entity`] when no live entity has that id.
+    pub fn component_json(&self, id: u64, name: &str) -> Result<Option<serde_json::Value>> {
+        if name == "Transform" {
+            let sh = self.shared.borrow();
+            let Some(&e) = sh.ids.get(&id) else {
+                return Err(no_entity(id));
+            };
+            let t = sh.world.get::<&Transform>(e).ok().map(|t| *t);
+            return Ok(t.map(|t| serde_json::to_value(t).unwrap_or_default()));
+        }
+        let (ok, v) = self
+            .calls
+            .host_get
+            .call::<(bool, Value)>((id as i64, name))
+            .map_err(|e| Error::Lua(lua_error_text(&e)))?;
+        if !ok {
+            return Err(no_entity(id));
+        }
+        if v.is_nil() {
+            return Ok(None);
+        }
+        self.lua
+            .from_value(v)
+            .map(Some)
+            .map_err(|e| Error::Lua(format!("{name}: {e}")))
+    }
+
+    /// Sets a component of the entity `id` by name from a serde value, between frames, as a
+    /// script's `entity:set(name, value)` does (`None`/`null` removes it); scripts see it from
+    /// the next phase on. Script components take any value; `Transform`, `Name` and host
+    /// components must fit their Rust types. For a Rust type in hand,
+    /// [`insert`](Self::insert) skips the conversion.
+    ///
+    /// # Errors
+    /// [`Error::Entity`] when no live entity has that id, or the value does not fit the
+    /// component (the message says why, as a script's error would).
+    pub fn set_component_json<T: serde::Serialize + ?Sized>(
+        &mut self,
+        id: u64,
+        name: &str,
+        value: &T,
+    ) -> Result<()> {
+        if name == "Transform" {
+            let json = serde_json::to_value(value).map_err(|e| Error::Lua(e.to_string()))?;
+            let t: Transform = serde_json::from_value(json).map_err(|e| Error::Entity {
+                entity: id,
+                message: format!("Transform: {e}"),
+            })?;
+            return self.insert(id, t);
+        }
+        let v = self.lua.to_value_with(value, lua_ser_options())?;
+        let (ok, why) = self
+            .calls
+            .host_set
+            .call::<(bool, Option<String>)>((id as i64, name, v))
+            .map_err(|e| Error::Lua(lua_error_text(&e)))?;
+        if ok {
+            return Ok(());
+        }
+        Err(Error::Entity {
+            entity: id,
+            message: why.unwrap_or_default(),
+        })
     }
 
     /// Sets a Rust-side component of the entity `id` between frames (`Transform`, `Name` or
@@ -1274,5 +1382,12 @@ impl Canon<'_> {
             Value::Thread(_) => out.push(b'T'),
             _ => out.push(b'u'),
         }
+    }
+}
+
+fn no_entity(id: u64) -> Error {
+    Error::Entity {
+        entity: id,
+        message: "no live entity has this id".into(),
     }
 }

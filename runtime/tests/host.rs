@@ -341,3 +341,154 @@ end
         Ok(_) => panic!("expected the registration error"),
     }
 }
+
+const TUNED: &str = r#"function init(self)
+  self.speed = 1
+  self.dir = vec3(1, 0, 0)
+end
+function update(self)
+  local hp = self.entity:get("Health")
+  log.info(string.format("speed=%s dir=%s hp=%s", tostring(self.speed), tostring(self.dir),
+    hp and tostring(hp.hp) or "nil"))
+end
+"#;
+
+#[test]
+fn the_host_writes_self_fields_and_components_by_name() {
+    let dir = project(&[
+        ("scripts/tuned.lua", TUNED),
+        (
+            "scene.json",
+            r#"{"entities": [{"components": {"Transform": {}, "Health": {"hp": 3}}, "scripts": ["scripts/tuned.lua"]}]}"#,
+        ),
+    ]);
+    let mut rt = run(dir.path(), Config::default());
+    rt.frame(1.0 / 60.0);
+    assert_eq!(logs(&rt.drain_events()), ["speed=1 dir=vec3(1, 0, 0) hp=3"]);
+
+    // self fields: a number, and an array over a vec3 stays a vec3 (what instance_self reads).
+    rt.set_instance_field(1, "scripts/tuned.lua", "speed", &2.5)
+        .expect("speed");
+    rt.set_instance_field(1, "scripts/tuned.lua", "dir", &[0.0, 1.0, 0.0])
+        .expect("dir");
+    // A script component, by name.
+    rt.set_component_json(1, "Health", &serde_json::json!({ "hp": 10 }))
+        .expect("health");
+    rt.frame(1.0 / 60.0);
+    assert_eq!(
+        logs(&rt.drain_events()),
+        ["speed=2.5 dir=vec3(0, 1, 0) hp=10"]
+    );
+    let me = rt.instance_self(1, "scripts/tuned.lua").expect("self");
+    assert_eq!(me["dir"], serde_json::json!([0.0, 1.0, 0.0]));
+    assert_eq!(
+        rt.component_json(1, "Health").expect("read"),
+        Some(serde_json::json!({ "hp": 10 }))
+    );
+
+    // Transform by name, as JSON, the scene's shape.
+    rt.set_component_json(
+        1,
+        "Transform",
+        &serde_json::json!({ "position": [4, 5, 6] }),
+    )
+    .expect("transform");
+    let t = rt
+        .component_json(1, "Transform")
+        .expect("read")
+        .expect("some");
+    assert_eq!(t["position"], serde_json::json!([4.0, 5.0, 6.0]));
+    // null removes a component; a missing one reads as None.
+    rt.set_component_json(1, "Health", &serde_json::Value::Null)
+        .expect("remove");
+    assert_eq!(rt.component_json(1, "Health").expect("read"), None);
+
+    // What cannot be written says why.
+    let refused = [
+        rt.set_instance_field(1, "scripts/tuned.lua", "entity", &1),
+        rt.set_instance_field(1, "scripts/other.lua", "speed", &1),
+        rt.set_instance_field(9, "scripts/tuned.lua", "speed", &1),
+        rt.set_component_json(9, "Health", &1),
+        rt.set_component_json(1, "Transform", &serde_json::json!({ "position": "up" })),
+    ];
+    let messages: Vec<String> = refused
+        .into_iter()
+        .map(|r| match r {
+            Err(Error::Entity { message, .. }) => message,
+            other => panic!("expected an entity error, got {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        messages[..4],
+        [
+            "self.entity is the instance's own handle; it cannot be set",
+            "entity 1 has no instance of scripts/other.lua",
+            "no live entity has this id",
+            "no live entity has this id",
+        ]
+    );
+    assert!(messages[4].starts_with("Transform: "), "{}", messages[4]);
+    rt.frame(1.0 / 60.0);
+    assert_eq!(
+        logs(&rt.drain_events()),
+        ["speed=2.5 dir=vec3(0, 1, 0) hp=nil"]
+    );
+}
+
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+struct Stamina {
+    value: f64,
+    regen: i64,
+    tags: Vec<String>,
+}
+
+#[test]
+fn a_host_component_described_from_its_type_cannot_drift() {
+    let dir = project(&[("scene.json", r#"{"entities": []}"#)]);
+    let mut registry = crescent_runtime::Registry::new();
+    registry.component_with::<Stamina>(
+        "Stamina",
+        "How long the entity can run",
+        &[
+            ("value", "What is left"),
+            ("regen", "Points back per second"),
+            ("tags", "What restores it"),
+        ],
+    );
+    let rt =
+        crescent_runtime::Runtime::new(dir.path(), Config::default(), registry).expect("runtime");
+    let c = rt.api().component("Stamina").expect("described");
+    let fields: Vec<(&str, &str, &str)> = c
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.ty.as_str(), f.doc.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("value", "number", "What is left"),
+            ("regen", "integer", "Points back per second"),
+            ("tags", "any[]", "What restores it"),
+        ]
+    );
+
+    // A doc for a field that is not there, and a field without a doc, are refused.
+    let mut registry = crescent_runtime::Registry::new();
+    registry.component_with::<Stamina>(
+        "Stamina",
+        "",
+        &[("value", "What is left"), ("regeneration", "renamed")],
+    );
+    let e = crescent_runtime::Runtime::new(dir.path(), Config::default(), registry)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(
+        e.contains(
+            "a doc is given for `regeneration`, which is not a field (fields: value, regen, tags)"
+        ),
+        "{e}"
+    );
+    assert!(e.contains("field `regen` has no doc"), "{e}");
+    assert!(e.contains("field `tags` has no doc"), "{e}");
+}

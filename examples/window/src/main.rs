@@ -16,7 +16,7 @@
 //! build against (it loads X11 and GL at run time), so the example builds anywhere the runtime
 //! does, and its immediate-mode drawing keeps the host loop readable.
 
-use crescent_runtime::{api, Config, Event, InputTrack, Registry, Runtime, Scene, Transform};
+use crescent_runtime::{Config, Event, InputTrack, Registry, Runtime, Scene, Transform};
 use crescent_runtime::{DevHost, DevOptions};
 use macroquad::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -38,6 +38,16 @@ struct Sprite {
     size: f32,
 }
 
+impl Default for Sprite {
+    fn default() -> Self {
+        Sprite {
+            shape: Sprite::default_shape(),
+            color: Sprite::default_color(),
+            size: Sprite::default_size(),
+        }
+    }
+}
+
 impl Sprite {
     fn default_shape() -> String {
         "circle".into()
@@ -47,15 +57,6 @@ impl Sprite {
     }
     fn default_size() -> f32 {
         6.0
-    }
-}
-
-fn field(name: &str, ty: &str, doc: &str) -> api::Field {
-    api::Field {
-        name: name.into(),
-        ty: ty.into(),
-        doc: doc.into(),
-        readonly: false,
     }
 }
 
@@ -183,13 +184,13 @@ impl Game {
     fn start(opts: &Options) -> Result<Game, String> {
         let dir = &opts.dir;
         let mut registry = Registry::new();
-        registry.component::<Sprite>(
+        registry.component_with::<Sprite>(
             "Sprite",
             "How the window draws the entity (defined by the crescent-window host)",
-            vec![
-                field("shape", "string", "`circle` or `square`"),
-                field("color", "number[]", "red, green, blue, each 0 to 1"),
-                field("size", "number", "radius, or half the side, in world units"),
+            &[
+                ("shape", "`circle` or `square`"),
+                ("color", "red, green, blue, each 0 to 1"),
+                ("size", "radius, or half the side, in world units"),
             ],
         );
         let track = match &opts.input {
