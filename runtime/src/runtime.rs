@@ -343,6 +343,12 @@ impl Runtime {
         self.shared.borrow().ids.get(&id).copied()
     }
 
+    /// The id of the entity named `name` (its `Name` component), as `world.find` answers
+    /// scripts; names are unique.
+    pub fn find(&self, name: &str) -> Option<u64> {
+        self.shared.borrow_mut().find(name)
+    }
+
     /// The id scripts know `entity` by (`entity:id()`), for a live entity of this runtime.
     pub fn entity_id(&self, entity: hecs::Entity) -> Option<u64> {
         let sh = self.shared.borrow();

@@ -89,11 +89,20 @@ fn ensure_built() {
 
 /// The `embed` example program of the runtime crate.
 pub fn embed_example() -> PathBuf {
+    runtime_example("embed")
+}
+
+/// An example program of the runtime crate (built by `cargo test --workspace`).
+pub fn runtime_example(name: &str) -> PathBuf {
     ensure_built();
     let path = profile_dir()
         .join("examples")
-        .join(format!("embed{}", std::env::consts::EXE_SUFFIX));
-    assert!(path.is_file(), "{} does not exist", path.display());
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.is_file(),
+        "{} does not exist; build it with `cargo build -p crescent-runtime --example {name}`",
+        path.display()
+    );
     path
 }
 
