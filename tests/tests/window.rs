@@ -123,6 +123,46 @@ fn the_window_draws_the_projects_entities_and_replays_input_to_the_same_world() 
 }
 
 #[test]
+fn the_window_runs_the_demo_and_draws_its_entities() {
+    if !have_xvfb() {
+        return;
+    }
+    let demo = copy_project(&repo_root().join("lua/examples/demo"));
+    let shot = artifact("window-demo.png");
+    let _ = std::fs::remove_file(&shot);
+    let out = window(&[
+        arg(demo.path()),
+        "--frames",
+        "240",
+        "--screenshot",
+        arg(&shot),
+    ])
+    .output()
+    .expect("xvfb-run runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("done: 240 frames drawn") && stdout.contains(" 0 errors"),
+        "{stdout}\n{stderr}"
+    );
+    // The demo's entities have no Sprite: each is a 10 x 10 marker (below the status line,
+    // which takes the top 30 rows).
+    let px = pixels(&shot);
+    let background = [18, 20, 28];
+    let marked = px
+        .iter()
+        .skip(960 * 30)
+        .filter(|p| (0..3).any(|i| p[i].abs_diff(background[i]) > 24))
+        .count();
+    assert!(
+        marked > 6 * 100,
+        "only {marked} pixels drawn in {}",
+        shot.display()
+    );
+}
+
+#[test]
 fn a_script_error_is_shown_on_screen_and_the_saved_fix_reloads() {
     if !have_xvfb() {
         return;

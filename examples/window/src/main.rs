@@ -16,6 +16,7 @@
 //! build against (it loads X11 and GL at run time), so the example builds anywhere the runtime
 //! does, and its immediate-mode drawing keeps the host loop readable.
 
+use crescent_runtime::glam::DVec3;
 use crescent_runtime::{Config, Event, InputTrack, Registry, Runtime, Scene, Transform};
 use crescent_runtime::{DevHost, DevOptions};
 use macroquad::prelude::*;
@@ -67,6 +68,8 @@ struct Options {
     frames: Option<u64>,
     screenshot: Option<PathBuf>,
     input: Option<PathBuf>,
+    /// Pixels a world unit; fitted to the scene when not given.
+    scale: Option<f32>,
 }
 
 impl Options {
@@ -76,6 +79,7 @@ impl Options {
             frames: None,
             screenshot: None,
             input: None,
+            scale: None,
         };
         while let Some(arg) = args.next() {
             let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -89,6 +93,13 @@ impl Options {
                 }
                 "--screenshot" => opts.screenshot = Some(value("--screenshot")?.into()),
                 "--input" => opts.input = Some(value("--input")?.into()),
+                "--scale" => {
+                    let v = value("--scale")?;
+                    match v.parse::<f32>() {
+                        Ok(s) if s > 0.0 && s.is_finite() => opts.scale = Some(s),
+                        _ => return Err(format!("--scale: not a positive number: {v}")),
+                    }
+                }
                 "-h" | "--help" => return Err(USAGE.into()),
                 a if a.starts_with('-') => return Err(format!("unknown option {a}\n{USAGE}")),
                 dir => opts.dir = dir.into(),
@@ -99,21 +110,87 @@ impl Options {
 }
 
 const USAGE: &str =
-    "usage: crescent-window [DIR] [--frames N] [--screenshot FILE.png] [--input TRACK.json]";
+    "usage: crescent-window [DIR] [--frames N] [--screenshot FILE.png] [--input TRACK.json] [--scale PIXELS_PER_UNIT]";
 
-/// The screen shows the world from above: the origin at its centre, y up, one unit a pixel.
-fn to_screen(x: f64, y: f64) -> (f32, f32) {
-    (
-        screen_width() / 2.0 + x as f32,
-        screen_height() / 2.0 - y as f32,
-    )
+/// The screen shows the world from above: the origin at its centre, `scale` pixels a unit. A
+/// 2D project (the example's) is drawn in its x-y plane, y up; a 3D one with y up (the demo's,
+/// moving in x-z) from above, -z up. Which it is shows once something leaves the x axis.
+#[derive(Clone, Copy)]
+struct View {
+    scale: f32,
+    plane: Plane,
 }
 
-fn to_world(x: f32, y: f32) -> (f64, f64) {
-    (
-        (x - screen_width() / 2.0) as f64,
-        (screen_height() / 2.0 - y) as f64,
-    )
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Plane {
+    /// Nothing has left the x axis yet: drawn as x-y until then.
+    Undecided,
+    Xy,
+    Xz,
+}
+
+impl View {
+    /// A scale at which every entity of `world` is on screen with a margin (the example
+    /// project is in pixels, the demo in units of about a metre), at most 100 pixels a unit.
+    fn fit(world: &crescent_runtime::hecs::World) -> View {
+        let extent = world
+            .query::<&Transform>()
+            .iter()
+            .map(|t| t.position.x.abs().max(t.position.y.abs()))
+            .fold(0.0, f64::max) as f32;
+        let half = screen_width().min(screen_height()) / 2.0;
+        let scale = if extent > 1e-6 {
+            (half / (extent * 1.25)).clamp(0.05, 100.0)
+        } else {
+            1.0
+        };
+        View {
+            scale,
+            plane: Plane::Undecided,
+        }
+    }
+
+    /// Decides the plane from where entities are, once one is off the x axis.
+    fn settle(&mut self, world: &crescent_runtime::hecs::World) {
+        if self.plane != Plane::Undecided {
+            return;
+        }
+        let (mut y, mut z) = (0.0_f64, 0.0_f64);
+        for t in world.query::<&Transform>().iter() {
+            y = y.max(t.position.y.abs());
+            z = z.max(t.position.z.abs());
+        }
+        if y > 1e-9 {
+            self.plane = Plane::Xy;
+        } else if z > 1e-9 {
+            self.plane = Plane::Xz;
+        }
+    }
+
+    fn to_screen(self, p: DVec3) -> (f32, f32) {
+        let up = if self.plane == Plane::Xz { -p.z } else { p.y };
+        (
+            screen_width() / 2.0 + p.x as f32 * self.scale,
+            screen_height() / 2.0 - up as f32 * self.scale,
+        )
+    }
+
+    /// The pointer in world units: (x, y) of the screen's plane, as `input.pointer()` gives.
+    fn to_world(self, x: f32, y: f32) -> (f64, f64) {
+        (
+            ((x - screen_width() / 2.0) / self.scale) as f64,
+            ((screen_height() / 2.0 - y) / self.scale) as f64,
+        )
+    }
+}
+
+/// The colour of an entity without a Sprite: from its name or id, so it stays the same.
+fn marker_color(key: &str) -> Color {
+    let h = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    });
+    let channel = |shift: u32| 0.45 + ((h >> shift) & 0xff) as f32 / 255.0 * 0.55;
+    Color::new(channel(0), channel(8), channel(16), 1.0)
 }
 
 /// Errors shown on screen: the latest per script, until the script reloads.
@@ -178,6 +255,7 @@ struct Game {
     track: InputTrack,
     frame: u64,
     errors: usize,
+    view: View,
 }
 
 impl Game {
@@ -208,7 +286,15 @@ impl Game {
         runtime
             .load_scene(&scene)
             .map_err(|e| format!("{}: {e}", dir.display()))?;
+        let view = match opts.scale {
+            Some(scale) => View {
+                scale,
+                plane: Plane::Undecided,
+            },
+            None => View::fit(&runtime.world()),
+        };
         Ok(Game {
+            view,
             runtime,
             dev: Some(dev),
             overlay: Overlay::default(),
@@ -242,7 +328,7 @@ impl Game {
             input.set_axis("move_x", right as i32 as f64 - left as i32 as f64);
             input.set_axis("move_y", up as i32 as f64 - down as i32 as f64);
             let (mx, my) = mouse_position();
-            let (x, y) = to_world(mx, my);
+            let (x, y) = self.view.to_world(mx, my);
             input.set_pointer(x, y);
         }
         self.track.apply(self.frame, input);
@@ -255,6 +341,7 @@ impl Game {
             }
         }
         self.runtime.frame(dt);
+        self.view.settle(&self.runtime.world());
         for event in self.runtime.drain_events() {
             self.show(&event);
         }
@@ -277,21 +364,44 @@ impl Game {
         clear_background(Color::new(0.07, 0.08, 0.11, 1.0));
         let world = self.runtime.world();
         let mut drawn = 0;
-        for (t, sprite) in world.query::<(&Transform, Option<&Sprite>)>().iter() {
-            let (x, y) = to_screen(t.position.x, t.position.y);
-            let (shape, color, size) = match sprite {
-                Some(s) => (s.shape.as_str(), s.color, s.size),
-                None => ("square", Sprite::default_color(), Sprite::default_size()),
-            };
-            let color = Color::new(color[0], color[1], color[2], 1.0);
-            let size = size * t.scale.x as f32;
-            if shape == "square" {
-                draw_rectangle(x - size, y - size, size * 2.0, size * 2.0, color);
-            } else {
-                draw_circle(x, y, size, color);
+        let mut labels: Vec<Rect> = Vec::new();
+        let mut named = world.query::<(
+            crescent_runtime::hecs::Entity,
+            &Transform,
+            Option<&Sprite>,
+            Option<&crescent_runtime::Name>,
+        )>();
+        for (e, t, sprite, name) in named.iter() {
+            let (x, y) = self.view.to_screen(t.position);
+            match sprite {
+                Some(s) => {
+                    let color = Color::new(s.color[0], s.color[1], s.color[2], 1.0);
+                    let size = s.size * t.scale.x as f32 * self.view.scale;
+                    if s.shape == "square" {
+                        draw_rectangle(x - size, y - size, size * 2.0, size * 2.0, color);
+                    } else {
+                        draw_circle(x, y, size, color);
+                    }
+                }
+                None => {
+                    // No Sprite: a marker of fixed size, coloured and labelled by name.
+                    let key = name.map_or_else(|| e.id().to_string(), |n| n.0.clone());
+                    let color = marker_color(&key);
+                    draw_rectangle(x - 5.0, y - 5.0, 10.0, 10.0, color);
+                    if let Some(n) = name {
+                        // A label only where it does not cover another one.
+                        let w = measure_text(&n.0, None, 16, 1.0).width;
+                        let rect = Rect::new(x + 8.0, y - 18.0, w, 14.0);
+                        if !labels.iter().any(|r: &Rect| r.overlaps(&rect)) {
+                            draw_text(&n.0, x + 8.0, y - 6.0, 16.0, color);
+                            labels.push(rect);
+                        }
+                    }
+                }
             }
             drawn += 1;
         }
+        drop(named);
         drop(world);
         let status = format!(
             "frame {}  entities {}  errors {}  {:.0} fps",
