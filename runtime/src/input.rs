@@ -161,6 +161,20 @@ pub struct InputStep {
 /// Inputs to replay, frame by frame: a JSON array of steps such as
 /// `{"frame": 30, "press": ["jump"], "axes": {"move_x": 1}, "pointer": [120, 80]}`, in frame
 /// order. Running the same project with the same track gives the same world hash.
+///
+/// ```
+/// use crescent_runtime::{Input, InputTrack};
+/// let track = InputTrack::parse(
+///     r#"[{"frame": 0, "press": ["jump"]}, {"frame": 3, "release": ["jump"]}]"#,
+///     "track.json".as_ref(),
+/// )?;
+/// let mut input = Input::default();
+/// for frame in 0..5 {
+///     track.apply(frame, &mut input); // then runtime.frame(dt), with input as runtime.input_mut()
+///     assert_eq!(input.held("jump"), frame < 3);
+/// }
+/// # Ok::<(), crescent_runtime::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InputTrack {
     steps: Vec<InputStep>,

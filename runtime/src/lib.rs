@@ -41,6 +41,8 @@ mod bindings;
 mod compile;
 mod components;
 mod dev;
+#[doc(hidden)]
+pub mod doc_support;
 mod error;
 mod event;
 mod fault;

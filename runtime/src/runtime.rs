@@ -345,6 +345,16 @@ impl Runtime {
 
     /// The id of the entity named `name` (its `Name` component), as `world.find` answers
     /// scripts; names are unique.
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/shop.lua", "function init(self) self.gold = 10 end\nfunction buy(self, item, n) self.gold = self.gold - n return item .. ' x' .. n end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "shop", "scripts": ["scripts/shop.lua"]}]}"#),
+    /// # ])?;
+    /// let id = rt.find("shop").expect("the scene names it");
+    /// assert_eq!(rt.entity_id(rt.entity(id).unwrap()), Some(id));
+    /// assert_eq!(rt.find("nobody"), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn find(&self, name: &str) -> Option<u64> {
         self.shared.borrow_mut().find(name)
     }
@@ -364,6 +374,18 @@ impl Runtime {
     ///
     /// # Errors
     /// [`Error::Lua`] when `data` cannot be made into a Lua value.
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/ear.lua", "function on_event(self, name, data) log.info(name .. ' ' .. data.n) end"),
+    /// #     ("scene.json", r#"{"entities": [{"scripts": ["scripts/ear.lua"]}]}"#),
+    /// # ])?;
+    /// rt.emit("wave", &serde_json::json!({ "n": 3 }))?;
+    /// rt.frame(1.0 / 60.0); // delivered in this frame
+    /// # let logged: Vec<_> = rt.drain_events().into_iter().filter_map(|e| match e {
+    /// #     crescent_runtime::Event::Log { message, .. } => Some(message), _ => None }).collect();
+    /// # assert_eq!(logged, ["wave 3"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn emit<T: serde::Serialize + ?Sized>(&mut self, name: &str, data: &T) -> Result<()> {
         self.host_event(name, data, None).map(|_| ())
     }
@@ -430,6 +452,28 @@ impl Runtime {
     /// # Errors
     /// [`Error::Entity`] when another entity has its name (names are unique); otherwise as
     /// [`Runtime::load_scene`]. On an error nothing of the entity stays but its id.
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/mover.lua", "function update(self, dt) self.entity:translate(vec3(1, 0, 0), dt) end"),
+    /// #     ("scene.json", r#"{"entities": []}"#),
+    /// # ])?;
+    /// use crescent_runtime::{EntityDef, ScriptRef};
+    /// let id = rt.spawn(&EntityDef {
+    ///     name: Some("mover".into()),
+    ///     components: vec![("Transform".into(), serde_json::json!({}))],
+    ///     scripts: vec![ScriptRef {
+    ///         path: "scripts/mover.lua".into(),
+    ///         order: 0,
+    ///         properties: Default::default(),
+    ///     }],
+    /// })?;
+    /// rt.frame(0.5);
+    /// let t = rt.component_json(id, "Transform")?.unwrap();
+    /// assert_eq!(t["position"][0], 0.5);
+    /// rt.despawn(id)?;
+    /// assert_eq!(rt.find("mover"), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn spawn(&mut self, def: &crate::EntityDef) -> Result<u64> {
         let wanted: Vec<String> = def
             .name
@@ -496,6 +540,17 @@ impl Runtime {
     /// [`Error::Entity`] when the entity, its instance of `script` or the function is not
     /// there; [`Error::Script`] with the position when the function raises an error (the
     /// instance keeps running); [`Error::Lua`] when a value does not convert.
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/shop.lua", "function init(self) self.gold = 10 end\nfunction buy(self, item, n) self.gold = self.gold - n return item .. ' x' .. n end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "shop", "scripts": ["scripts/shop.lua"]}]}"#),
+    /// # ])?;
+    /// let id = rt.find("shop").unwrap();
+    /// let got: String = rt.call(id, "scripts/shop.lua", "buy", &[serde_json::json!("potion"), serde_json::json!(4)])?;
+    /// assert_eq!(got, "potion x4");
+    /// assert_eq!(rt.instance_self(id, "scripts/shop.lua")?["gold"], 6);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn call<R: serde::de::DeserializeOwned>(
         &mut self,
         id: u64,
@@ -575,6 +630,16 @@ impl Runtime {
     /// [`Error::Entity`] when the entity or its instance of `script` is not there, or for the
     /// field `entity` (the instance's own handle); [`Error::Lua`] when the value does not
     /// convert.
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/shop.lua", "function init(self) self.gold = 10 end\nfunction buy(self, item, n) self.gold = self.gold - n return item .. ' x' .. n end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "shop", "scripts": ["scripts/shop.lua"]}]}"#),
+    /// # ])?;
+    /// let id = rt.find("shop").unwrap();
+    /// rt.set_instance_field(id, "scripts/shop.lua", "gold", &100)?;
+    /// assert_eq!(rt.instance_self(id, "scripts/shop.lua")?["gold"], 100);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn set_instance_field<T: serde::Serialize + ?Sized>(
         &mut self,
         id: u64,
@@ -638,6 +703,17 @@ impl Runtime {
     /// # Errors
     /// [`Error::Entity`] when no live entity has that id, or the value does not fit the
     /// component (the message says why, as a script's error would).
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scene.json", r#"{"entities": [{"name": "hero", "components": {"Bag": {"coins": 1}}}]}"#),
+    /// # ])?;
+    /// let hero = rt.find("hero").unwrap();
+    /// rt.set_component_json(hero, "Bag", &serde_json::json!({ "coins": 5, "keys": ["red"] }))?;
+    /// assert_eq!(rt.component_json(hero, "Bag")?.unwrap()["coins"], 5);
+    /// rt.set_component_json(hero, "Bag", &serde_json::Value::Null)?; // removes it
+    /// assert_eq!(rt.component_json(hero, "Bag")?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn set_component_json<T: serde::Serialize + ?Sized>(
         &mut self,
         id: u64,
@@ -673,6 +749,17 @@ impl Runtime {
     ///
     /// # Errors
     /// [`Error::Entity`] when no live entity has that id, or for a `Name` another entity holds.
+    /// ```
+    /// use crescent_runtime::{glam::DVec3, Transform};
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scene.json", r#"{"entities": [{"name": "box", "components": {"Transform": {}}}]}"#),
+    /// # ])?;
+    /// let id = rt.find("box").unwrap();
+    /// rt.insert(id, Transform { position: DVec3::new(1.0, 2.0, 3.0), ..Transform::default() })?;
+    /// let e = rt.entity(id).unwrap();
+    /// assert_eq!(rt.world().get::<&Transform>(e)?.position.y, 2.0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn insert<C: hecs::Component>(&mut self, id: u64, component: C) -> Result<()> {
         let mut sh = self.shared.borrow_mut();
         let Some(&e) = sh.ids.get(&id) else {
@@ -917,6 +1004,19 @@ impl Runtime {
     /// the script's environment, callbacks are swapped, faulted instances run again and
     /// `on_reload` is called. For a module, the module runs again and every script that
     /// requires it (transitively) is reloaded so it sees the new value.
+    /// ```
+    /// use crescent_runtime::ReloadOutcome;
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/n.lua", "function update(self) self.n = (self.n or 0) + 1 end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "c", "scripts": ["scripts/n.lua"]}]}"#),
+    /// # ])?;
+    /// let outcome = rt.reload_script_source("scripts/n.lua", "function update(self) self.n = self.n + 10 end");
+    /// assert!(matches!(outcome, ReloadOutcome::Reloaded { .. }));
+    /// rt.frame(1.0 / 60.0);
+    /// // The instance kept its state and runs the new code: 1 from the first frame, then + 10.
+    /// assert_eq!(rt.instance_self(rt.find("c").unwrap(), "scripts/n.lua")?["n"], 11);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn reload_script_source(&mut self, path: &str, source: &str) -> ReloadOutcome {
         self.reload_script_bytes(path, source.as_bytes())
     }
@@ -1063,6 +1163,16 @@ impl Runtime {
 
     /// A stable 64-bit hash (FNV-1a) of the whole world: frame count, every entity in id order
     /// with every component (floats by bits, tables with sorted keys), every instance's `self`.
+    /// ```
+    /// # let files = [
+    /// #     ("scripts/r.lua", "function update(self) self.x = math.random(100) end"),
+    /// #     ("scene.json", r#"{"entities": [{"scripts": ["scripts/r.lua"]}]}"#),
+    /// # ];
+    /// let (_a, a) = crescent_runtime::doc_support::world(&files)?;
+    /// let (_b, b) = crescent_runtime::doc_support::world(&files)?;
+    /// assert_eq!(a.world_hash(), b.world_hash()); // same project, same frames: same world
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn world_hash(&self) -> u64 {
         let mut out: Vec<u8> = Vec::with_capacity(4096);
         out.extend_from_slice(&self.frames.to_le_bytes());
