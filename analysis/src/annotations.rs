@@ -1,9 +1,10 @@
 //! LuaCATS annotations (`---@param e Entity`, `---@type vec3`) in the comment lines directly
 //! above a definition, as LuaLS and EmmyLua read them.
 //!
-//! What is understood so far: `@param name Type` types a function's parameter and `@type
-//! Type` the first name of a `local` statement, when `Type` is an engine type or component of
-//! the API (a trailing `?` or `|nil` is allowed). Other tags and types are skipped.
+//! `@param name Type` types a function's parameter and `@type Type` (or the `@class`/`@enum`
+//! the table is declared as) the first name of a `local` statement, when `Type` is a type or
+//! component of the API (a trailing `?` or `|nil` is allowed). The types a file declares are
+//! read by `classes.rs` and added to the API before the file is analysed.
 
 use crate::model::Ty;
 use crescent_api::Api;
@@ -58,11 +59,17 @@ pub fn param(api: &Api, tags: &[(&str, &str)], name: &str) -> Option<Ty> {
     })
 }
 
-/// The type of `---@type Type` in `tags`.
+/// The type of `---@type Type` in `tags`, or of the table `---@class Name` (or `---@enum`)
+/// annotates.
 pub fn declared(api: &Api, tags: &[(&str, &str)]) -> Option<Ty> {
-    tags.iter()
-        .find(|(tag, _)| *tag == "type")
-        .and_then(|(_, args)| ty(api, args.split_whitespace().next()?))
+    tags.iter().find_map(|(tag, args)| match *tag {
+        "type" => ty(api, args.split_whitespace().next()?),
+        "class" | "enum" => {
+            let name = args.split([':', ' ', '\t']).next()?.trim();
+            api.type_def(name).map(|d| Ty::Type(d.name.clone()))
+        }
+        _ => None,
+    })
 }
 
 #[cfg(test)]

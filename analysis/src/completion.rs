@@ -405,6 +405,9 @@ fn member_items(
                     it.documentation = Some(f.doc.clone());
                     items.push(it);
                 }
+                for f in &d.statics {
+                    items.push(function_item(f, ItemKind::Function, ""));
+                }
                 if open_type(api) == Some(t.as_str()) {
                     self_field_items(model, items);
                 }
@@ -577,6 +580,52 @@ end
             "function update(self, dt)\n  world.sp$0\nend\n",
             expect![[r#"
                 fn spawn spawn(components: table<string, any>, scripts?: (string|table)[]) -> Entity
+            "#]],
+        );
+    }
+
+    const ENEMY: &str = r#"
+--- Chases the player.
+---@class Enemy
+---@field hp integer hit points
+local Enemy = {}
+Enemy.__index = Enemy
+
+---@param hp integer
+---@return Enemy
+function Enemy.new(hp)
+  return setmetatable({ hp = hp }, Enemy)
+end
+
+---@param n number
+function Enemy:hurt(n)
+  self.hp = self.hp - n
+  self.flash = 0.2
+end
+"#;
+
+    #[test]
+    fn completes_a_declared_class_members() {
+        // Fields (declared, and assigned in methods) on `self` of a method.
+        check(
+            &format!("{ENEMY}\nfunction Enemy:heal()\n  self.$0\nend\n"),
+            expect![[r#"
+                fd hp integer
+                fd flash any
+                fn new new(hp: integer) -> Enemy
+            "#]],
+        );
+        // Methods of a value typed by @param, and of what a constructor returns.
+        check(
+            &format!("{ENEMY}\n---@param e Enemy\nlocal function f(e)\n  e:$0\nend\n"),
+            expect![[r#"
+                me hurt hurt(n: number)
+            "#]],
+        );
+        check(
+            &format!("{ENEMY}\nlocal boss = Enemy.new(30)\nboss:h$0\n"),
+            expect![[r#"
+                me hurt hurt(n: number)
             "#]],
         );
     }

@@ -656,6 +656,8 @@ fn field(cur: &Resolved, name: &str, model: &Model, api: &Api) -> Resolved {
             if let Some(d) = api.type_def(t) {
                 if let Some(f) = d.fields.iter().find(|f| f.name == name) {
                     out.ty = ty_from_api(api, &f.ty);
+                } else if d.statics.iter().any(|f| f.name == name) {
+                    out.callee = Some(Callee::Static(t.clone(), name.to_string()));
                 } else if open_type(api) == Some(t.as_str()) {
                     out.ty = model.self_field(name).and_then(|f| f.ty.clone());
                 }

@@ -136,7 +136,8 @@ pub(crate) fn check_diagnostics(fixture: &str) {
 /// [`check_diagnostics`] with workspace facts and, optionally, only the lint with `code`.
 #[cfg(test)]
 pub(crate) fn check_diagnostics_with(fixture: &str, facts: &WorkspaceFacts, only: Option<&str>) {
-    let api = crescent_api::builtin();
+    let api =
+        crate::classes::with_classes(&crescent_api::builtin(), &crate::classes::read(fixture));
     let file = super::analyze(fixture, &api);
     let lines: Vec<&str> = fixture.split('\n').collect();
     let mut expected = Vec::new();

@@ -192,6 +192,13 @@ fn member_doc(base: &Ty, name: &str, api: &Api) -> Option<String> {
                     function_doc(f)
                 ));
             }
+            if let Some(f) = d.statics.iter().find(|f| f.name == name) {
+                return Some(format!(
+                    "{}\n\n{}",
+                    code(&format!("{t}.{}", f.signature())),
+                    function_doc(f)
+                ));
+            }
             let f = d.fields.iter().find(|f| f.name == name)?;
             Some(format!(
                 "{}\n\n{}",
@@ -220,6 +227,28 @@ mod tests {
         let c = super::super::Cursor::new(fixture);
         let h = hover(c.offset, &c.file, &c.api, &WorkspaceFacts::default());
         expect.assert_eq(&h.map(|h| h.markdown).unwrap_or_else(|| "(none)".into()));
+    }
+
+    #[test]
+    fn hover_on_a_declared_class_member() {
+        check(
+            "---@class Enemy\n---@field hp integer hit points\nlocal Enemy = {}\n--- Takes damage.\n---@param n number\nfunction Enemy:hurt(n) end\n---@param e Enemy\nlocal function f(e) e:hu$0rt(e.hp) end\n",
+            expect![[r#"
+                ```lua
+                Enemy:hurt(n: number)
+                ```
+
+                Takes damage."#]],
+        );
+        check(
+            "---@class Enemy\n---@field hp integer hit points\nlocal Enemy = {}\n---@param e Enemy\nlocal function f(e) return e.h$0p end\n",
+            expect![[r#"
+                ```lua
+                Enemy.hp: integer
+                ```
+
+                hit points"#]],
+        );
     }
 
     #[test]

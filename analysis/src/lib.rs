@@ -19,6 +19,7 @@
 //! `line_index`.
 
 pub mod annotations;
+pub mod classes;
 pub mod completion;
 pub mod context;
 pub mod diagnostics;
@@ -224,7 +225,8 @@ impl Cursor {
 
     pub fn new(fixture: &str) -> Cursor {
         let (text, offset) = Cursor::split(fixture);
-        let api = crescent_api::builtin();
+        // As the server does: the types the file declares are added to the API.
+        let api = classes::with_classes(&crescent_api::builtin(), &classes::read(&text));
         let file = analyze(&text, &api);
         Cursor {
             text,

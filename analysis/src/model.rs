@@ -115,6 +115,8 @@ pub enum Callee {
     Namespace(String, String),
     /// A method of a type (`Entity:get`).
     Method(String, String),
+    /// A function on a type's own table (`Enemy.new`, a script class's constructor).
+    Static(String, String),
 }
 
 impl Callee {
@@ -128,6 +130,9 @@ impl Callee {
             Callee::Method(ty, name) => api
                 .type_def(ty)
                 .and_then(|t| t.methods.iter().find(|f| &f.name == name)),
+            Callee::Static(ty, name) => api
+                .type_def(ty)
+                .and_then(|t| t.statics.iter().find(|f| &f.name == name)),
         }
     }
 
@@ -137,6 +142,7 @@ impl Callee {
             Callee::Global(name) => name.clone(),
             Callee::Namespace(ns, name) => format!("{ns}.{name}"),
             Callee::Method(ty, name) => format!("{ty}:{name}"),
+            Callee::Static(ty, name) => format!("{ty}.{name}"),
         }
     }
 }
@@ -418,6 +424,8 @@ struct Walker<'a> {
     scopes: Vec<Vec<usize>>,
     /// Function nesting depth (0: top level).
     depth: usize,
+    /// The type of the implicit `self` of the method whose body is walked next.
+    self_ty: Option<Ty>,
     /// What the runs before this one left visible.
     outer: Outer<'a>,
 }
@@ -809,6 +817,20 @@ impl<'a> Walker<'a> {
                 local: false,
             });
         }
+        // `function Enemy:hurt()` where `Enemy` is a declared class: `self` is an `Enemy`.
+        let self_ty = if method {
+            match local.and_then(|i| self.model.locals[i].ty.clone()) {
+                Some(Ty::Type(t)) if names.len() == 1 => Some(Ty::Type(t)),
+                None if local.is_none() && names.len() == 1 => self
+                    .api
+                    .type_def(first_name)
+                    .map(|d| Ty::Type(d.name.clone())),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        self.self_ty = self_ty;
         self.function_body(decl.body(), method, callback);
     }
 
@@ -828,12 +850,13 @@ impl<'a> Walker<'a> {
         self.scopes.push(Vec::new());
         if implicit_self {
             let idx = self.model.locals.len();
+            let ty = self.self_ty.take();
             self.model.locals.push(Local {
                 name: "self".into(),
                 decl: Span::new(start, start),
                 visible: Span::new(start, usize::MAX),
                 kind: LocalKind::Param,
-                ty: None,
+                ty,
                 init: None,
                 reads: vec![Span::new(start, start)],
                 writes: Vec::new(),
@@ -1316,6 +1339,13 @@ impl<'a> Walker<'a> {
                         target: target_member(&b),
                     });
                 } else if d.methods.iter().any(|f| f.name == member) {
+                    let b = Ty::Type(t.clone());
+                    self.model.occurrences.push(Occurrence {
+                        span,
+                        target: target_member(&b),
+                    });
+                } else if d.statics.iter().any(|f| f.name == member) {
+                    out.callee = Some(Callee::Static(t.clone(), member.to_string()));
                     let b = Ty::Type(t.clone());
                     self.model.occurrences.push(Occurrence {
                         span,

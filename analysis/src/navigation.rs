@@ -60,6 +60,24 @@ pub fn definition(
             path: m.path.clone(),
             export: e.clone(),
         }),
+        // A method or constructor of a class this file declares: its `function` line.
+        Target::Member {
+            base: Ty::Type(t),
+            name,
+        } => model
+            .functions
+            .iter()
+            .find(|f| {
+                let Some((table, member)) = f.name.rsplit_once([':', '.']) else {
+                    return false;
+                };
+                member == name
+                    && (table == t
+                        || model.locals.iter().any(|l| {
+                            l.name == table && l.ty.as_ref() == Some(&Ty::Type(t.clone()))
+                        }))
+            })
+            .map(|f| Definition::Here(f.name_span)),
         Target::Member { .. } => None,
     }
 }
@@ -193,6 +211,26 @@ mod tests {
             Some(Definition::Module("lib.util".into()))
         );
         let _ = text;
+    }
+
+    #[test]
+    fn definition_of_a_declared_class_method_and_constructor() {
+        let class = "---@class Enemy\nlocal Enemy = {}\nfunction Enemy.new() end\nfunction Enemy:hurt(n) end\n";
+        for (call, want) in [
+            ("Enemy.ne$0w()", "new"),
+            ("---@type Enemy\nlocal e = x\ne:hu$0rt(1)", "hurt"),
+        ] {
+            let (text, off, file) = setup(&format!("{class}{call}"));
+            let Some(Definition::Here(s)) = definition(off, &file, &WorkspaceFacts::default())
+            else {
+                panic!("no definition for {call}")
+            };
+            assert_eq!(&text[s.start..s.end], want);
+            assert!(
+                text[..s.start].ends_with("function Enemy.")
+                    || text[..s.start].ends_with("function Enemy:")
+            );
+        }
     }
 
     #[test]

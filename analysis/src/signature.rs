@@ -40,6 +40,7 @@ pub fn signature_help(
         super::model::Callee::Global(_) => String::new(),
         super::model::Callee::Namespace(ns, _) => format!("{ns}."),
         super::model::Callee::Method(t, _) => format!("{t}:"),
+        super::model::Callee::Static(t, _) => format!("{t}."),
     };
     let returns = if f.returns.is_empty() {
         String::new()
@@ -151,6 +152,16 @@ mod tests {
         let h = at("log.info(1, 2, 3, $0").expect("help");
         assert_eq!(h.active, 0);
         assert!(at("print$0").is_none());
+    }
+
+    #[test]
+    fn a_declared_class_constructor_and_method() {
+        let class = "---@class Enemy\nlocal Enemy = {}\n---@param hp integer\n---@param speed? number\n---@return Enemy\nfunction Enemy.new(hp, speed) end\n---@param n number\nfunction Enemy:hurt(n) end\n";
+        let h = at(&format!("{class}local e = Enemy.new(3, $0")).expect("help");
+        assert_eq!(h.label, "Enemy.new(hp: integer, speed?: number) -> Enemy");
+        assert_eq!(h.active, 1);
+        let h = at(&format!("{class}local e = Enemy.new(3)\ne:hurt($0")).expect("help");
+        assert_eq!(h.label, "Enemy:hurt(n: number)");
     }
 
     #[test]

@@ -487,6 +487,8 @@ fn types() -> Vec<TypeDef> {
                 ),
             ],
             operators: vec!["eq".into(), "tostring".into()],
+            statics: vec![],
+            script: false,
         },
         TypeDef {
             name: "Self".into(),
@@ -494,6 +496,8 @@ fn types() -> Vec<TypeDef> {
             fields: vec![readonly("entity", "Entity", "The entity that owns this instance")],
             methods: vec![],
             operators: vec![],
+            statics: vec![],
+            script: false,
         },
         TypeDef {
             name: "vec3".into(),
@@ -529,6 +533,8 @@ fn types() -> Vec<TypeDef> {
                 func("unpack", "The three components", vec![], vec![ret("number", "x"), ret("number", "y"), ret("number", "z")]),
             ],
             operators: strings(&["add", "sub", "mul", "div", "unm", "eq", "tostring"]),
+            statics: vec![],
+            script: false,
         },
         TypeDef {
             name: "quat".into(),
@@ -546,6 +552,8 @@ fn types() -> Vec<TypeDef> {
                 func("to_euler", "Angles in radians about X, Y and Z", vec![], vec![ret("number", "x"), ret("number", "y"), ret("number", "z")]),
             ],
             operators: strings(&["mul", "eq", "tostring"]),
+            statics: vec![],
+            script: false,
         },
     ]
 }

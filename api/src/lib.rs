@@ -174,6 +174,15 @@ pub struct TypeDef {
     /// Lua operators the type supports, by metamethod name without `__` (`add`, `eq`, ...).
     #[serde(default)]
     pub operators: Vec<String>,
+    /// Functions called on the type's own table with `.` (a script class's constructors,
+    /// `Enemy.new(hp)`); engine types have none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statics: Vec<Function>,
+    /// Declared by a script's annotations (`---@class`), not by the engine: the analysis
+    /// warns about its unknown members rather than calling them errors, since scripts can add
+    /// fields in ways it does not follow.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub script: bool,
 }
 
 /// Where a component's shape comes from.

@@ -494,3 +494,32 @@ async fn did_you_mean_findings_come_with_quick_fixes() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_class_the_file_declares_completes_and_follows_its_edits() {
+    let mut c = Client::start();
+    c.initialize(None, false).await;
+    let uri = "file:///nowhere/scripts/enemy.lua";
+    let text = "---@class Enemy\n---@field hp integer\nlocal Enemy = {}\nfunction Enemy:hurt(n) end\n---@param e Enemy\nlocal function f(e)\n  e.\nend\n";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
+    )
+    .await;
+    let at = json!({"textDocument": {"uri": uri}, "position": {"line": 6, "character": 4}});
+    let r = c.request("textDocument/completion", at.clone()).await;
+    assert_eq!(labels(&r), ["hp"], "{r}");
+    // Declaring a field updates what completes, edit by edit.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
+            {"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "text": "---@field speed number\n"}
+        ]}),
+    )
+    .await;
+    let at = json!({"textDocument": {"uri": uri}, "position": {"line": 7, "character": 4}});
+    let r = c.request("textDocument/completion", at).await;
+    let mut got = labels(&r);
+    got.sort();
+    assert_eq!(got, ["hp", "speed"], "{r}");
+}

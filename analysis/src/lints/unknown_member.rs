@@ -78,8 +78,20 @@ fn engine(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
                         .iter()
                         .map(|f| f.name.as_str())
                         .chain(d.methods.iter().map(|f| f.name.as_str()))
+                        .chain(d.statics.iter().map(|f| f.name.as_str()))
                         .collect()
                 };
+                if d.script {
+                    let kind = if u.method { "method" } else { "member" };
+                    let mut finding = LINT.finding(
+                        u.span,
+                        format!("class `{t}` declares no {kind} `{}`", u.name),
+                        suggest(&u.name, names),
+                    );
+                    finding.severity = Severity::Warning;
+                    out.push(finding);
+                    continue;
+                }
                 (format!("type `{t}`"), names)
             }
             _ => continue,
@@ -115,6 +127,29 @@ end
 "#,
             &facts_with_module(UTIL),
             Some("unknown-member"),
+        );
+    }
+
+    #[test]
+    fn unknown_members_of_a_declared_class() {
+        check_diagnostics(
+            r#"
+---@class Enemy
+---@field hp integer
+local Enemy = {}
+function Enemy.new(hp) return setmetatable({ hp = hp, speed = 3 }, Enemy) end
+function Enemy:hurt(n) self.hp = self.hp - n end
+---@param e Enemy
+local function tick(e)
+  e:hurt(e.speed)
+  e:hurtt(1)
+  --^^^^^ warning: class `Enemy` declares no method `hurtt`; did you mean `hurt`?
+  print(e.hpp)
+        --^^^ warning: class `Enemy` declares no member `hpp`; did you mean `hp`?
+  e.extra = 1
+end
+tick(Enemy.new(3))
+"#,
         );
     }
 

@@ -110,6 +110,7 @@ fn walk(ast: &Arc<Ast>, text: &str, api: &Api, model: &Model, state: &State) -> 
         model: Model::default(),
         scopes: vec![Vec::new()],
         depth: 0,
+        self_ty: None,
         outer: Outer {
             locals: &model.locals,
             top: &state.top,

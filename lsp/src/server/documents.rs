@@ -1,5 +1,6 @@
 //! Open documents: text, line index and a lazily computed analysis per version.
 
+use crate::analysis::classes::{self, Class};
 use crate::analysis::{analyze_after, Encoding, FileAnalysis, LineCol, LineIndex};
 use crescent_api::Api;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -14,23 +15,40 @@ pub struct Document {
     pub text: Arc<str>,
     /// Line starts of `text`.
     pub line_index: Arc<LineIndex>,
-    /// The API the analysis uses.
+    /// The API the analysis uses: the project's, with the types this text declares
+    /// (`---@class`) added.
     pub api: Arc<Api>,
+    /// The project's API, before this text's types were added.
+    base: Arc<Api>,
+    /// The types this text declares.
+    classes: Arc<Vec<Class>>,
     analysis: OnceLock<Arc<FileAnalysis>>,
     /// The analysis of an earlier version, whose parsed statements this one reuses; dropped
     /// once this version's analysis exists.
     earlier: Mutex<Option<Arc<FileAnalysis>>>,
 }
 
+/// `api` with the types `classes` declare; the same `Arc` when there are none.
+fn with_types(api: &Arc<Api>, classes: &[Class]) -> Arc<Api> {
+    if classes.is_empty() {
+        api.clone()
+    } else {
+        Arc::new(classes::with_classes(api, classes))
+    }
+}
+
 impl Document {
     /// A document for `text` at `version`.
     pub fn new(version: i32, text: impl Into<Arc<str>>, api: Arc<Api>) -> Document {
         let text: Arc<str> = text.into();
+        let classes = Arc::new(classes::read(&text));
         Document {
             version,
             line_index: Arc::new(LineIndex::new(&text)),
+            api: with_types(&api, &classes),
+            base: api,
+            classes,
             text,
-            api,
             analysis: OnceLock::new(),
             earlier: Mutex::new(None),
         }
@@ -53,7 +71,9 @@ impl Document {
             version: self.version,
             text: self.text.clone(),
             line_index: self.line_index.clone(),
-            api,
+            api: with_types(&api, &self.classes),
+            base: api,
+            classes: self.classes.clone(),
             analysis: OnceLock::new(),
             earlier: Mutex::new(self.latest().map(|a| Arc::new(a.parse_only()))),
         }
@@ -126,13 +146,30 @@ impl Document {
             }
             index = LineIndex::new(&text);
         }
+        let classes = classes::read(&text);
+        if classes == *self.classes {
+            return Document {
+                version,
+                text: text.into(),
+                line_index: Arc::new(index),
+                api: self.api.clone(),
+                base: self.base.clone(),
+                classes: self.classes.clone(),
+                analysis: OnceLock::new(),
+                earlier: Mutex::new(self.latest()),
+            };
+        }
+        // The file's own types changed: what the earlier models say of them is stale.
+        let classes = Arc::new(classes);
         Document {
             version,
             text: text.into(),
             line_index: Arc::new(index),
-            api: self.api.clone(),
+            api: with_types(&self.base, &classes),
+            base: self.base.clone(),
+            classes,
             analysis: OnceLock::new(),
-            earlier: Mutex::new(self.latest()),
+            earlier: Mutex::new(self.latest().map(|a| Arc::new(a.parse_only()))),
         }
     }
 }
