@@ -419,12 +419,17 @@ fn function(name: &str, params_text: &str, block: &Block) -> Function {
 
 /// `base` with `classes` added as types: parents' members inherited (engine types can be
 /// parents), aliases copied from what they name. A class that redeclares an engine type's name
-/// is left out: engine types are what the runtime gives.
+/// is left out: engine types are what the runtime gives. A class `base` already has from a
+/// script (the workspace's copy of an open file's class) is replaced: the newer text wins.
 pub fn with_classes(base: &Api, classes: &[Class]) -> Api {
     let mut api = base.clone();
+    let engine = |name: &str| base.type_def(name).is_some_and(|d| !d.script);
+    api.types
+        .retain(|t| !t.script || !classes.iter().any(|c| c.def.name == t.name));
+    let base = &api.clone();
     let mut added: Vec<TypeDef> = Vec::new();
     for c in classes.iter().filter(|c| c.alias_of.is_none()) {
-        if base.type_def(&c.def.name).is_some() {
+        if engine(&c.def.name) {
             continue;
         }
         match added.iter_mut().find(|d| d.name == c.def.name) {

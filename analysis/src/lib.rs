@@ -183,6 +183,8 @@ pub struct WorkspaceFacts {
     /// Whether the facts come from an indexed workspace. Until then, lints that would report
     /// a module or an asset as missing stay quiet.
     pub indexed: bool,
+    /// The types the workspace's files declare (`---@class`), in path order.
+    pub classes: Arc<Vec<classes::Class>>,
 }
 
 /// The exports of one module and the file they come from.

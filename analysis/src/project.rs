@@ -44,6 +44,8 @@ pub fn check(root: &Path, api: &Api) -> Vec<Finding> {
     };
     ws.refresh_facts();
     let facts = ws.facts.clone();
+    // As the server does: the types the project's files declare are known in every file.
+    let api = &crate::classes::with_classes(api, &facts.classes);
     let mut out = Vec::new();
     let mut paths: Vec<_> = ws.summaries.keys().cloned().collect();
     paths.sort();

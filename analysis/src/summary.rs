@@ -82,7 +82,7 @@ impl Export {
 }
 
 /// What the workspace remembers of a file.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
     /// Functions, top-level variables and `self` fields.
     pub symbols: Vec<SummarySymbol>,
@@ -96,6 +96,8 @@ pub struct Summary {
     pub exports: Option<Arc<[Export]>>,
     /// The names of its top-level `properties = { ... }` table, sorted; `None` without one.
     pub properties: Option<Vec<String>>,
+    /// The types it declares (`---@class`), known to every file of the workspace.
+    pub classes: Vec<crate::classes::Class>,
 }
 
 /// Summarizes an analyzed file.
@@ -144,6 +146,7 @@ pub fn summarize(text: &str, file: &FileAnalysis, index: &LineIndex) -> Summary 
         syntax_errors: file.parse.errors.len(),
         exports,
         properties,
+        classes: crate::classes::read(text),
     }
 }
 

@@ -180,6 +180,12 @@ impl Workspace {
         let mut script_components = BTreeSet::new();
         let mut modules = BTreeSet::new();
         let mut exports: BTreeMap<String, Arc<ModuleExports>> = BTreeMap::new();
+        let mut paths: Vec<&PathBuf> = self.summaries.keys().collect();
+        paths.sort();
+        let classes: Vec<crate::classes::Class> = paths
+            .iter()
+            .flat_map(|p| self.summaries[*p].classes.iter().cloned())
+            .collect();
         for (path, s) in &self.summaries {
             script_components.extend(s.script_components.iter().cloned());
             let Some(m) = module_name(path) else {
@@ -204,6 +210,7 @@ impl Workspace {
             assets: Arc::new(self.assets.clone()),
             exports: Arc::new(exports),
             indexed: true,
+            classes: Arc::new(classes),
         });
     }
 
@@ -215,7 +222,8 @@ impl Workspace {
         let (rebuild, exports_changed) = match self.summaries.get(&path) {
             Some(old) => (
                 old.script_components != summary.script_components
-                    || old.exports.is_some() != summary.exports.is_some(),
+                    || old.exports.is_some() != summary.exports.is_some()
+                    || old.classes != summary.classes,
                 old.exports != summary.exports,
             ),
             None => (true, true),

@@ -523,3 +523,34 @@ async fn a_class_the_file_declares_completes_and_follows_its_edits() {
     got.sort();
     assert_eq!(got, ["hp", "speed"], "{r}");
 }
+
+#[tokio::test]
+async fn a_class_another_file_declares_is_known_everywhere() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("scripts/lib")).expect("mkdir");
+    std::fs::write(
+        root.join("scripts/lib/enemy.lua"),
+        "---@class Enemy\n---@field hp integer\nlocal Enemy = {}\n---@param n number\nfunction Enemy:hurt(n) end\nreturn Enemy\n",
+    )
+    .expect("write");
+    let mut c = Client::start();
+    c.initialize(Some(root), false).await;
+    c.wait_for(|v| v["method"] == "$/progress" && v["params"]["value"]["kind"] == "end")
+        .await;
+    let uri = format!("file://{}/scripts/player.lua", root.display());
+    let text = "---@param e Enemy\nlocal function hit(e)\n  e:\nend\n";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
+    )
+    .await;
+    c.wait_for(diagnostics_for(&uri)).await;
+    let r = c
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 2, "character": 4}}),
+        )
+        .await;
+    assert_eq!(labels(&r), ["hurt"], "{r}");
+}

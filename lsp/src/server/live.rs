@@ -310,8 +310,32 @@ impl Backend {
         }
     }
 
-    /// Replaces the API every analysis uses and re-analyzes the open documents.
-    pub(super) fn set_api(&self, api: Arc<crescent_api::Api>) {
+    /// Replaces the project's API (the engine's and the host's) and re-analyzes the open
+    /// documents against it, with the workspace's declared types added.
+    pub(super) fn set_api(&self, project: Arc<crescent_api::Api>) {
+        *write(&self.state.project_api) = project;
+        self.use_classes(self.facts().classes.clone());
+    }
+
+    /// Re-makes the API analyses use when the types the workspace declares changed; whether
+    /// it did (and republished every open document).
+    pub(super) fn sync_classes(&self) -> bool {
+        let classes = self.facts().classes.clone();
+        if *read(&self.state.api_classes) == classes {
+            return false;
+        }
+        self.use_classes(classes);
+        true
+    }
+
+    fn use_classes(&self, classes: Arc<Vec<crate::analysis::classes::Class>>) {
+        let project = read(&self.state.project_api).clone();
+        let api = if classes.is_empty() {
+            project
+        } else {
+            Arc::new(crate::analysis::classes::with_classes(&project, &classes))
+        };
+        *write(&self.state.api_classes) = classes;
         *write(&self.state.api) = api.clone();
         {
             let mut docs = write(&self.state.docs);

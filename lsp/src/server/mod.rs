@@ -48,7 +48,12 @@ fn write<T>(lock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
 struct State {
     docs: RwLock<HashMap<lsp::Url, Arc<Document>>>,
     workspace: RwLock<Workspace>,
+    /// The API analyses use: the project's, with the types the workspace's files declare.
     api: RwLock<Arc<Api>>,
+    /// The project's API (built in, plus `.crescent/api.json` or the running game's).
+    project_api: RwLock<Arc<Api>>,
+    /// The workspace types `api` was made with.
+    api_classes: RwLock<Arc<Vec<analysis::classes::Class>>>,
     encoding: RwLock<Option<Encoding>>,
     /// Diagnostics reported by a running game, per file; merged with the static ones.
     runtime: RwLock<HashMap<lsp::Url, Vec<lsp::Diagnostic>>>,
@@ -70,6 +75,8 @@ pub fn service() -> (LspService<Backend>, ClientSocket) {
             docs: RwLock::default(),
             workspace: RwLock::default(),
             api: RwLock::new(Arc::new(crescent_api::builtin())),
+            project_api: RwLock::new(Arc::new(crescent_api::builtin())),
+            api_classes: RwLock::default(),
             encoding: RwLock::default(),
             runtime: RwLock::default(),
             progress_supported: RwLock::default(),
@@ -181,6 +188,9 @@ impl Backend {
             let before = self.facts();
             write(&self.state.workspace).update(path, summary);
             let after = self.facts();
+            if !Arc::ptr_eq(&before.classes, &after.classes) {
+                self.sync_classes();
+            }
             if !Arc::ptr_eq(&before, &after) && before.script_components != after.script_components
             {
                 // Another open file may now know (or no longer know) a component.
@@ -316,6 +326,8 @@ impl Backend {
                 }
                 ws.assets = assets;
                 ws.refresh_facts();
+                drop(ws);
+                self.sync_classes();
                 count
             }
             Err(_) => 0,
@@ -425,6 +437,7 @@ impl LanguageServer for Backend {
                 )
                 .await;
         }
+        *write(&self.state.project_api) = Arc::new(api.clone());
         *write(&self.state.api) = Arc::new(api);
         write(&self.state.workspace).roots = roots;
         let capabilities = lsp::ServerCapabilities {
@@ -534,6 +547,7 @@ impl LanguageServer for Backend {
             .await
             {
                 write(&self.state.workspace).update(path, summary);
+                self.sync_classes();
             }
         }
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
@@ -589,7 +603,7 @@ impl LanguageServer for Backend {
         }
         if api_changed {
             self.reload_api().await;
-        } else {
+        } else if !self.sync_classes() {
             self.republish_all();
         }
         self.publish_scenes().await;
