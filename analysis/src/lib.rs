@@ -27,6 +27,7 @@ pub mod exports;
 pub mod format;
 pub mod fuzzy;
 pub mod hover;
+pub mod inlay;
 pub mod json;
 pub mod line_index;
 pub mod lints;

@@ -193,6 +193,8 @@ pub struct Call {
     pub open_tail: bool,
     /// The argument list, parentheses included.
     pub args_span: Span,
+    /// Each argument of a parenthesised list, in order (empty for `f"s"` and `f{...}`).
+    pub arg_spans: Vec<Span>,
     /// The first argument when it is a string literal: its text and the span inside the
     /// quotes.
     pub first_string: Option<(String, Span)>,
@@ -1458,6 +1460,12 @@ impl<'a> Walker<'a> {
             }
         }
         let name_span = name_span.unwrap_or(Span::new(span.start, span.start));
+        let arg_spans = match args {
+            FunctionArgs::Parentheses { arguments, .. } => {
+                arguments.iter().filter_map(node_span).collect()
+            }
+            _ => Vec::new(),
+        };
         self.model.calls.push(Call {
             callee: callee.clone(),
             name_span,
@@ -1465,6 +1473,7 @@ impl<'a> Walker<'a> {
             args: count,
             open_tail,
             args_span,
+            arg_spans,
             first_string: strings.first().cloned().flatten(),
         });
         if returns_component(f) {

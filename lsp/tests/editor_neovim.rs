@@ -2,8 +2,8 @@
 //!
 //! Neovim (Debian's `neovim` package, 0.7.2, or newer) opens a script with a misspelt engine
 //! call in a temporary Crescent project, receives the server's diagnostics, asks for completion
-//! after `world.`, and stops the client with `shutdown` + `exit` while keeping the server's
-//! stdin open. The probe script, `tests/editor/nvim_probe.lua`, prints one JSON object per
+//! after `world.`, applies the quick fix, reads the inlay hints, and stops the client with
+//! `shutdown` + `exit` while keeping the server's stdin open. The probe script, `tests/editor/nvim_probe.lua`, prints one JSON object per
 //! line; this test judges them. Without `nvim` the test prints why and passes, except under
 //! CI=true, where it fails.
 
@@ -23,6 +23,7 @@ end
 
 function update(self, dt)
   world.spwn("enemy")
+  self.entity:translate(vec3(1, 0, 0), dt)
 end
 "#;
 
@@ -128,6 +129,44 @@ fn neovim_gets_diagnostics_completion_and_a_clean_exit() {
     assert!(
         !labels.contains(&"init"),
         "member completion should not offer lifecycle skeletons: {labels:?}"
+    );
+
+    // The quick fix for `spwn` is offered, and applying it gives `world.spawn`.
+    assert!(
+        events.iter().any(|e| e["kind"] == "code_action"
+            && e["title"] == "Change to `spawn`"
+            && e["action_kind"] == "quickfix"),
+        "no quick fix offered\n{transcript}"
+    );
+    let fixed = events
+        .iter()
+        .find(|e| e["kind"] == "fixed_line")
+        .unwrap_or_else(|| panic!("the quick fix was not applied\n{transcript}"));
+    assert_eq!(fixed["text"], "  world.spawn(\"enemy\")", "{transcript}");
+
+    // Inlay hints name the parameters of the engine calls on the next line.
+    let hints: Vec<(u64, u64, &str)> = events
+        .iter()
+        .filter(|e| e["kind"] == "inlay_hint")
+        .filter_map(|e| {
+            Some((
+                e["line"].as_u64()?,
+                e["character"].as_u64()?,
+                e["label"].as_str()?,
+            ))
+        })
+        .collect();
+    let line = u64::from(COMPLETION_LINE) + 1;
+    assert_eq!(
+        hints,
+        [
+            (line, 24, "offset:"),
+            (line, 29, "x:"),
+            (line, 32, "y:"),
+            (line, 35, "z:"),
+            (line, 39, "scale:"),
+        ],
+        "{transcript}"
     );
 
     // shutdown + exit with stdin still open: the server ended by itself, with code 0.

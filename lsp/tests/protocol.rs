@@ -554,3 +554,47 @@ async fn a_class_another_file_declares_is_known_everywhere() {
         .await;
     assert_eq!(labels(&r), ["hurt"], "{r}");
 }
+
+#[tokio::test]
+async fn inlay_hints_name_engine_call_parameters_in_the_range() {
+    let mut c = Client::start();
+    c.initialize(None, false).await;
+    let uri = "file:///nowhere/scripts/hints.lua";
+    let text = "function update(self, dt)\n  self.entity:translate(vec3(1, 0, 0), dt)\nend\nlocal far = vec3(4, 5, 6)\n";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
+    )
+    .await;
+    let r = c
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 1, "character": 0}, "end": {"line": 2, "character": 0}}}),
+        )
+        .await;
+    let hints: Vec<(u64, u64, String)> = r["result"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{r}"))
+        .iter()
+        .map(|h| {
+            (
+                h["position"]["line"].as_u64().unwrap_or(99),
+                h["position"]["character"].as_u64().unwrap_or(99),
+                h["label"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    // Only the range's line; `dt` passed as `scale` is still named, `vec3`'s three are.
+    assert_eq!(
+        hints,
+        [
+            (1, 24, "offset:".into()),
+            (1, 29, "x:".into()),
+            (1, 32, "y:".into()),
+            (1, 35, "z:".into()),
+            (1, 39, "scale:".into()),
+        ],
+        "{r}"
+    );
+    assert_eq!(r["result"][0]["kind"], 2, "parameter hints: {r}");
+}

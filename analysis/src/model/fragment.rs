@@ -204,6 +204,9 @@ fn join(
         c.name_span = shift(c.name_span, base);
         c.span = shift(c.span, base);
         c.args_span = shift(c.args_span, base);
+        for a in &mut c.arg_spans {
+            *a = shift(*a, base);
+        }
         if let Some((_, sp)) = &mut c.first_string {
             *sp = shift(*sp, base);
         }

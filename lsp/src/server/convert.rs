@@ -93,3 +93,21 @@ pub fn encoding_kind(enc: Encoding) -> lsp::PositionEncodingKind {
         Encoding::Utf16 => lsp::PositionEncodingKind::UTF16,
     }
 }
+
+/// An inlay hint as LSP sends it: a parameter name before its argument.
+pub fn inlay_hint(
+    doc: &Document,
+    h: crate::analysis::inlay::InlayHint,
+    enc: Encoding,
+) -> lsp::InlayHint {
+    lsp::InlayHint {
+        position: doc.position(h.offset, enc),
+        label: lsp::InlayHintLabel::String(h.label),
+        kind: Some(lsp::InlayHintKind::PARAMETER),
+        text_edits: None,
+        tooltip: None,
+        padding_left: None,
+        padding_right: Some(true),
+        data: None,
+    }
+}

@@ -476,6 +476,7 @@ impl LanguageServer for Backend {
                 },
             )),
             document_symbol_provider: Some(lsp::OneOf::Left(true)),
+            inlay_hint_provider: Some(lsp::OneOf::Left(true)),
             workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
             document_formatting_provider: analysis::format::AVAILABLE
                 .then_some(lsp::OneOf::Left(true)),
@@ -681,6 +682,28 @@ impl LanguageServer for Backend {
                     })
                     .collect();
             Some(actions)
+        })
+        .await
+    }
+
+    async fn inlay_hint(
+        &self,
+        params: lsp::InlayHintParams,
+    ) -> RpcResult<Option<Vec<lsp::InlayHint>>> {
+        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let enc = self.encoding();
+        let range = params.range;
+        run(move || {
+            let file = doc.analysis();
+            let span =
+                analysis::Span::new(doc.offset(range.start, enc), doc.offset(range.end, enc));
+            let hints = analysis::inlay::parameter_hints(&file, &doc.text, &doc.api, span)
+                .into_iter()
+                .map(|h| convert::inlay_hint(&doc, h, enc))
+                .collect();
+            Some(hints)
         })
         .await
     }

@@ -6,7 +6,8 @@
 --     nvim --headless --clean -u NONE -c "luafile nvim_probe.lua" /project/scripts/x.lua
 --
 -- Opens the file, waits for the server's diagnostics, asks for completion at
--- (PROBE_LINE, PROBE_COL) (0-based, UTF-16 column as the LSP default), stops the client
+-- (PROBE_LINE, PROBE_COL) (0-based, UTF-16 column as the LSP default), applies the first quick
+-- fix for a diagnostic on that line, asks for the buffer's inlay hints, stops the client
 -- with shutdown + exit, and waits for the server process to end. Every step prints one JSON
 -- object per line on stdout; the last line is {"event":"done"}. Exits 0 when every step ran,
 -- 1 otherwise (what the server answered is for the caller to judge).
@@ -112,7 +113,47 @@ for _, resp in pairs(responses) do
   end
 end
 
--- 3. Clean shutdown: stop_client sends shutdown, then exit; the server must end by itself
+-- 3. A quick fix: the code actions for the first diagnostic on the completion line, the
+-- first one applied to the buffer, and the line as it reads after.
+local line = tonumber(os.getenv("PROBE_LINE") or "0")
+local on_line = {}
+for _, d in ipairs(published) do
+  if d.range.start.line == line then table.insert(on_line, d) end
+end
+if #on_line > 0 then
+  local action_params = {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    range = on_line[1].range,
+    context = { diagnostics = on_line },
+  }
+  local answers = vim.lsp.buf_request_sync(bufnr, "textDocument/codeAction", action_params, timeout) or {}
+  for _, resp in pairs(answers) do
+    for _, action in ipairs(resp.result or {}) do
+      out({ kind = "code_action", title = action.title, action_kind = action.kind })
+    end
+    local first = (resp.result or {})[1]
+    if first and first.edit then
+      vim.lsp.util.apply_workspace_edit(first.edit, "utf-16")
+      out({ kind = "fixed_line", text = vim.api.nvim_buf_get_lines(bufnr, line, line + 1, false)[1] })
+    end
+  end
+end
+
+-- 4. Inlay hints for the whole buffer.
+local hint_params = {
+  textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+  range = { start = { line = 0, character = 0 }, ["end"] = { line = vim.api.nvim_buf_line_count(bufnr), character = 0 } },
+}
+local hinted = vim.lsp.buf_request_sync(bufnr, "textDocument/inlayHint", hint_params, timeout) or {}
+for _, resp in pairs(hinted) do
+  if resp.err then out({ error = "inlay hint error", detail = resp.err }) end
+  for _, h in ipairs(resp.result or {}) do
+    local label = type(h.label) == "string" and h.label or (h.label[1] and h.label[1].value)
+    out({ kind = "inlay_hint", line = h.position.line, character = h.position.character, label = label })
+  end
+end
+
+-- 5. Clean shutdown: stop_client sends shutdown, then exit; the server must end by itself
 -- while Neovim keeps its end of the pipe open.
 vim.lsp.stop_client(client_id)
 vim.wait(timeout, function() return server_exit ~= nil end, 20)

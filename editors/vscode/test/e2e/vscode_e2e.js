@@ -208,6 +208,49 @@ const defaultSteps = [
     await h.shot('completion');
     await h.revertFile();
   }],
+  ['quick-fix', async (h) => {
+    // A misspelt engine call gets a diagnostic with a quick fix; applying it fixes the line.
+    await h.openFile(h.options.script);
+    await h.typeAtEnd('world.spwn({})');
+    h.log('problem:', await h.waitForProblem('has no member `spwn`', 30000));
+    // Back in the editor, on `spwn`, open the quick fixes (Ctrl+.) and take the fix.
+    await h.page.locator('.editor-instance .view-lines').first().click();
+    await h.page.keyboard.press('Control+End');
+    await h.page.keyboard.press('Home');
+    for (let i = 0; i < 'world.sp'.length; i++) await h.page.keyboard.press('ArrowRight');
+    await h.page.keyboard.press('Control+.');
+    const fix = h.page.locator('.action-widget .monaco-list-row, .context-view .action-item', { hasText: 'Change to `spawn`' }).first();
+    await fix.waitFor({ timeout: 15000 });
+    await h.shot('quick-fix');
+    // The menu takes the keyboard (a pointer block covers the page): move to the fix, Enter.
+    for (let i = 0; i < 6; i++) {
+      const focused = h.page.locator('.action-widget .monaco-list-row.focused', { hasText: 'Change to `spawn`' });
+      if (await focused.count() > 0) break;
+      await h.page.keyboard.press('ArrowDown');
+    }
+    await h.page.keyboard.press('Enter');
+    await h.page.locator('.editor-instance .view-line', { hasText: 'world.spawn({})' }).first().waitFor({ timeout: 15000 });
+    h.log('the quick fix changed the line to world.spawn({})');
+    await h.revertFile();
+  }],
+  ['inlay-hints', async (h) => {
+    // Parameter names show before the arguments of an engine call.
+    await h.openFile(h.options.script);
+    // (At the top level `self` is nothing; `world.find` gives an Entity anywhere.)
+    await h.typeAtEnd('world.find("hero"):translate(vec3(1, 0, 0), 0.5)');
+    const line = h.page.locator('.editor-instance .view-line', { hasText: 'translate(' }).last();
+    const deadline = Date.now() + 30000;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = (await line.innerText().catch(() => '')).replace(/\s+/g, ' ');
+      if (/offset:.*x:.*y:.*z:.*scale:/.test(text)) break;
+      await h.page.waitForTimeout(250);
+    }
+    if (!/offset:.*x:.*y:.*z:.*scale:/.test(text)) throw new Error(`no parameter hints on the line: "${text}"`);
+    h.log('line with its hints:', text);
+    await h.shot('inlay-hints');
+    await h.revertFile();
+  }],
   ['restart-server', async (h) => {
     // A restart must stop the old server (which may wait for the end of its input) and serve
     // completions again from the new one.
