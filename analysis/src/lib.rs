@@ -23,6 +23,7 @@ pub mod classes;
 pub mod completion;
 pub mod context;
 pub mod diagnostics;
+pub mod document;
 pub mod exports;
 pub mod format;
 pub mod fuzzy;

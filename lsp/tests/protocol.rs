@@ -598,3 +598,85 @@ async fn inlay_hints_name_engine_call_parameters_in_the_range() {
     );
     assert_eq!(r["result"][0]["kind"], 2, "parameter hints: {r}");
 }
+
+#[tokio::test]
+async fn highlights_folding_ranges_and_links_to_modules_and_assets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical");
+    std::fs::create_dir_all(root.join("scripts/lib")).expect("mkdir");
+    std::fs::create_dir_all(root.join("assets")).expect("mkdir");
+    std::fs::write(
+        root.join("scripts/lib/util.lua"),
+        "local M = {}\nreturn M\n",
+    )
+    .expect("write");
+    std::fs::write(root.join("assets/waves.json"), "[]").expect("write");
+    let mut c = Client::start();
+    c.initialize(Some(&root), false).await;
+    c.wait_for(|v| v["method"] == "$/progress" && v["params"]["value"]["kind"] == "end")
+        .await;
+    let uri = format!("file://{}/scripts/player.lua", root.display());
+    let text = "-- The player.\n-- Reads its waves.\nlocal util = require(\"lib.util\")\nfunction init(self)\n  local n = 1\n  n = n + 1\n  self.waves = assets.load_json(\"waves.json\")\nend\n";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
+    )
+    .await;
+    let doc = json!({"uri": uri});
+
+    let r = c
+        .request("textDocument/documentLink", json!({"textDocument": doc}))
+        .await;
+    let targets: Vec<&str> = r["result"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{r}"))
+        .iter()
+        .filter_map(|l| l["target"].as_str())
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            format!("file://{}/scripts/lib/util.lua", root.display()),
+            format!("file://{}/assets/waves.json", root.display()),
+        ],
+        "{r}"
+    );
+
+    let r = c
+        .request("textDocument/foldingRange", json!({"textDocument": doc}))
+        .await;
+    let folds: Vec<(u64, u64, &str)> = r["result"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{r}"))
+        .iter()
+        .map(|f| {
+            (
+                f["startLine"].as_u64().unwrap_or(99),
+                f["endLine"].as_u64().unwrap_or(99),
+                f["kind"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(folds, [(0, 1, "comment"), (3, 6, "region")], "{r}");
+
+    // On the `n` of `n = n + 1`: the declaration and the assignment write, the read reads.
+    let r = c
+        .request(
+            "textDocument/documentHighlight",
+            json!({"textDocument": doc, "position": {"line": 5, "character": 2}}),
+        )
+        .await;
+    let kinds: Vec<(u64, u64, u64)> = r["result"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{r}"))
+        .iter()
+        .map(|h| {
+            (
+                h["range"]["start"]["line"].as_u64().unwrap_or(99),
+                h["range"]["start"]["character"].as_u64().unwrap_or(99),
+                h["kind"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(kinds, [(4, 8, 3), (5, 2, 3), (5, 6, 2)], "{r}");
+}

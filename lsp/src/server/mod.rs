@@ -477,6 +477,12 @@ impl LanguageServer for Backend {
             )),
             document_symbol_provider: Some(lsp::OneOf::Left(true)),
             inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+            document_highlight_provider: Some(lsp::OneOf::Left(true)),
+            folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
+            document_link_provider: Some(lsp::DocumentLinkOptions {
+                resolve_provider: Some(false),
+                work_done_progress_options: Default::default(),
+            }),
             workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
             document_formatting_provider: analysis::format::AVAILABLE
                 .then_some(lsp::OneOf::Left(true)),
@@ -908,6 +914,123 @@ impl LanguageServer for Backend {
             })),
             Err(e) => Err(RpcError::invalid_params(e.0)),
         }
+    }
+
+    async fn document_highlight(
+        &self,
+        params: lsp::DocumentHighlightParams,
+    ) -> RpcResult<Option<Vec<lsp::DocumentHighlight>>> {
+        let pos = params.text_document_position_params;
+        let Some(doc) = self.snapshot(&pos.text_document.uri) else {
+            return Ok(None);
+        };
+        let enc = self.encoding();
+        run(move || {
+            let file = doc.analysis();
+            let offset = doc.offset(pos.position, enc);
+            let found = analysis::document::highlights(offset, &file, &doc.text);
+            (!found.is_empty()).then(|| {
+                found
+                    .into_iter()
+                    .map(|h| lsp::DocumentHighlight {
+                        range: doc.range(h.span.start, h.span.end, enc),
+                        kind: Some(if h.write {
+                            lsp::DocumentHighlightKind::WRITE
+                        } else {
+                            lsp::DocumentHighlightKind::READ
+                        }),
+                    })
+                    .collect()
+            })
+        })
+        .await
+    }
+
+    async fn folding_range(
+        &self,
+        params: lsp::FoldingRangeParams,
+    ) -> RpcResult<Option<Vec<lsp::FoldingRange>>> {
+        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let enc = self.encoding();
+        run(move || {
+            let file = doc.analysis();
+            let folds = analysis::document::folding_ranges(&file, &doc.text)
+                .into_iter()
+                .map(|f| {
+                    let start = doc.position(f.start, enc).line;
+                    let mut end = doc.position(f.end, enc).line;
+                    // A function's `end` stays visible; a comment block folds to its first line.
+                    if f.kind == analysis::document::FoldKind::Region {
+                        end = end.saturating_sub(1).max(start);
+                    }
+                    lsp::FoldingRange {
+                        start_line: start,
+                        end_line: end,
+                        kind: Some(match f.kind {
+                            analysis::document::FoldKind::Region => lsp::FoldingRangeKind::Region,
+                            analysis::document::FoldKind::Comment => lsp::FoldingRangeKind::Comment,
+                        }),
+                        ..Default::default()
+                    }
+                })
+                .filter(|r| r.end_line > r.start_line)
+                .collect();
+            Some(folds)
+        })
+        .await
+    }
+
+    async fn document_link(
+        &self,
+        params: lsp::DocumentLinkParams,
+    ) -> RpcResult<Option<Vec<lsp::DocumentLink>>> {
+        let uri = params.text_document.uri;
+        let Some(doc) = self.snapshot(&uri) else {
+            return Ok(None);
+        };
+        let enc = self.encoding();
+        let here = path_of(&uri);
+        // Module files by name (the analysis that says which are required runs off this task).
+        let modules: HashMap<String, PathBuf> = {
+            let ws = read(&self.state.workspace);
+            let mut paths: Vec<&PathBuf> = ws.summaries.keys().collect();
+            paths.sort();
+            let mut out = HashMap::new();
+            for p in paths {
+                if let Some(m) = workspace::module_name(p) {
+                    out.entry(m).or_insert_with(|| p.clone());
+                }
+            }
+            out
+        };
+        run(move || {
+            let file = doc.analysis();
+            let links = analysis::document::links(&file, &doc.api)
+                .into_iter()
+                .filter_map(|l| {
+                    let target = match &l.target {
+                        analysis::document::LinkTarget::Module(m) => modules.get(m)?.clone(),
+                        analysis::document::LinkTarget::Asset(a) => {
+                            // The nearest folder above the script with this file under assets/.
+                            here.as_deref()?
+                                .ancestors()
+                                .map(|d| d.join("assets").join(a))
+                                .find(|p| p.is_file())?
+                        }
+                    };
+                    Some(lsp::DocumentLink {
+                        range: doc.range(l.span.start, l.span.end, enc),
+                        target: lsp::Url::from_file_path(&target).ok(),
+                        tooltip: Some(target.display().to_string()),
+                        data: None,
+                    })
+                })
+                .collect();
+            Some(links)
+        })
+        .await
     }
 
     async fn document_symbol(
