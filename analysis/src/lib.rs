@@ -39,6 +39,7 @@ pub mod parse;
 pub mod project;
 pub mod scene;
 pub mod segment;
+pub mod semantic;
 pub mod signature;
 pub mod stdlib;
 pub mod summary;

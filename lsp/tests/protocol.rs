@@ -680,3 +680,75 @@ async fn highlights_folding_ranges_and_links_to_modules_and_assets() {
         .collect();
     assert_eq!(kinds, [(4, 8, 3), (5, 2, 3), (5, 6, 2)], "{r}");
 }
+
+#[tokio::test]
+async fn semantic_tokens_mark_engine_names_locals_and_self() {
+    let mut c = Client::start();
+    let init = c.initialize(None, false).await;
+    let legend = &init["result"]["capabilities"]["semanticTokensProvider"]["legend"];
+    let types: Vec<&str> = legend["tokenTypes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{init}"))
+        .iter()
+        .filter_map(|t| t.as_str())
+        .collect();
+    let modifiers: Vec<&str> = legend["tokenModifiers"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{init}"))
+        .iter()
+        .filter_map(|t| t.as_str())
+        .collect();
+    let uri = "file:///nowhere/scripts/tokens.lua";
+    // The emoji is two UTF-16 units: the columns after it count them so.
+    let text = "function update(self, dt)\n  local s = \"😀\" world.find(s)\nend\n";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
+    )
+    .await;
+    let r = c
+        .request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let data: Vec<u64> = r["result"]["data"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{r}"))
+        .iter()
+        .filter_map(|v| v.as_u64())
+        .collect();
+    let (mut line, mut col) = (0, 0);
+    let mut decoded = Vec::new();
+    for t in data.chunks(5) {
+        if t[0] > 0 {
+            line += t[0];
+            col = t[1];
+        } else {
+            col += t[1];
+        }
+        let mods: Vec<&str> = (0..modifiers.len())
+            .filter(|i| t[4] & (1 << i) != 0)
+            .map(|i| modifiers[i])
+            .collect();
+        decoded.push(format!(
+            "{line}:{col}+{} {} {}",
+            t[2],
+            types[t[3] as usize],
+            mods.join(",")
+        ));
+    }
+    assert_eq!(
+        decoded,
+        [
+            "0:9+6 function ",
+            "0:16+4 parameter declaration",
+            "0:22+2 parameter declaration",
+            "1:8+1 variable declaration",
+            "1:17+5 namespace readonly,defaultLibrary",
+            "1:23+4 function defaultLibrary",
+            "1:28+1 variable ",
+        ],
+        "{r}"
+    );
+}

@@ -111,3 +111,52 @@ pub fn inlay_hint(
         data: None,
     }
 }
+
+/// The token types and modifiers `semantic_tokens` numbers refer to.
+pub fn semantic_legend() -> lsp::SemanticTokensLegend {
+    use crate::analysis::semantic::{TokenKind, MODIFIERS};
+    lsp::SemanticTokensLegend {
+        token_types: TokenKind::LEGEND
+            .iter()
+            .map(|t| lsp::SemanticTokenType::new(t))
+            .collect(),
+        token_modifiers: MODIFIERS
+            .iter()
+            .map(|m| lsp::SemanticTokenModifier::new(m))
+            .collect(),
+    }
+}
+
+/// Tokens in LSP's relative encoding: each one's line and start as deltas from the previous
+/// token, with its length, in the negotiated position encoding.
+pub fn semantic_tokens(
+    doc: &Document,
+    tokens: &[crate::analysis::semantic::Token],
+    enc: Encoding,
+) -> Vec<lsp::SemanticToken> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let (mut line, mut col) = (0, 0);
+    for t in tokens {
+        let start = doc.position(t.span.start, enc);
+        let end = doc.position(t.span.end, enc);
+        if end.line != start.line {
+            continue;
+        }
+        let delta_line = start.line - line;
+        let delta_start = if delta_line == 0 {
+            start.character - col
+        } else {
+            start.character
+        };
+        out.push(lsp::SemanticToken {
+            delta_line,
+            delta_start,
+            length: end.character - start.character,
+            token_type: t.kind.index(),
+            token_modifiers_bitset: t.modifiers,
+        });
+        line = start.line;
+        col = start.character;
+    }
+    out
+}

@@ -478,6 +478,16 @@ impl LanguageServer for Backend {
             document_symbol_provider: Some(lsp::OneOf::Left(true)),
             inlay_hint_provider: Some(lsp::OneOf::Left(true)),
             document_highlight_provider: Some(lsp::OneOf::Left(true)),
+            semantic_tokens_provider: Some(
+                lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                    lsp::SemanticTokensOptions {
+                        legend: convert::semantic_legend(),
+                        full: Some(lsp::SemanticTokensFullOptions::Bool(true)),
+                        range: Some(false),
+                        work_done_progress_options: Default::default(),
+                    },
+                ),
+            ),
             folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
             document_link_provider: Some(lsp::DocumentLinkOptions {
                 resolve_provider: Some(false),
@@ -914,6 +924,25 @@ impl LanguageServer for Backend {
             })),
             Err(e) => Err(RpcError::invalid_params(e.0)),
         }
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: lsp::SemanticTokensParams,
+    ) -> RpcResult<Option<lsp::SemanticTokensResult>> {
+        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let enc = self.encoding();
+        run(move || {
+            let file = doc.analysis();
+            let tokens = analysis::semantic::tokens(&file, &doc.text, &doc.api);
+            Some(lsp::SemanticTokensResult::Tokens(lsp::SemanticTokens {
+                result_id: None,
+                data: convert::semantic_tokens(&doc, &tokens, enc),
+            }))
+        })
+        .await
     }
 
     async fn document_highlight(
