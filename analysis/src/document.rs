@@ -172,6 +172,79 @@ pub fn links(file: &FileAnalysis, api: &Api) -> Vec<Link> {
     out
 }
 
+/// The ranges around `offset`, innermost first, each containing the one before: the name,
+/// the argument list and call holding it, the statement's line, each enclosing function
+/// (its body, then its whole definition), and the file.
+pub fn selection_ranges(offset: usize, file: &FileAnalysis, text: &str) -> Vec<Span> {
+    let offset = offset.min(text.len());
+    let mut out: Vec<Span> = Vec::new();
+    let mut push = |s: Span| {
+        let grows = out
+            .last()
+            .is_none_or(|l| s.start <= l.start && l.end <= s.end && s != *l);
+        if grows && s.start <= offset && offset <= s.end {
+            out.push(s);
+        }
+    };
+    // The name (identifier characters around the offset).
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let start = text[..offset]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_word(*c))
+        .last()
+        .map_or(offset, |(i, _)| i);
+    let end = text[offset..]
+        .char_indices()
+        .find(|(_, c)| !is_word(*c))
+        .map_or(text.len(), |(i, _)| offset + i);
+    if end > start {
+        push(Span::new(start, end));
+    }
+    // Calls holding it, innermost first.
+    let mut calls: Vec<&crate::model::Call> = file
+        .model
+        .calls
+        .iter()
+        .filter(|c| c.span.start <= offset && offset <= c.span.end)
+        .collect();
+    calls.sort_by_key(|c| c.span.end - c.span.start);
+    for c in calls {
+        if let Some(arg) = c.arg_spans.iter().find(|a| a.touches(offset)) {
+            push(*arg);
+        }
+        push(c.args_span);
+        push(c.span);
+    }
+    // The line, without its indentation.
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let indent = text[line_start..line_end].len() - text[line_start..line_end].trim_start().len();
+    push(Span::new(line_start + indent, line_end));
+    // Enclosing functions, innermost first: the body, then the definition's lines.
+    let mut bodies: Vec<Span> = file
+        .model
+        .function_bodies
+        .iter()
+        .copied()
+        .filter(|b| b.touches(offset))
+        .collect();
+    bodies.sort_by_key(|b| b.end - b.start);
+    for b in bodies {
+        // The body runs up to its `end`; the selection takes the keyword too.
+        let end = if text.get(b.end..).is_some_and(|r| r.starts_with("end")) {
+            b.end + 3
+        } else {
+            b.end
+        };
+        push(Span::new(b.start, end));
+        let def_start = text[..b.start].rfind('\n').map_or(0, |i| i + 1);
+        push(Span::new(def_start, end));
+    }
+    push(Span::new(0, text.len()));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,6 +295,30 @@ mod tests {
             })
             .collect();
         assert_eq!(lines, [(0, 1, FoldKind::Comment), (2, 4, FoldKind::Region)]);
+    }
+
+    #[test]
+    fn selection_grows_from_the_name_to_the_file() {
+        let c = crate::Cursor::new(
+            "local a = 1\nfunction update(self, dt)\n  self.entity:translate(vec3(1, a$0, 0), dt)\nend\n",
+        );
+        let shown: Vec<&str> = selection_ranges(c.offset, &c.file, &c.text)
+            .iter()
+            .map(|s| &c.text[s.start..s.end])
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "a",
+                "(1, a, 0)",
+                "vec3(1, a, 0)",
+                "(vec3(1, a, 0), dt)",
+                "self.entity:translate(vec3(1, a, 0), dt)",
+                "(self, dt)\n  self.entity:translate(vec3(1, a, 0), dt)\nend",
+                "function update(self, dt)\n  self.entity:translate(vec3(1, a, 0), dt)\nend",
+                &c.text[..],
+            ]
+        );
     }
 
     #[test]

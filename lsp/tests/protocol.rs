@@ -600,7 +600,7 @@ async fn inlay_hints_name_engine_call_parameters_in_the_range() {
 }
 
 #[tokio::test]
-async fn highlights_folding_ranges_and_links_to_modules_and_assets() {
+async fn highlights_folding_selection_ranges_and_links() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().canonicalize().expect("canonical");
     std::fs::create_dir_all(root.join("scripts/lib")).expect("mkdir");
@@ -679,6 +679,28 @@ async fn highlights_folding_ranges_and_links_to_modules_and_assets() {
         })
         .collect();
     assert_eq!(kinds, [(4, 8, 3), (5, 2, 3), (5, 6, 2)], "{r}");
+
+    // Selection grows from the asset path's name out to the file.
+    let r = c
+        .request(
+            "textDocument/selectionRange",
+            json!({"textDocument": doc, "positions": [{"line": 6, "character": 34}]}),
+        )
+        .await;
+    let mut levels = Vec::new();
+    let mut at = &r["result"][0];
+    while at.is_object() {
+        levels.push((
+            at["range"]["start"]["line"].as_u64().unwrap_or(99),
+            at["range"]["start"]["character"].as_u64().unwrap_or(99),
+            at["range"]["end"]["line"].as_u64().unwrap_or(99),
+            at["range"]["end"]["character"].as_u64().unwrap_or(99),
+        ));
+        at = &at["parent"];
+    }
+    assert_eq!(levels.first(), Some(&(6, 33, 6, 38)), "`waves`: {r}");
+    assert_eq!(levels.last(), Some(&(0, 0, 8, 0)), "the file: {r}");
+    assert!(levels.len() >= 5, "{r}");
 }
 
 #[tokio::test]

@@ -489,6 +489,7 @@ impl LanguageServer for Backend {
                 ),
             ),
             folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
+            selection_range_provider: Some(lsp::SelectionRangeProviderCapability::Simple(true)),
             document_link_provider: Some(lsp::DocumentLinkOptions {
                 resolve_provider: Some(false),
                 work_done_progress_options: Default::default(),
@@ -971,6 +972,41 @@ impl LanguageServer for Backend {
                     })
                     .collect()
             })
+        })
+        .await
+    }
+
+    async fn selection_range(
+        &self,
+        params: lsp::SelectionRangeParams,
+    ) -> RpcResult<Option<Vec<lsp::SelectionRange>>> {
+        let Some(doc) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let enc = self.encoding();
+        run(move || {
+            let file = doc.analysis();
+            let answers = params
+                .positions
+                .iter()
+                .map(|p| {
+                    let spans =
+                        analysis::document::selection_ranges(doc.offset(*p, enc), &file, &doc.text);
+                    // LSP nests them outermost last: each range's parent is the next one.
+                    let mut parent: Option<Box<lsp::SelectionRange>> = None;
+                    for s in spans.iter().rev() {
+                        parent = Some(Box::new(lsp::SelectionRange {
+                            range: doc.range(s.start, s.end, enc),
+                            parent,
+                        }));
+                    }
+                    parent.map(|b| *b).unwrap_or(lsp::SelectionRange {
+                        range: lsp::Range::new(*p, *p),
+                        parent: None,
+                    })
+                })
+                .collect();
+            Some(answers)
         })
         .await
     }
