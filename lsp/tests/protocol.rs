@@ -774,3 +774,60 @@ async fn semantic_tokens_mark_engine_names_locals_and_self() {
         "{r}"
     );
 }
+
+#[tokio::test]
+async fn closed_project_scripts_get_their_diagnostics_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical");
+    std::fs::create_dir_all(root.join("game/scripts")).expect("mkdir");
+    std::fs::create_dir_all(root.join("tools")).expect("mkdir");
+    std::fs::write(root.join("game/scene.json"), r#"{"entities": []}"#).expect("write");
+    std::fs::write(
+        root.join("game/scripts/closed.lua"),
+        "function update(self)\n  world.spwn({})\nend\n",
+    )
+    .expect("write");
+    // Outside any project: the server leaves it alone.
+    std::fs::write(root.join("tools/build.lua"), "undefined_thing()\n").expect("write");
+    let mut c = Client::start();
+    c.initialize(Some(&root), false).await;
+    let uri = format!("file://{}/game/scripts/closed.lua", root.display());
+    let note = c.wait_for(diagnostics_for(&uri)).await;
+    let messages: Vec<&str> = note["params"]["diagnostics"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{note}"))
+        .iter()
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        ["`world` has no member `spwn`; did you mean `spawn`?"],
+        "{note}"
+    );
+    // Opening and closing it keeps what the file on disk says.
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": "function update(self) end\n"}}),
+    )
+    .await;
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    )
+    .await;
+    let after_close = c
+        .wait_for(|v| {
+            v["method"] == "textDocument/publishDiagnostics"
+                && v["params"]["uri"] == uri.as_str()
+                && v["params"]["diagnostics"]
+                    .as_array()
+                    .is_some_and(|d| !d.is_empty())
+        })
+        .await;
+    assert_eq!(
+        after_close["params"]["diagnostics"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+}

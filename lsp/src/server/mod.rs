@@ -21,7 +21,7 @@ use crate::analysis::workspace::{self, Workspace};
 use crate::analysis::{self, Encoding};
 use crescent_api::Api;
 use documents::Document;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use tower_lsp::jsonrpc::{Error as RpcError, Result as RpcResult};
@@ -147,6 +147,59 @@ impl Backend {
         }
         let text = workspace::read_text(&path)?;
         Some(Arc::new(Document::new(0, text, self.api())))
+    }
+
+    /// Publishes the diagnostics of closed project scripts (what `crescent check` says of
+    /// them), read from disk off the loop: every script of the workspace has its findings in
+    /// the editor's problem list, open or not. Files outside a project (no `scene.json` above
+    /// them) are left alone; a file opened meanwhile is skipped (its own publish wins).
+    async fn publish_closed(&self, paths: Vec<PathBuf>) {
+        let open: HashSet<PathBuf> = read(&self.state.docs).keys().filter_map(path_of).collect();
+        let paths: Vec<PathBuf> = paths.into_iter().filter(|p| !open.contains(p)).collect();
+        if paths.is_empty() {
+            return;
+        }
+        let api = self.api();
+        let facts = self.facts();
+        let enc = self.encoding();
+        let found = run(move || {
+            paths
+                .into_iter()
+                .filter(|p| {
+                    p.ancestors()
+                        .skip(1)
+                        .any(|d| d.join("scene.json").is_file())
+                })
+                .filter_map(|path| {
+                    let uri = lsp::Url::from_file_path(&path).ok()?;
+                    let len = std::fs::metadata(&path).ok()?.len();
+                    let diags = match workspace::read_text(&path) {
+                        Some(text) if len <= MAX_DISK_FILE => {
+                            let doc = Document::new(0, text, api.clone());
+                            let file = doc.analysis();
+                            analysis::diagnostics::diagnostics(&doc.text, &file, &doc.api, &facts)
+                                .iter()
+                                .take(MAX_DIAGNOSTICS)
+                                .map(|d| convert::diagnostic(&doc, d, enc))
+                                .collect()
+                        }
+                        _ => Vec::new(),
+                    };
+                    Some((uri, diags))
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        for (uri, mut diags) in found {
+            if read(&self.state.docs).contains_key(&uri) {
+                continue;
+            }
+            if let Some(runtime) = read(&self.state.runtime).get(&uri) {
+                diags.extend(runtime.iter().cloned());
+            }
+            self.client.publish_diagnostics(uri, diags, None).await;
+        }
     }
 
     /// Analyzes the current version of `uri` off the loop and publishes its diagnostics,
@@ -344,6 +397,12 @@ impl Backend {
             .await;
         self.republish_all();
         self.publish_scenes().await;
+        let all: Vec<PathBuf> = read(&self.state.workspace)
+            .summaries
+            .keys()
+            .cloned()
+            .collect();
+        self.publish_closed(all).await;
     }
 
     async fn register_watchers(&self) {
@@ -564,9 +623,13 @@ impl LanguageServer for Backend {
             })
             .await
             {
-                write(&self.state.workspace).update(path, summary);
+                write(&self.state.workspace).update(path.clone(), summary);
                 self.sync_classes();
             }
+            // What the file on disk says, as for every closed script of a project.
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            self.publish_closed(vec![path]).await;
+            return;
         }
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }
@@ -574,6 +637,7 @@ impl LanguageServer for Backend {
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
         let mut api_changed = false;
         let mut to_summarize = Vec::new();
+        let mut gone = Vec::new();
         for change in params.changes {
             let Some(path) = path_of(&change.uri) else {
                 continue;
@@ -595,11 +659,13 @@ impl LanguageServer for Backend {
             if path.extension().is_some_and(|e| e == "lua") {
                 if deleted {
                     write(&self.state.workspace).remove(&path);
+                    gone.push(change.uri.clone());
                 } else if !read(&self.state.docs).contains_key(&change.uri) {
                     to_summarize.push(path);
                 }
             }
         }
+        let changed_closed = to_summarize.clone();
         if !to_summarize.is_empty() {
             let api = self.api();
             let done = run(move || {
@@ -625,6 +691,10 @@ impl LanguageServer for Backend {
             self.republish_all();
         }
         self.publish_scenes().await;
+        self.publish_closed(changed_closed).await;
+        for uri in gone {
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
     }
 
     async fn completion(
