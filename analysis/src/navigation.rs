@@ -82,6 +82,106 @@ pub fn definition(
     }
 }
 
+/// The module export the name under `offset` is: a use such as `util.clamp` in a file that
+/// requires the module, or, in the module's own file (`this_module`), the export's name at
+/// its definition or a use through the returned table (`M.clamp`). `(module, name)`.
+pub fn export_under(
+    offset: usize,
+    file: &FileAnalysis,
+    text: &str,
+    this_module: Option<&str>,
+) -> Option<(String, String)> {
+    if let Some(o) = file.model.occurrence_at(offset) {
+        if let Target::Member {
+            base: Ty::Module(m),
+            name,
+        } = &o.target
+        {
+            return Some((m.clone(), name.clone()));
+        }
+    }
+    let m = this_module?;
+    let exports = crate::exports::exports(&file.parse, text)?;
+    exports
+        .iter()
+        .find(|e| {
+            e.name_span.touches(offset) || own_uses(file, text, e).iter().any(|s| s.touches(offset))
+        })
+        .map(|e| (m.to_string(), e.name.clone()))
+}
+
+/// Where a file uses `module`'s export `name`: `util.name` and `util:name` where `util` holds
+/// the required module.
+pub fn export_uses(file: &FileAnalysis, module: &str, name: &str) -> Vec<Span> {
+    let mut out: Vec<Span> = file
+        .model
+        .occurrences
+        .iter()
+        .filter(|o| {
+            matches!(&o.target, Target::Member { base: Ty::Module(m), name: n } if m == module && n == name)
+        })
+        .map(|o| o.span)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// In a module's own file, the export `name`: its definition's name, and the uses through the
+/// table the file returns (`M.name`, `M:name`).
+pub fn export_in_module(file: &FileAnalysis, text: &str, name: &str) -> Option<(Span, Vec<Span>)> {
+    let exports = crate::exports::exports(&file.parse, text)?;
+    let e = exports.iter().find(|e| e.name == name)?;
+    let mut uses = own_uses(file, text, e);
+    uses.retain(|s| *s != e.name_span);
+    uses.sort();
+    uses.dedup();
+    Some((e.name_span, uses))
+}
+
+/// `T.name` and `T:name` after each read of the local table `T` that defines the export.
+fn own_uses(file: &FileAnalysis, text: &str, e: &crate::exports::RawExport) -> Vec<Span> {
+    // The table is the name right before `.name` or `:name` at the definition.
+    let before = text.get(..e.name_span.start).unwrap_or("");
+    let Some(head) = before.strip_suffix(['.', ':']) else {
+        return Vec::new();
+    };
+    let table: String = head
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let mut out = Vec::new();
+    for l in file.model.locals.iter().filter(|l| l.name == table) {
+        for r in &l.reads {
+            let rest = text.get(r.end..).unwrap_or("");
+            let Some(after) = rest.strip_prefix(['.', ':']) else {
+                continue;
+            };
+            let Some(tail) = after.strip_prefix(e.name.as_str()) else {
+                continue;
+            };
+            if !tail.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+                let start = r.end + 1;
+                out.push(Span::new(start, start + e.name.len()));
+            }
+        }
+    }
+    out
+}
+
+/// Whether `name` can replace an identifier.
+pub fn valid_name(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !super::context::KEYWORDS.contains(&name)
+}
+
 /// Every span of the local under `offset`: declaration (if `include_declaration`), reads and
 /// writes, sorted.
 pub fn references(offset: usize, file: &FileAnalysis, include_declaration: bool) -> Vec<Span> {
@@ -155,15 +255,7 @@ pub fn rename(
     file: &FileAnalysis,
 ) -> Result<Vec<(Span, String)>, RenameError> {
     prepare_rename(offset, file)?;
-    let valid = new_name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && new_name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !super::context::KEYWORDS.contains(&new_name);
-    if !valid {
+    if !valid_name(new_name) {
         return Err(RenameError(format!("`{new_name}` is not a valid Lua name")));
     }
     Ok(references(offset, file, true)

@@ -831,3 +831,90 @@ async fn closed_project_scripts_get_their_diagnostics_too() {
         Some(1)
     );
 }
+
+#[tokio::test]
+async fn references_and_rename_of_a_modules_export_span_the_workspace() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical");
+    std::fs::create_dir_all(root.join("scripts/lib")).expect("mkdir");
+    std::fs::write(
+        root.join("scripts/lib/util.lua"),
+        "local M = {}\nfunction M.clamp(x, lo, hi) return x end\nfunction M.twice(x) return M.clamp(x * 2, 0, 1) end\nreturn M\n",
+    )
+    .expect("write");
+    // A closed file that uses the export.
+    std::fs::write(
+        root.join("scripts/enemy.lua"),
+        "local u = require(\"lib.util\")\nfunction update(self) self.x = u.clamp(1, 0, 2) end\n",
+    )
+    .expect("write");
+    let mut c = Client::start();
+    c.initialize(Some(&root), false).await;
+    c.wait_for(|v| v["method"] == "$/progress" && v["params"]["value"]["kind"] == "end")
+        .await;
+    let player = format!("file://{}/scripts/player.lua", root.display());
+    let util = format!("file://{}/scripts/lib/util.lua", root.display());
+    let enemy = format!("file://{}/scripts/enemy.lua", root.display());
+    let text = "local util = require(\"lib.util\")\nlocal v = util.clamp(5, 0, 1)\n";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": player, "languageId": "lua", "version": 1, "text": text}}),
+    )
+    .await;
+    let at = json!({"textDocument": {"uri": player}, "position": {"line": 1, "character": 17}});
+
+    let mut req = at.clone();
+    req["context"] = json!({"includeDeclaration": true});
+    let r = c.request("textDocument/references", req).await;
+    let mut found: Vec<(String, u64, u64)> = r["result"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{r}"))
+        .iter()
+        .map(|l| {
+            (
+                l["uri"].as_str().unwrap_or("").to_string(),
+                l["range"]["start"]["line"].as_u64().unwrap_or(99),
+                l["range"]["start"]["character"].as_u64().unwrap_or(99),
+            )
+        })
+        .collect();
+    found.sort();
+    let mut want = vec![
+        (enemy.clone(), 1, 33),
+        (util.clone(), 1, 11),
+        (util.clone(), 2, 29),
+        (player.clone(), 1, 15),
+    ];
+    want.sort();
+    assert_eq!(found, want, "{r}");
+
+    // From the definition in the module's own (closed) file: the same places.
+    let on_def = json!({"textDocument": {"uri": util}, "position": {"line": 1, "character": 12},
+        "context": {"includeDeclaration": true}});
+    let r = c.request("textDocument/references", on_def).await;
+    assert_eq!(r["result"].as_array().map(Vec::len), Some(4), "{r}");
+
+    let r = c.request("textDocument/prepareRename", at.clone()).await;
+    assert_eq!(r["result"]["start"]["character"], 15, "{r}");
+    let mut req = at.clone();
+    req["newName"] = json!("limit");
+    let r = c.request("textDocument/rename", req).await;
+    let changes = &r["result"]["changes"];
+    for (uri, n) in [(&player, 1), (&util, 2), (&enemy, 1)] {
+        let edits = changes[uri.as_str()]
+            .as_array()
+            .unwrap_or_else(|| panic!("{uri}: {r}"));
+        assert_eq!(edits.len(), n, "{uri}: {r}");
+        assert!(edits.iter().all(|e| e["newText"] == "limit"), "{r}");
+    }
+    let mut bad = at.clone();
+    bad["newName"] = json!("end");
+    let r = c.request("textDocument/rename", bad).await;
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("not a Lua name"),
+        "{r}"
+    );
+}

@@ -66,4 +66,27 @@ print(helth, counter, undefined_thing, math.floor(1), world)
 "#,
         );
     }
+
+    #[test]
+    fn one_syntax_error_does_not_cascade_into_undefined_self() {
+        check_diagnostics(
+            r#"function init(self)
+  self.speed = 2
+end
+
+function update(self, dt)
+  local v = vec3(1, 2, 3
+  self.entity:translate(v, dt * self.speed)
+--^^^^ error: ')' expected (to close '(' at line 6) near 'self'
+  if self.speed > 1 then
+    self.speed = self.speed - dt
+  end
+end
+
+function destroy(self)
+  print(self.speed)
+end
+"#,
+        );
+    }
 }

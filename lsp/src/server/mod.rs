@@ -202,6 +202,38 @@ impl Backend {
         }
     }
 
+    /// The files that can name `module`'s exports: the module's own file and every file that
+    /// requires it, each as the open document or `None` (to be read from disk).
+    fn export_files(&self, module: &str) -> Vec<(PathBuf, Option<Arc<Document>>)> {
+        let ws = read(&self.state.workspace);
+        let docs = read(&self.state.docs);
+        let own = ws.module_path(module);
+        let mut paths: Vec<PathBuf> = ws
+            .summaries
+            .iter()
+            .filter(|(p, s)| Some(*p) == own.as_ref() || s.requires.iter().any(|r| r == module))
+            .map(|(p, _)| p.clone())
+            .collect();
+        // Open documents the index has not summarized yet still count.
+        for (uri, doc) in docs.iter() {
+            if let Some(p) = path_of(uri) {
+                if !paths.contains(&p) && doc.text.contains(module) {
+                    paths.push(p);
+                }
+            }
+        }
+        paths.sort();
+        paths
+            .into_iter()
+            .map(|p| {
+                let doc = lsp::Url::from_file_path(&p)
+                    .ok()
+                    .and_then(|u| docs.get(&u).cloned());
+                (p, doc)
+            })
+            .collect()
+    }
+
     /// Analyzes the current version of `uri` off the loop and publishes its diagnostics,
     /// unless a newer version arrived meanwhile.
     async fn publish(&self, uri: lsp::Url) {
@@ -435,6 +467,78 @@ impl Backend {
                 )
                 .await;
         }
+    }
+
+    /// The module export at `position` of `doc`, if the name there is one.
+    async fn export_at(
+        &self,
+        uri: &lsp::Url,
+        doc: &Arc<Document>,
+        position: lsp::Position,
+    ) -> Option<(String, String)> {
+        let enc = self.encoding();
+        let this_module = path_of(uri).and_then(|p| workspace::module_name(&p));
+        let doc = doc.clone();
+        run(move || {
+            let offset = doc.offset(position, enc);
+            let file = doc.analysis();
+            analysis::navigation::export_under(offset, &file, &doc.text, this_module.as_deref())
+        })
+        .await
+        .ok()
+        .flatten()
+    }
+
+    /// Every place naming `module`'s export `name` across the workspace (its definition when
+    /// `include_declaration`), as `(uri, range, is_definition)`, files in path order.
+    async fn export_sites(
+        &self,
+        module: &str,
+        name: &str,
+        include_declaration: bool,
+    ) -> Vec<(lsp::Url, lsp::Range, bool)> {
+        let files = self.export_files(module);
+        let own = read(&self.state.workspace).module_path(module);
+        let api = self.api();
+        let enc = self.encoding();
+        let (module, name) = (module.to_string(), name.to_string());
+        run(move || {
+            let mut out = Vec::new();
+            for (path, doc) in files {
+                let Some(doc) = doc.or_else(|| {
+                    workspace::read_text(&path).map(|t| Arc::new(Document::new(0, t, api.clone())))
+                }) else {
+                    continue;
+                };
+                let Ok(uri) = lsp::Url::from_file_path(&path) else {
+                    continue;
+                };
+                let file = doc.analysis();
+                let mut spans: Vec<(analysis::Span, bool)> =
+                    analysis::navigation::export_uses(&file, &module, &name)
+                        .into_iter()
+                        .map(|s| (s, false))
+                        .collect();
+                if own.as_ref() == Some(&path) {
+                    if let Some((definition, uses)) =
+                        analysis::navigation::export_in_module(&file, &doc.text, &name)
+                    {
+                        if include_declaration {
+                            spans.push((definition, true));
+                        }
+                        spans.extend(uses.into_iter().map(|s| (s, false)));
+                    }
+                }
+                spans.sort_by_key(|(s, _)| s.start);
+                spans.dedup_by_key(|(s, _)| s.start);
+                for (s, definition) in spans {
+                    out.push((uri.clone(), doc.range(s.start, s.end, enc), definition));
+                }
+            }
+            out
+        })
+        .await
+        .unwrap_or_default()
     }
 
     fn asset_path(&self, path: &Path) -> Option<String> {
@@ -928,6 +1032,15 @@ impl LanguageServer for Backend {
         };
         let enc = self.encoding();
         let include = params.context.include_declaration;
+        if let Some((module, name)) = self.export_at(&uri, &doc, pos.position).await {
+            let sites = self.export_sites(&module, &name, include).await;
+            return Ok(Some(
+                sites
+                    .into_iter()
+                    .map(|(uri, range, _)| lsp::Location { uri, range })
+                    .collect(),
+            ));
+        }
         run(move || {
             let offset = doc.offset(pos.position, enc);
             let file = doc.analysis();
@@ -953,6 +1066,26 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let enc = self.encoding();
+        if self
+            .export_at(&params.text_document.uri, &doc, params.position)
+            .await
+            .is_some()
+        {
+            let d = doc.clone();
+            let word = run(move || {
+                let offset = d.offset(params.position, enc);
+                let file = d.analysis();
+                file.model
+                    .occurrence_at(offset)
+                    .map(|o| o.span)
+                    .or_else(|| word_at(&d.text, offset))
+                    .map(|s| d.range(s.start, s.end, enc))
+            })
+            .await?;
+            if let Some(range) = word {
+                return Ok(Some(lsp::PrepareRenameResponse::Range(range)));
+            }
+        }
         let result = run(move || {
             let offset = doc.offset(params.position, enc);
             let file = doc.analysis();
@@ -974,6 +1107,24 @@ impl LanguageServer for Backend {
         };
         let enc = self.encoding();
         let new_name = params.new_name;
+        if let Some((module, name)) = self.export_at(&uri, &doc, pos.position).await {
+            if !analysis::navigation::valid_name(&new_name) {
+                return Err(RpcError::invalid_params(format!(
+                    "`{new_name}` is not a Lua name"
+                )));
+            }
+            let mut changes: HashMap<lsp::Url, Vec<lsp::TextEdit>> = HashMap::new();
+            for (uri, range, _) in self.export_sites(&module, &name, true).await {
+                changes.entry(uri).or_default().push(lsp::TextEdit {
+                    range,
+                    new_text: new_name.clone(),
+                });
+            }
+            return Ok(Some(lsp::WorkspaceEdit {
+                changes: Some(changes),
+                ..Default::default()
+            }));
+        }
         let result = run(move || {
             let offset = doc.offset(pos.position, enc);
             let file = doc.analysis();
@@ -1267,6 +1418,23 @@ impl LanguageServer for Backend {
             Err(e) => Err(RpcError::invalid_params(e)),
         }
     }
+}
+
+/// The identifier around `offset`.
+fn word_at(text: &str, offset: usize) -> Option<analysis::Span> {
+    let offset = offset.min(text.len());
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let start = text[..offset]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_word(*c))
+        .last()
+        .map_or(offset, |(i, _)| i);
+    let end = text[offset..]
+        .char_indices()
+        .find(|(_, c)| !is_word(*c))
+        .map_or(text.len(), |(i, _)| offset + i);
+    (end > start).then(|| analysis::Span::new(start, end))
 }
 
 #[cfg(test)]
