@@ -1,10 +1,14 @@
-//! Finds the Crescent projects in the workspace: folders with a scene.json, at a workspace folder's
-//! root or one level below it (the same places the extension's activation events look).
+//! Finds the Crescent projects in the workspace: folders with a scene.json, a workspace folder
+//! itself or one at most two levels below it, not inside hidden folders, node_modules or target.
+//! The language server finds the same ones: both run the cases in editors/project-cases.json.
 
 import * as fs from 'fs';
 import * as path from 'path';
 
 export const SCENE_FILE = 'scene.json';
+
+/** How far below a workspace folder projects are looked for. */
+export const PROJECT_DEPTH = 2;
 
 function hasScene(dir: string): boolean {
   try {
@@ -14,33 +18,46 @@ function hasScene(dir: string): boolean {
   }
 }
 
+function walk(dir: string, depth: number, out: string[]): void {
+  if (hasScene(dir)) {
+    out.push(dir);
+  }
+  if (depth === PROJECT_DEPTH) {
+    return;
+  }
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules' && entry.name !== 'target') {
+      walk(path.join(dir, entry.name), depth + 1, out);
+    }
+  }
+}
+
+/** Orders paths as the server does: component by component. */
+function byComponents(a: string, b: string): number {
+  const pa = a.split(path.sep);
+  const pb = b.split(path.sep);
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    if (pa[i] !== pb[i]) return pa[i] < pb[i] ? -1 : 1;
+  }
+  return pa.length - pb.length;
+}
+
 /** The project roots inside the given workspace folders, in folder order, without duplicates. */
 export function findProjectRoots(workspaceFolders: readonly string[]): string[] {
   const roots: string[] = [];
-  const add = (dir: string) => {
-    const normal = path.resolve(dir);
-    if (!roots.includes(normal)) {
-      roots.push(normal);
-    }
-  };
   for (const folder of workspaceFolders) {
-    if (hasScene(folder)) {
-      add(folder);
-      continue;
-    }
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(folder, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    entries.sort((a, b) => a.name.localeCompare(b.name));
-    for (const entry of entries) {
-      if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules') {
-        const dir = path.join(folder, entry.name);
-        if (hasScene(dir)) {
-          add(dir);
-        }
+    const found: string[] = [];
+    walk(path.resolve(folder), 0, found);
+    found.sort(byComponents);
+    for (const dir of found) {
+      if (!roots.includes(dir)) {
+        roots.push(dir);
       }
     }
   }

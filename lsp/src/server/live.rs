@@ -103,8 +103,8 @@ fn frame_locations(root: &Path, frames: &[Frame]) -> Vec<lsp::DiagnosticRelatedI
 impl Backend {
     /// Starts the live links; each link's events are handled in order.
     ///
-    /// A link per project: each workspace folder, and each project one folder below one (where
-    /// the game writes its `.crescent/session.json`).
+    /// A link per project: each workspace folder, and each project up to two folders below one
+    /// (`scene::projects`; the game writes its `.crescent/session.json` there).
     pub(super) fn start_live_links(&self) {
         let folders = read(&self.state.workspace).roots.clone();
         let mut roots = folders.clone();

@@ -1,25 +1,29 @@
 //! Project discovery, script templates, and the command lines given to the terminal.
 
 import assert from 'node:assert/strict';
+import * as fs from 'fs';
 import * as path from 'path';
 import { test } from 'node:test';
 import { runGameCommandLine, shellQuote } from '../../src/cli';
 import { findProjectRoots, luaPatterns, projectOf } from '../../src/project';
 import { renderTemplate, scriptRelativePath, TEMPLATES, validateScriptName } from '../../src/templates';
-import { tempDir, writeFile } from './helpers';
+import { EXTENSION_DIR, tempDir, writeFile } from './helpers';
 
-test('projects: a workspace folder with scene.json, or its direct sub-folders with one', () => {
-  const ws = tempDir();
-  writeFile(path.join(ws, 'b-game', 'scene.json'), '{}');
-  writeFile(path.join(ws, 'a-game', 'scene.json'), '{}');
-  writeFile(path.join(ws, 'deep', 'er', 'scene.json'), '{}');
-  writeFile(path.join(ws, '.hidden', 'scene.json'), '{}');
-  writeFile(path.join(ws, 'notes.txt'), '');
-  assert.deepEqual(findProjectRoots([ws]), [path.join(ws, 'a-game'), path.join(ws, 'b-game')]);
-
+test('projects: the cases the language server runs too (editors/project-cases.json)', () => {
+  const file = path.join(EXTENSION_DIR, '..', 'project-cases.json');
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { cases: { name: string; files: string[]; projects: string[] }[] };
+  assert.ok(doc.cases.length >= 5);
+  for (const c of doc.cases) {
+    const ws = tempDir();
+    for (const f of c.files) {
+      writeFile(path.join(ws, ...f.split('/')), '{}');
+    }
+    const found = findProjectRoots([ws]).map((p) => path.relative(ws, p).split(path.sep).join('/'));
+    assert.deepEqual(found, c.projects, c.name);
+  }
+  // The same folder twice, and one that does not exist.
   const single = tempDir();
   writeFile(path.join(single, 'scene.json'), '{}');
-  writeFile(path.join(single, 'other', 'scene.json'), '{}');
   assert.deepEqual(findProjectRoots([single, single, path.join(single, 'missing')]), [single]);
 });
 
