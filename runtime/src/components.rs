@@ -266,6 +266,21 @@ impl Registry {
     /// script fields, for instance. A function, method or namespace described here must still be
     /// bound (by [`Registry::function`]); [`crate::Runtime::new`] refuses a described function
     /// that nothing implements.
+    ///
+    /// ```
+    /// use crescent_runtime::{api, Registry};
+    /// let mut doc = api::Api::empty();
+    /// doc.components.push(api::Component {
+    ///     name: "Inventory".into(),
+    ///     doc: "What a script carries (a script component)".into(),
+    ///     ty: "table".into(),
+    ///     fields: vec![],
+    ///     origin: api::Origin::Host,
+    /// });
+    /// let mut registry = Registry::new();
+    /// registry.describe(doc);
+    /// # Ok::<(), ()>(())
+    /// ```
     pub fn describe(&mut self, api: Api) -> &mut Self {
         self.api.merge(api);
         self
@@ -273,6 +288,17 @@ impl Registry {
 
     /// Registers a function callable from scripts as `namespace.name(...)` (or as a global
     /// when `namespace` is empty); `description` documents it in the API.
+    ///
+    /// ```
+    /// use crescent_runtime::{api, mlua, Registry};
+    /// let mut registry = Registry::new();
+    /// registry.function(
+    ///     "game",
+    ///     api::Function { name: "ping".into(), doc: "Answers pong".into(), params: vec![], returns: vec![] },
+    ///     |lua, _args: mlua::MultiValue| Ok(mlua::MultiValue::from_vec(vec![mlua::Value::String(lua.create_string("pong")?)])),
+    /// );
+    /// # Ok::<(), ()>(())
+    /// ```
     pub fn function<F>(&mut self, namespace: &str, description: api::Function, f: F) -> &mut Self
     where
         F: Fn(&Lua, MultiValue) -> mlua::Result<MultiValue> + 'static,

@@ -323,6 +323,16 @@ impl Runtime {
     }
 
     /// The scripting API of this world: built-in plus host registrations.
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/c.lua", "function update(self) self.n = (self.n or 0) + 1 log.info('n ' .. self.n) end"),
+    /// #     ("scripts/lib/m.lua", "return { k = 1 }"),
+    /// #     ("scripts/u.lua", "local m = require('lib.m')\nfunction update(self) end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "c", "components": {"Transform": {}}, "scripts": ["scripts/c.lua", "scripts/u.lua"]}]}"#),
+    /// # ])?;
+    /// assert!(rt.api().namespace("world").is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn api(&self) -> &Api {
         &self.api
     }
@@ -334,11 +344,36 @@ impl Runtime {
     /// # Panics
     /// Never while Lua is not running: the state is only borrowed mutably inside calls into Lua,
     /// which need `&mut self` or return before this borrow can be taken.
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/c.lua", "function update(self) self.n = (self.n or 0) + 1 log.info('n ' .. self.n) end"),
+    /// #     ("scripts/lib/m.lua", "return { k = 1 }"),
+    /// #     ("scripts/u.lua", "local m = require('lib.m')\nfunction update(self) end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "c", "components": {"Transform": {}}, "scripts": ["scripts/c.lua", "scripts/u.lua"]}]}"#),
+    /// # ])?;
+    /// let world = rt.world();
+    /// let mut q = world.query::<&crescent_runtime::Transform>();
+    /// assert_eq!(q.iter().count(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn world(&self) -> std::cell::Ref<'_, hecs::World> {
         std::cell::Ref::map(self.shared.borrow(), |sh| &sh.world)
     }
 
     /// The hecs entity of the entity scripts know by `id` (`entity:id()`), while it lives.
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/c.lua", "function update(self) self.n = (self.n or 0) + 1 log.info('n ' .. self.n) end"),
+    /// #     ("scripts/lib/m.lua", "return { k = 1 }"),
+    /// #     ("scripts/u.lua", "local m = require('lib.m')\nfunction update(self) end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "c", "components": {"Transform": {}}, "scripts": ["scripts/c.lua", "scripts/u.lua"]}]}"#),
+    /// # ])?;
+    /// let id = rt.find("c").unwrap();
+    /// let e = rt.entity(id).expect("alive");
+    /// assert_eq!(rt.entity_id(e), Some(id));
+    /// assert_eq!(rt.entity(999), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn entity(&self, id: u64) -> Option<hecs::Entity> {
         self.shared.borrow().ids.get(&id).copied()
     }
@@ -395,6 +430,18 @@ impl Runtime {
     ///
     /// # Errors
     /// [`Error::Entity`] when no live entity has that id; [`Error::Lua`] as for `emit`.
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/c.lua", "function update(self) self.n = (self.n or 0) + 1 log.info('n ' .. self.n) end"),
+    /// #     ("scripts/lib/m.lua", "return { k = 1 }"),
+    /// #     ("scripts/u.lua", "local m = require('lib.m')\nfunction update(self) end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "c", "components": {"Transform": {}}, "scripts": ["scripts/c.lua", "scripts/u.lua"]}]}"#),
+    /// # ])?;
+    /// let id = rt.find("c").unwrap();
+    /// rt.send(id, "hit", &serde_json::json!({ "damage": 3 }))?; // its on_event, next frame
+    /// assert!(rt.send(999, "hit", &1).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn send<T: serde::Serialize + ?Sized>(
         &mut self,
         id: u64,
@@ -428,6 +475,17 @@ impl Runtime {
     }
 
     /// The Lua state (for embedding programs that add their own bindings and benchmarks).
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/c.lua", "function update(self) self.n = (self.n or 0) + 1 log.info('n ' .. self.n) end"),
+    /// #     ("scripts/lib/m.lua", "return { k = 1 }"),
+    /// #     ("scripts/u.lua", "local m = require('lib.m')\nfunction update(self) end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "c", "components": {"Transform": {}}, "scripts": ["scripts/c.lua", "scripts/u.lua"]}]}"#),
+    /// # ])?;
+    /// let n: i64 = rt.lua().load("return 1 + 1").eval()?;
+    /// assert_eq!(n, 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn lua(&self) -> &Lua {
         &self.lua
     }
@@ -438,6 +496,17 @@ impl Runtime {
     /// # Errors
     /// [`Error::Component`] for a component value that does not fit its type, [`Error::Script`]
     /// for a script that does not compile or whose top level fails.
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/c.lua", "function update(self) self.n = (self.n or 0) + 1 log.info('n ' .. self.n) end"),
+    /// #     ("scripts/lib/m.lua", "return { k = 1 }"),
+    /// #     ("scripts/u.lua", "local m = require('lib.m')\nfunction update(self) end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "c", "components": {"Transform": {}}, "scripts": ["scripts/c.lua", "scripts/u.lua"]}]}"#),
+    /// # ])?;
+    /// // `world` loaded scene.json: its entity is there, named.
+    /// assert!(rt.find("c").is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn load_scene(&mut self, scene: &Scene) -> Result<()> {
         for def in &scene.entities {
             self.spawn_def(def)?;
@@ -793,6 +862,19 @@ impl Runtime {
     ///
     /// # Errors
     /// [`Error::Entity`] when no live entity has that id.
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/c.lua", "function update(self) self.n = (self.n or 0) + 1 log.info('n ' .. self.n) end"),
+    /// #     ("scripts/lib/m.lua", "return { k = 1 }"),
+    /// #     ("scripts/u.lua", "local m = require('lib.m')\nfunction update(self) end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "c", "components": {"Transform": {}}, "scripts": ["scripts/c.lua", "scripts/u.lua"]}]}"#),
+    /// # ])?;
+    /// use crescent_runtime::Transform;
+    /// let id = rt.find("c").unwrap();
+    /// assert!(rt.remove::<Transform>(id)?.is_some());
+    /// assert!(rt.remove::<Transform>(id)?.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn remove<C: hecs::Component>(&mut self, id: u64) -> Result<Option<C>> {
         let mut sh = self.shared.borrow_mut();
         let Some(&e) = sh.ids.get(&id) else {
@@ -936,6 +1018,17 @@ impl Runtime {
     /// Runs one whole frame: inits of new instances, fixed steps (each followed by event
     /// delivery), update, tasks, events, with despawns at the end of each phase. Never fails:
     /// script errors fault their instance and are reported as events.
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/c.lua", "function update(self) self.n = (self.n or 0) + 1 log.info('n ' .. self.n) end"),
+    /// #     ("scripts/lib/m.lua", "return { k = 1 }"),
+    /// #     ("scripts/u.lua", "local m = require('lib.m')\nfunction update(self) end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "c", "components": {"Transform": {}}, "scripts": ["scripts/c.lua", "scripts/u.lua"]}]}"#),
+    /// # ])?;
+    /// rt.frame(1.0 / 60.0);
+    /// assert_eq!(rt.report().frames, 2); // `world` ran one frame already
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn frame(&mut self, dt: f64) {
         if self.shut_down {
             return;
@@ -980,6 +1073,17 @@ impl Runtime {
 
     /// Re-reads a script (or module) from disk and swaps its code in; see
     /// [`Runtime::reload_script_source`].
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/c.lua", "function update(self) self.n = (self.n or 0) + 1 log.info('n ' .. self.n) end"),
+    /// #     ("scripts/lib/m.lua", "return { k = 1 }"),
+    /// #     ("scripts/u.lua", "local m = require('lib.m')\nfunction update(self) end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "c", "components": {"Transform": {}}, "scripts": ["scripts/c.lua", "scripts/u.lua"]}]}"#),
+    /// # ])?;
+    /// // The file did not change: nothing to do.
+    /// assert!(matches!(rt.reload_script("scripts/c.lua"), crescent_runtime::ReloadOutcome::Unchanged));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn reload_script(&mut self, path: &str) -> ReloadOutcome {
         let root = self.shared.borrow().root.clone();
         let file = match crate::paths::script(&root, path) {
@@ -1024,6 +1128,17 @@ impl Runtime {
     /// [`Runtime::reload_script_source`] for a source given as bytes: Lua takes any bytes (a
     /// script's string literals may hold Latin-1 text or binary data), so a script need not be
     /// UTF-8.
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/c.lua", "function update(self) self.n = (self.n or 0) + 1 log.info('n ' .. self.n) end"),
+    /// #     ("scripts/lib/m.lua", "return { k = 1 }"),
+    /// #     ("scripts/u.lua", "local m = require('lib.m')\nfunction update(self) end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "c", "components": {"Transform": {}}, "scripts": ["scripts/c.lua", "scripts/u.lua"]}]}"#),
+    /// # ])?;
+    /// let outcome = rt.reload_script_bytes("scripts/c.lua", b"function update(self) end");
+    /// assert!(matches!(outcome, crescent_runtime::ReloadOutcome::Reloaded { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn reload_script_bytes(&mut self, path: &str, source: &[u8]) -> ReloadOutcome {
         let path = match crate::scene::normalize_script_path(path) {
             Ok(p) => p,
@@ -1137,11 +1252,31 @@ impl Runtime {
     }
 
     /// Every loaded script and module (project-relative paths, sorted).
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/c.lua", "function update(self) self.n = (self.n or 0) + 1 log.info('n ' .. self.n) end"),
+    /// #     ("scripts/lib/m.lua", "return { k = 1 }"),
+    /// #     ("scripts/u.lua", "local m = require('lib.m')\nfunction update(self) end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "c", "components": {"Transform": {}}, "scripts": ["scripts/c.lua", "scripts/u.lua"]}]}"#),
+    /// # ])?;
+    /// assert!(rt.script_paths().contains(&"scripts/c.lua".to_string()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn script_paths(&self) -> Vec<String> {
         self.shared.borrow().sources.keys().cloned().collect()
     }
 
     /// The scripts and modules that require `module_path`, directly or through other modules.
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/c.lua", "function update(self) self.n = (self.n or 0) + 1 log.info('n ' .. self.n) end"),
+    /// #     ("scripts/lib/m.lua", "return { k = 1 }"),
+    /// #     ("scripts/u.lua", "local m = require('lib.m')\nfunction update(self) end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "c", "components": {"Transform": {}}, "scripts": ["scripts/c.lua", "scripts/u.lua"]}]}"#),
+    /// # ])?;
+    /// assert_eq!(rt.dependents("scripts/lib/m.lua"), ["scripts/u.lua"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn dependents(&self, module_path: &str) -> Vec<String> {
         let sh = self.shared.borrow();
         let mut out: BTreeSet<String> = BTreeSet::new();
@@ -1157,6 +1292,25 @@ impl Runtime {
     }
 
     /// Everything that happened since the last drain, in order.
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/c.lua", "function update(self) self.n = (self.n or 0) + 1 log.info('n ' .. self.n) end"),
+    /// #     ("scripts/lib/m.lua", "return { k = 1 }"),
+    /// #     ("scripts/u.lua", "local m = require('lib.m')\nfunction update(self) end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "c", "components": {"Transform": {}}, "scripts": ["scripts/c.lua", "scripts/u.lua"]}]}"#),
+    /// # ])?;
+    /// let logs: Vec<String> = rt
+    ///     .drain_events()
+    ///     .into_iter()
+    ///     .filter_map(|e| match e {
+    ///         crescent_runtime::Event::Log { message, .. } => Some(message),
+    ///         _ => None,
+    ///     })
+    ///     .collect();
+    /// assert_eq!(logs, ["n 1"]);
+    /// assert!(rt.drain_events().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn drain_events(&mut self) -> Vec<Event> {
         std::mem::take(&mut self.shared.borrow_mut().events)
     }
@@ -1228,6 +1382,18 @@ impl Runtime {
     }
 
     /// The `--report json` shape: frames, entities, world hash and every instance.
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/c.lua", "function update(self) self.n = (self.n or 0) + 1 log.info('n ' .. self.n) end"),
+    /// #     ("scripts/lib/m.lua", "return { k = 1 }"),
+    /// #     ("scripts/u.lua", "local m = require('lib.m')\nfunction update(self) end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "c", "components": {"Transform": {}}, "scripts": ["scripts/c.lua", "scripts/u.lua"]}]}"#),
+    /// # ])?;
+    /// let report = rt.report();
+    /// assert_eq!(report.frames, 1);
+    /// assert_eq!(report.scripts[0].calls["update"], 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn report(&self) -> Report {
         let mut scripts = Vec::new();
         if let Ok(list) = self.calls.report.call::<Table>(()) {
@@ -1287,6 +1453,16 @@ impl Runtime {
     }
 
     /// Counters for a live status line.
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/c.lua", "function update(self) self.n = (self.n or 0) + 1 log.info('n ' .. self.n) end"),
+    /// #     ("scripts/lib/m.lua", "return { k = 1 }"),
+    /// #     ("scripts/u.lua", "local m = require('lib.m')\nfunction update(self) end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "c", "components": {"Transform": {}}, "scripts": ["scripts/c.lua", "scripts/u.lua"]}]}"#),
+    /// # ])?;
+    /// assert_eq!(rt.stats().faulted, 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn stats(&self) -> Stats {
         let (scripts, faulted): (usize, usize) = self.calls.counts.call(()).unwrap_or((0, 0));
         Stats {
@@ -1300,6 +1476,18 @@ impl Runtime {
 
     /// Runs every instance's `destroy` (in phase order) and stops tasks; later frames do
     /// nothing. Calling it again does nothing.
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/c.lua", "function update(self) self.n = (self.n or 0) + 1 log.info('n ' .. self.n) end"),
+    /// #     ("scripts/lib/m.lua", "return { k = 1 }"),
+    /// #     ("scripts/u.lua", "local m = require('lib.m')\nfunction update(self) end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "c", "components": {"Transform": {}}, "scripts": ["scripts/c.lua", "scripts/u.lua"]}]}"#),
+    /// # ])?;
+    /// rt.shutdown(); // destroy callbacks run; later frames do nothing
+    /// rt.frame(1.0 / 60.0);
+    /// assert_eq!(rt.report().frames, 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn shutdown(&mut self) {
         if self.shut_down {
             return;
@@ -1318,6 +1506,17 @@ impl Runtime {
     ///
     /// # Errors
     /// [`Error::Io`] when the folder or file cannot be written.
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/c.lua", "function update(self) self.n = (self.n or 0) + 1 log.info('n ' .. self.n) end"),
+    /// #     ("scripts/lib/m.lua", "return { k = 1 }"),
+    /// #     ("scripts/u.lua", "local m = require('lib.m')\nfunction update(self) end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "c", "components": {"Transform": {}}, "scripts": ["scripts/c.lua", "scripts/u.lua"]}]}"#),
+    /// # ])?;
+    /// let path = rt.write_api_json()?;
+    /// assert!(path.ends_with(".crescent/api.json"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn write_api_json(&self) -> Result<PathBuf> {
         let dir = self.shared.borrow().root.join(".crescent");
         std::fs::create_dir_all(&dir).map_err(|e| Error::Io {
@@ -1334,6 +1533,16 @@ impl Runtime {
 
     /// Every name a script environment offers: globals, `namespace.function` for engine
     /// namespaces and `Type:method` for engine types (used to check nothing undescribed is bound).
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/c.lua", "function update(self) self.n = (self.n or 0) + 1 log.info('n ' .. self.n) end"),
+    /// #     ("scripts/lib/m.lua", "return { k = 1 }"),
+    /// #     ("scripts/u.lua", "local m = require('lib.m')\nfunction update(self) end"),
+    /// #     ("scene.json", r#"{"entities": [{"name": "c", "components": {"Transform": {}}, "scripts": ["scripts/c.lua", "scripts/u.lua"]}]}"#),
+    /// # ])?;
+    /// assert!(rt.script_environment_names().contains(&"world".to_string()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn script_environment_names(&self) -> Vec<String> {
         let f: mlua::Result<Function> = self
             .calls

@@ -81,6 +81,16 @@ impl Scene {
     /// # Errors
     /// A [`SceneError`] naming the file, the JSON path of the first bad value and what was
     /// expected. A scene that refers to a script file that does not exist is an error too.
+    ///
+    /// ```
+    /// # let dir = crescent_runtime::doc_support::TempProject::new(&[
+    /// #     ("scripts/a.lua", ""),
+    /// #     ("scene.json", r#"{"entities": [{"name": "a", "scripts": ["scripts/a.lua"]}]}"#),
+    /// # ])?;
+    /// let scene = crescent_runtime::Scene::load(dir.path())?;
+    /// assert_eq!(scene.entities[0].name.as_deref(), Some("a"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn load(root: &Path) -> Result<Scene, SceneError> {
         Scene::load_all(root).map_err(first)
     }
@@ -90,6 +100,15 @@ impl Scene {
     ///
     /// # Errors
     /// Every [`SceneError`], in file order (at least one).
+    ///
+    /// ```
+    /// # let dir = crescent_runtime::doc_support::TempProject::new(&[
+    /// #     ("scene.json", r#"{"entities": [{"scripts": ["scripts/gone.lua"]}, {"components": {"Transform": {"position": "up"}}}]}"#),
+    /// # ])?;
+    /// let errors = crescent_runtime::Scene::load_all(dir.path()).unwrap_err();
+    /// assert_eq!(errors.len(), 2); // the missing script and the bad position
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn load_all(root: &Path) -> Result<Scene, Vec<SceneError>> {
         let file = root.join("scene.json");
         let text = std::fs::read_to_string(&file).map_err(|e| {
@@ -114,6 +133,15 @@ impl Scene {
     ///
     /// # Errors
     /// A [`SceneError`] for invalid JSON or a value of the wrong shape (the first one).
+    ///
+    /// ```
+    /// use crescent_runtime::Scene;
+    /// let scene = Scene::parse(r#"{"entities": [{"name": "x"}]}"#, "scene.json".as_ref())?;
+    /// assert_eq!(scene.entities.len(), 1);
+    /// let e = Scene::parse(r#"{"entities": 3}"#, "scene.json".as_ref()).unwrap_err();
+    /// assert_eq!(e.to_string(), "scene.json: $.entities: expected an array of entities, found 3");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn parse(text: &str, file: &Path) -> Result<Scene, SceneError> {
         Scene::parse_all(text, file).map_err(first)
     }
@@ -122,6 +150,13 @@ impl Scene {
     ///
     /// # Errors
     /// Every [`SceneError`], in file order (at least one).
+    ///
+    /// ```
+    /// let text = r#"{"entities": [{"name": 1}, {"name": 2}]}"#;
+    /// let errors = crescent_runtime::Scene::parse_all(text, "scene.json".as_ref()).unwrap_err();
+    /// assert_eq!(errors.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn parse_all(text: &str, file: &Path) -> Result<Scene, Vec<SceneError>> {
         match Scene::parse_partial(text, file) {
             (Some(scene), errors) if errors.is_empty() => Ok(scene),
@@ -160,6 +195,13 @@ impl Scene {
     }
 
     /// Every distinct script path the scene refers to, in first-use order.
+    ///
+    /// ```
+    /// let text = r#"{"entities": [{"scripts": ["scripts/a.lua", "scripts/b.lua"]}, {"scripts": ["scripts/a.lua"]}]}"#;
+    /// let scene = crescent_runtime::Scene::parse(text, "scene.json".as_ref())?;
+    /// assert_eq!(scene.script_paths(), ["scripts/a.lua", "scripts/b.lua"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn script_paths(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
         for entity in &self.entities {
@@ -445,6 +487,14 @@ impl Walker<'_> {
 /// # Errors
 /// Why the path is refused: absolute, leaving the project (`..`), outside `scripts/`, or not
 /// a `.lua` file.
+///
+/// ```
+/// use crescent_runtime::normalize_script_path;
+/// assert_eq!(normalize_script_path("./scripts/player.lua").as_deref(), Ok("scripts/player.lua"));
+/// assert!(normalize_script_path("../escape.lua").is_err());
+/// assert!(normalize_script_path("scripts/notes.txt").is_err());
+/// # Ok::<(), ()>(())
+/// ```
 pub fn normalize_script_path(path: &str) -> Result<String, &'static str> {
     let unified = path.replace('\\', "/");
     if unified.starts_with('/') || unified.contains(':') {
