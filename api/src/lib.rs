@@ -18,6 +18,7 @@
 )]
 
 mod builtin;
+pub mod dev;
 mod event;
 mod render;
 

@@ -7,7 +7,6 @@
 //! back to waiting when the game goes away. The wire format is `DEV-CHANNEL.md`: one JSON object
 //! per line, the client speaks first with `hello` and the session's token.
 
-use serde::Deserialize;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -15,24 +14,12 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
-/// Where a running game says how to reach it, relative to the project root.
-pub const SESSION_FILE: &str = ".crescent/session.json";
+use crescent_api::dev::{FromGame, ToGame};
+/// The session file and its contents, as the game writes them (one definition for both).
+pub use crescent_api::dev::{SessionInfo as Session, SESSION_FILE};
 
 /// What the client calls itself in `hello`.
 const CLIENT_NAME: &str = concat!("crescent-lsp ", env!("CARGO_PKG_VERSION"));
-
-/// The contents of `.crescent/session.json`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Session {
-    /// Layout version of the file.
-    pub version: u32,
-    /// Process id of the game.
-    pub pid: u32,
-    /// Loopback TCP port of the dev channel.
-    pub port: u16,
-    /// Secret the client must send in `hello`.
-    pub token: String,
-}
 
 /// Something the running game said, or a change in the link itself.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,33 +59,30 @@ pub enum LiveRequest {
 
 impl LiveRequest {
     fn to_line(&self) -> String {
-        let value = match self {
-            LiveRequest::Reload { path } => serde_json::json!({"type": "reload", "path": path}),
-            LiveRequest::Ping => serde_json::json!({"type": "ping"}),
+        let message = match self {
+            LiveRequest::Reload { path } => ToGame::Reload { path: path.clone() },
+            LiveRequest::Ping => ToGame::Ping,
         };
-        format!("{value}\n")
+        line(&message)
     }
 }
 
-fn text(value: &Value, key: &str) -> String {
-    value
-        .get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
+/// A message as one line of the wire format.
+fn line(message: &ToGame) -> String {
+    let mut text = serde_json::to_string(message).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 impl LiveEvent {
     /// Reads one runtime-to-tool object of the wire format. `None` for objects the link
     /// handles itself (`welcome`, `pong`, `error`) or does not know.
     pub fn from_wire(value: &Value) -> Option<LiveEvent> {
-        if value.get("type")?.as_str()? == "dropped" {
-            let count = value.get("count").and_then(Value::as_u64).unwrap_or(0);
-            return Some(LiveEvent::Dropped { count });
+        match serde_json::from_value::<FromGame>(value.clone()).ok()? {
+            FromGame::Dropped { count } => Some(LiveEvent::Dropped { count }),
+            FromGame::Event(event) => Some(LiveEvent::Game(event)),
+            FromGame::Welcome { .. } | FromGame::Pong | FromGame::Error { .. } => None,
         }
-        serde_json::from_value(value.clone())
-            .ok()
-            .map(LiveEvent::Game)
     }
 }
 
@@ -221,8 +205,11 @@ async fn converse(
     welcomed: &mut bool,
 ) -> String {
     let (read, mut write) = stream.into_split();
-    let hello = serde_json::json!({"type": "hello", "token": session.token, "client": CLIENT_NAME});
-    if let Err(e) = write.write_all(format!("{hello}\n").as_bytes()).await {
+    let hello = ToGame::Hello {
+        token: session.token.clone(),
+        client: CLIENT_NAME.into(),
+    };
+    if let Err(e) = write.write_all(line(&hello).as_bytes()).await {
         return format!("could not greet the game: {e}");
     }
     let mut lines = BufReader::new(read).lines();
@@ -237,20 +224,15 @@ async fn converse(
                 let Ok(value) = serde_json::from_str::<Value>(&line) else {
                     continue;
                 };
-                match value.get("type").and_then(Value::as_str) {
-                    Some("welcome") => {
+                match serde_json::from_value::<FromGame>(value.clone()) {
+                    Ok(FromGame::Welcome { project, api, .. }) => {
                         *welcomed = true;
-                        let api = value
-                            .get("api")
-                            .and_then(|api| serde_json::from_value(api.clone()).ok())
-                            .map(Box::new);
-                        let project = text(&value, "project");
                         if events.send(LiveEvent::Connected { project, api }).is_err() {
                             return "the server stopped".into();
                         }
                     }
-                    Some("error") if !*welcomed => {
-                        return format!("the game refused the connection: {}", text(&value, "message"));
+                    Ok(FromGame::Error { message }) if !*welcomed => {
+                        return format!("the game refused the connection: {message}");
                     }
                     _ => {
                         if let Some(event) = LiveEvent::from_wire(&value) {

@@ -17,10 +17,11 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::doorbell::Doorbell;
 use super::session::{same_token, SessionFile, SessionInfo, PROTOCOL_VERSION};
+use crescent_api::dev::{FromGame, ToGame};
 
 /// Events buffered per client before the oldest unsent ones start being dropped.
 pub const DEFAULT_CLIENT_QUEUE: usize = 1024;
@@ -139,11 +140,10 @@ impl DevChannel {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
         let port = listener.local_addr()?.port();
         let session = SessionFile::write(&root, port)?;
-        let welcome = json!({
-            "type": "welcome",
-            "version": PROTOCOL_VERSION,
-            "project": root.to_string_lossy(),
-            "api": api,
+        let welcome = wire(&FromGame::Welcome {
+            version: PROTOCOL_VERSION,
+            project: root.to_string_lossy().into_owned(),
+            api: serde_json::from_value(api).ok().map(Box::new),
         });
         let shared = Arc::new(Shared {
             token: session.info().token.clone(),
@@ -250,7 +250,14 @@ fn line_of(message: &Value) -> Arc<str> {
 }
 
 fn error_message(message: impl Into<String>) -> Value {
-    json!({"type": "error", "message": message.into()})
+    wire(&FromGame::Error {
+        message: message.into(),
+    })
+}
+
+/// A message as it goes on the wire.
+fn wire(message: &FromGame) -> Value {
+    serde_json::to_value(message).unwrap_or(Value::Null)
 }
 
 impl Client {
@@ -276,7 +283,9 @@ impl Client {
         }
         if queue.dropped > 0 {
             // Tell the client where the gap is, before the first line after it.
-            let notice = line_of(&json!({"type": "dropped", "count": queue.dropped}));
+            let notice = line_of(&wire(&FromGame::Dropped {
+                count: queue.dropped,
+            }));
             queue.lines.push_back(notice);
             queue.dropped = 0;
         }
@@ -369,7 +378,9 @@ fn write_loop(client: &Client, mut stream: TcpStream) {
             let mut batch: Vec<Arc<str>> = queue.lines.drain(..).collect();
             if queue.dropped > 0 {
                 // Caught up after a gap at the end: say so now rather than at the next event.
-                batch.push(line_of(&json!({"type": "dropped", "count": queue.dropped})));
+                batch.push(line_of(&wire(&FromGame::Dropped {
+                    count: queue.dropped,
+                })));
                 queue.dropped = 0;
             }
             (batch, queue.closing)
@@ -482,11 +493,12 @@ fn handle_request(
         return Some(error_message("a message needs a string \"type\""));
     };
     match kind {
-        "ping" => Some(json!({"type": "pong"})),
+        "ping" => Some(wire(&FromGame::Pong)),
         "reload" => {
-            let Some(path) = message.get("path").and_then(Value::as_str) else {
+            let Ok(ToGame::Reload { path }) = serde_json::from_value(message.clone()) else {
                 return Some(error_message("reload needs a string \"path\""));
             };
+            let path = path.as_str();
             match project_script_path(&shared.root, path) {
                 Ok(path) => {
                     let request = DevRequest::Reload {

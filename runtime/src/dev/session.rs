@@ -4,39 +4,7 @@ use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
-/// Version of the dev channel protocol, written in `session.json` and sent in `welcome`.
-pub const PROTOCOL_VERSION: u32 = 1;
-
-/// The content of `.crescent/session.json`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionInfo {
-    /// Protocol version, [`PROTOCOL_VERSION`].
-    pub version: u32,
-    /// Process id of the running game (a tool ignores the file when that process is gone).
-    pub pid: u32,
-    /// TCP port on `127.0.0.1`.
-    pub port: u16,
-    /// 128 random bits, hex: the `token` of the client's `hello`.
-    pub token: String,
-}
-
-impl SessionInfo {
-    /// Where the session file of the project at `root` lives.
-    pub fn path(root: &Path) -> PathBuf {
-        root.join(".crescent").join("session.json")
-    }
-
-    /// Reads the session file of the project at `root`.
-    ///
-    /// # Errors
-    /// The file is missing, unreadable or not a session description.
-    pub fn read(root: &Path) -> io::Result<SessionInfo> {
-        let text = fs::read_to_string(Self::path(root))?;
-        serde_json::from_str(&text).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
-    }
-}
+pub use crescent_api::dev::{SessionInfo, PROTOCOL_VERSION};
 
 /// A written session file, removed again when this value is dropped.
 ///

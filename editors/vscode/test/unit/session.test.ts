@@ -2,10 +2,11 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { test } from 'node:test';
 import { isGameRunning, parseSession, sessionFile } from '../../src/session';
-import { tempDir, writeFile } from './helpers';
+import { EXTENSION_DIR, tempDir, writeFile } from './helpers';
 
 test('a session naming a live process is a running game', () => {
   const root = tempDir();
@@ -34,4 +35,12 @@ test('malformed session files are ignored', () => {
   const root = tempDir();
   writeFile(sessionFile(root), '{"version":1,');
   assert.equal(isGameRunning(root), false);
+});
+
+test('the session file the runtime writes parses (editors/dev-channel-samples.json, from crescent-api)', () => {
+  const samples = JSON.parse(fs.readFileSync(path.join(EXTENSION_DIR, '..', 'dev-channel-samples.json'), 'utf8')) as {
+    session: { version: number; pid: number; port: number; token: string };
+  };
+  const s = samples.session;
+  assert.deepEqual(parseSession(JSON.stringify(s)), { version: s.version, pid: s.pid, port: s.port });
 });
