@@ -95,3 +95,20 @@ pub struct Stats {
     /// Wall time of the last frame, in milliseconds.
     pub frame_ms: f64,
 }
+
+/// One slice of a traced frame ([`crate::Runtime::set_tracing`]): a whole frame, one of its
+/// phases, or one script callback, with its start and length in seconds on one clock.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TraceSlice {
+    /// `frame 12`, a phase (`update`, `events`, `tasks`, `init`, `fixed_update`,
+    /// `despawns`), or for a callback the phase it ran in.
+    pub name: String,
+    /// Seconds since the clock's start.
+    pub start: f64,
+    /// Seconds.
+    pub duration: f64,
+    /// For a callback: the script and the entity it ran for.
+    pub script: Option<(String, u64)>,
+    /// Whether this is a whole frame.
+    pub frame: bool,
+}

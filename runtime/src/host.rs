@@ -100,10 +100,17 @@ unsafe extern "C-unwind" fn frames(l: *mut ffi::lua_State) -> c_int {
 
 /// `H.now()`: monotonic seconds since the first call in this process.
 unsafe extern "C-unwind" fn now(l: *mut ffi::lua_State) -> c_int {
-    static EPOCH: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-    let epoch = EPOCH.get_or_init(std::time::Instant::now);
-    ffi::lua_pushnumber(l, epoch.elapsed().as_secs_f64());
+    ffi::lua_pushnumber(l, clock());
     1
+}
+
+/// Seconds on the clock scripts' timings use (`H.now`), from its first reading.
+pub(crate) fn clock() -> f64 {
+    static EPOCH: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    EPOCH
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_secs_f64()
 }
 
 /// `H.caller(level)`: short source and current line of the function at `level`.

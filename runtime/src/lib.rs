@@ -70,7 +70,7 @@ pub use error::{Error, Result};
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
-pub use event::{ErrorReport, Event, ReloadOutcome, Report, ScriptReport, Stats};
+pub use event::{ErrorReport, Event, ReloadOutcome, Report, ScriptReport, Stats, TraceSlice};
 pub use input::{Input, InputStep, InputTrack};
 pub use runtime::{Config, Runtime};
 pub use scene::{normalize_script_path, EntityDef, Scene, SceneError, ScriptRef};

@@ -570,6 +570,48 @@ local function hot_loop_timed(fns, selves, start, dt, base, times)
   W[1] = 0
 end
 
+-- Tracing (`Runtime::set_tracing`, `crescent run --trace`): while TRACE.buf is a table, every
+-- callback of the hot lists and every phase is appended to it as four values: the instance
+-- (false for a phase), its start and end (`now()`), and the phase's name.
+local TRACE = { buf = nil, n = 0 }
+function TRACE.add(inst, t0, t1, name)
+  local buf, n = TRACE.buf, TRACE.n
+  buf[n + 1] = inst
+  buf[n + 2] = t0
+  buf[n + 3] = t1
+  buf[n + 4] = name
+  TRACE.n = n + 4
+end
+function TRACE.loop(fns, selves, start, dt, base, insts)
+  local name = running_hot.name
+  for i = start, #fns do
+    last_i = i
+    W[1] = base + i
+    local t0 = now()
+    fns[i](selves[i], dt)
+    TRACE.add(insts[i], t0, now(), name)
+  end
+  W[1] = 0
+end
+function S.set_tracing(on)
+  TRACE.buf = on and {} or nil
+  TRACE.n = 0
+end
+function S.take_trace()
+  local buf, n = TRACE.buf, TRACE.n
+  if buf == nil then return {}, 0 end
+  local out = {}
+  for k = 1, n, 4 do
+    local inst = buf[k]
+    local o = { buf[k + 1], buf[k + 2], buf[k + 3] }
+    if inst then o[4] = inst.rec.path; o[5] = inst.entity end
+    out[#out + 1] = o
+  end
+  TRACE.buf = {}
+  TRACE.n = 0
+  return out, n // 4
+end
+
 -- Runs a hot list inside one xpcall; after an error the faulted instance is marked and the
 -- loop resumes with the next one.
 local function run_list(hot, dt)
@@ -581,11 +623,15 @@ local function run_list(hot, dt)
   seq = seq + n + 1
   local start = 1
   running_hot = hot
-  local loop = hot_loop
-  if T.frame % TIME_SAMPLE == 0 then loop = hot_loop_timed end
+  local loop, extra = hot_loop, hot.times
+  if TRACE.buf then
+    loop, extra = TRACE.loop, insts
+  elseif T.frame % TIME_SAMPLE == 0 then
+    loop = hot_loop_timed
+  end
   while start <= n do
     last_i = 0
-    local ok, err = xpcall(loop, handler, fns, selves, start, dt, base, hot.times)
+    local ok, err = xpcall(loop, handler, fns, selves, start, dt, base, extra)
     W[1] = 0
     if ok then break end
     local inst = insts[last_i]
@@ -1256,28 +1302,36 @@ end
 -------------------------------------------------------------------------------------------------
 -- The frame
 -------------------------------------------------------------------------------------------------
+-- Runs `f(...)` as the phase `name`: traced as one slice when tracing is on.
+function TRACE.phase(name, f, ...)
+  if TRACE.buf == nil then return f(...) end
+  local t0 = now()
+  f(...)
+  TRACE.add(false, t0, now(), name)
+end
+
 function S.frame(dt, nfixed, fixed_dt, pass_limit)
   T.dt = dt
   T.fixed_dt = fixed_dt
   T.elapsed = T.elapsed + dt
-  prepare_phase()
+  TRACE.phase("init", prepare_phase)
   for _ = 1, nfixed do
-    prepare_phase()
-    run_list(hot_fixed, fixed_dt)
-    flush_despawns()
-    prepare_phase()
-    deliver(pass_limit)
-    flush_despawns()
+    TRACE.phase("init", prepare_phase)
+    TRACE.phase("fixed_update", run_list, hot_fixed, fixed_dt)
+    TRACE.phase("despawns", flush_despawns)
+    TRACE.phase("init", prepare_phase)
+    TRACE.phase("events", deliver, pass_limit)
+    TRACE.phase("despawns", flush_despawns)
   end
-  prepare_phase()
-  run_list(hot_update, dt)
-  flush_despawns()
-  prepare_phase()
-  run_tasks()
-  flush_despawns()
-  prepare_phase()
-  deliver(pass_limit)
-  flush_despawns()
+  TRACE.phase("init", prepare_phase)
+  TRACE.phase("update", run_list, hot_update, dt)
+  TRACE.phase("despawns", flush_despawns)
+  TRACE.phase("init", prepare_phase)
+  TRACE.phase("tasks", run_tasks)
+  TRACE.phase("despawns", flush_despawns)
+  TRACE.phase("init", prepare_phase)
+  TRACE.phase("events", deliver, pass_limit)
+  TRACE.phase("despawns", flush_despawns)
   T.frame = T.frame + 1
 end
 

@@ -5,7 +5,7 @@ use crate::bindings;
 use crate::compile::{parse_lua_error, split_position};
 use crate::components::{lua_ser_options, ComponentOps, Name, Registry, Transform};
 use crate::error::{Error, Result};
-use crate::event::{ErrorReport, Event, ReloadOutcome, Report, ScriptReport, Stats};
+use crate::event::{ErrorReport, Event, ReloadOutcome, Report, ScriptReport, Stats, TraceSlice};
 use crate::guard::{self, Guard};
 use crate::host::{self, fnv1a, Shared, SharedRef};
 use crate::input::Input;
@@ -86,6 +86,8 @@ struct Calls {
     counts: Function,
     hash_view: Function,
     set_input: Function,
+    set_tracing: Function,
+    take_trace: Function,
     env_names: Option<Function>,
 }
 
@@ -122,6 +124,8 @@ pub struct Runtime {
     frame_ms: f64,
     shut_down: bool,
     input: Input,
+    /// Frame slices recorded while tracing (`None`: not tracing).
+    trace: Option<Vec<TraceSlice>>,
 }
 
 impl Runtime {
@@ -276,6 +280,8 @@ impl Runtime {
             counts: s.get("counts")?,
             hash_view: s.get("hash_view")?,
             set_input: s.get("set_input")?,
+            set_tracing: s.get("set_tracing")?,
+            take_trace: s.get("take_trace")?,
             env_names: s.get("env_names")?,
         };
         let time: Table = s.get("time")?;
@@ -319,6 +325,7 @@ impl Runtime {
             frame_ms: 0.0,
             shut_down: false,
             input: Input::default(),
+            trace: None,
         })
     }
 
@@ -1015,6 +1022,72 @@ impl Runtime {
         self.input.delivered();
     }
 
+    /// Turns tracing on or off: while on, every frame records a slice for itself, each phase
+    /// and each script callback of `fixed_update` and `update` ([`take_trace`](Self::take_trace)
+    /// hands them over). Off, nothing is recorded and frames cost what they did.
+    ///
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/s.lua", "function update(self) end"),
+    /// #     ("scene.json", r#"{"entities": [{"scripts": ["scripts/s.lua"]}]}"#),
+    /// # ])?;
+    /// rt.set_tracing(true);
+    /// rt.frame(1.0 / 60.0);
+    /// let slices = rt.take_trace();
+    /// assert!(slices.iter().any(|s| s.frame));
+    /// assert!(slices.iter().any(|s| s.script == Some(("scripts/s.lua".into(), 1))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_tracing(&mut self, on: bool) {
+        if let Err(e) = self.calls.set_tracing.call::<()>(on) {
+            tracing::error!(target: "crescent::engine", "tracing: {}", lua_error_text(&e));
+            return;
+        }
+        self.trace = on.then(Vec::new);
+    }
+
+    /// The slices recorded since the last call, in the order they ended (a callback before
+    /// its phase, a phase before its frame); empty when tracing is off.
+    pub fn take_trace(&mut self) -> Vec<TraceSlice> {
+        self.trace.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// Moves what the prelude recorded during the frame into `self.trace`.
+    fn collect_trace(&mut self, frame_start: f64) {
+        if self.trace.is_none() {
+            return;
+        }
+        let end = host::clock();
+        let taken = self.calls.take_trace.call::<(Table, i64)>(());
+        let mut slices = Vec::new();
+        if let Ok((list, _)) = taken {
+            for item in list.sequence_values::<Table>().flatten() {
+                let t0: f64 = item.raw_get(1).unwrap_or_default();
+                let t1: f64 = item.raw_get(2).unwrap_or_default();
+                let name: String = item.raw_get(3).unwrap_or_default();
+                let script: Option<String> = item.raw_get(4).ok().flatten();
+                let entity: Option<i64> = item.raw_get(5).ok().flatten();
+                slices.push(TraceSlice {
+                    name,
+                    start: t0,
+                    duration: (t1 - t0).max(0.0),
+                    script: script.zip(entity.map(|e| e as u64)),
+                    frame: false,
+                });
+            }
+        }
+        slices.push(TraceSlice {
+            name: format!("frame {}", self.frames),
+            start: frame_start,
+            duration: (end - frame_start).max(0.0),
+            script: None,
+            frame: true,
+        });
+        if let Some(trace) = self.trace.as_mut() {
+            trace.extend(slices);
+        }
+    }
+
     /// Runs one whole frame: inits of new instances, fixed steps (each followed by event
     /// delivery), update, tasks, events, with despawns at the end of each phase. Never fails:
     /// script errors fault their instance and are reported as events.
@@ -1034,6 +1107,7 @@ impl Runtime {
             return;
         }
         let start = Instant::now();
+        let traced_from = self.trace.is_some().then(host::clock);
         let dt = if dt.is_finite() && dt > 0.0 { dt } else { 0.0 };
         let fixed_dt = 1.0 / fixed_hz(&self.config);
         self.accumulator += dt;
@@ -1066,6 +1140,9 @@ impl Runtime {
                 line: 0,
             });
             let _ = self.lua.gc_collect();
+        }
+        if let Some(from) = traced_from {
+            self.collect_trace(from);
         }
         self.frames += 1;
         self.frame_ms = start.elapsed().as_secs_f64() * 1000.0;

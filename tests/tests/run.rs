@@ -404,3 +404,83 @@ fn an_input_track_replays_to_the_same_hash_and_a_bad_one_is_refused() {
         run.stderr
     );
 }
+
+#[test]
+fn a_trace_file_has_nested_frame_phase_and_script_slices() {
+    let dir = project(&[
+        (
+            "scripts/heavy.lua",
+            "function update(self)\n  local x = 0\n  for i = 1, 200000 do x = x + i % 7 end\n  self.x = x\nend\n",
+        ),
+        (
+            "scripts/light.lua",
+            "function update(self)\n  self.n = (self.n or 0) + 1\n  if self.n == 3 then log.info(\"third\") end\nend\n",
+        ),
+        (
+            "scene.json",
+            r#"{"entities": [{"name": "h", "scripts": ["scripts/heavy.lua"]}, {"scripts": ["scripts/light.lua"]}]}"#,
+        ),
+    ]);
+    let out = dir.path().join("traces/run.json");
+    crescent(&[
+        "run",
+        arg(dir.path()),
+        "--frames",
+        "12",
+        "--trace",
+        arg(&out),
+    ])
+    .expect_code(0);
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("the trace")).expect("JSON");
+    let events = doc["traceEvents"].as_array().expect("traceEvents");
+    let slices = |cat: &str| -> Vec<&serde_json::Value> {
+        events
+            .iter()
+            .filter(|e| e["cat"] == cat && e["ph"] == "X")
+            .collect()
+    };
+    let span = |e: &serde_json::Value| {
+        let ts = e["ts"].as_f64().expect("ts");
+        (ts, ts + e["dur"].as_f64().expect("dur"))
+    };
+    let frames = slices("frame");
+    assert_eq!(frames.len(), 12);
+    let updates: Vec<_> = slices("phase")
+        .into_iter()
+        .filter(|e| e["name"] == "update")
+        .collect();
+    assert_eq!(updates.len(), 12);
+    // Every callback lies inside an update phase, which lies inside a frame.
+    let inside =
+        |inner: (f64, f64), outer: (f64, f64)| outer.0 <= inner.0 && inner.1 <= outer.1 + 1.0;
+    for s in slices("script") {
+        assert!(
+            updates.iter().any(|u| inside(span(s), span(u))),
+            "{s} outside any update"
+        );
+    }
+    for u in &updates {
+        assert!(
+            frames.iter().any(|f| inside(span(u), span(f))),
+            "{u} outside any frame"
+        );
+    }
+    // The heavy script takes most of the time, and is named after its script and entity.
+    let total = |name: &str| -> f64 {
+        slices("script")
+            .iter()
+            .filter(|s| s["name"] == name)
+            .map(|s| s["dur"].as_f64().unwrap_or(0.0))
+            .sum()
+    };
+    let (heavy, light) = (total("scripts/heavy.lua #1"), total("scripts/light.lua #2"));
+    assert!(heavy > 20.0 * light, "heavy {heavy} us, light {light} us");
+    // The log line is an instant event.
+    assert!(
+        events
+            .iter()
+            .any(|e| e["ph"] == "i" && e["name"] == "log: third"),
+        "no log instant"
+    );
+}

@@ -24,6 +24,8 @@ mod embedded;
 mod new;
 #[path = "crescent/run.rs"]
 mod run;
+#[path = "crescent/trace.rs"]
+mod trace;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;

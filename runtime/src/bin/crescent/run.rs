@@ -6,7 +6,7 @@ use crate::embedded;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use crescent_runtime::{
-    Config, DevHost, DevOptions, Error, InputTrack, Registry, Report, Runtime, Scene,
+    Config, DevHost, DevOptions, Error, Event, InputTrack, Registry, Report, Runtime, Scene,
 };
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -45,6 +45,10 @@ pub struct RunArgs {
     /// The same as --watch.
     #[arg(long)]
     pub dev: bool,
+    /// Write a Chrome trace-event file (open it in ui.perfetto.dev or chrome://tracing): a
+    /// slice per frame, per phase and per script callback, logs, errors and reloads as instants.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
     /// Replay input from FILE: a JSON array of steps such as
     /// `{"frame": 30, "press": ["jump"], "release": [], "axes": {"move_x": 1}, "pointer": [120, 80]}`,
     /// each applied before its frame (0 is the first). The same track gives the same world hash.
@@ -101,6 +105,10 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     }
 
     let mut console = Console::new(&root, args.events.is_some());
+    let mut trace = args.trace.as_ref().map(|_| {
+        runtime.set_tracing(true);
+        crate::trace::Trace::default()
+    });
     let started = Instant::now();
     match args.frames {
         Some(n) => {
@@ -111,10 +119,26 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
                 }
                 track.apply(frame, runtime.input_mut());
                 runtime.frame(FRAME_DT);
-                pump(&mut runtime, &mut console, dev.as_ref());
+                let events = pump(&mut runtime, &mut console, dev.as_ref());
+                if let Some(t) = trace.as_mut() {
+                    t.add(runtime.take_trace(), &events);
+                }
             }
         }
-        None => real_time(&mut runtime, &mut console, dev.as_ref(), &track),
+        None => real_time(
+            &mut runtime,
+            &mut console,
+            dev.as_ref(),
+            &track,
+            trace.as_mut(),
+        ),
+    }
+    if let (Some(t), Some(path)) = (&trace, &args.trace) {
+        if let Err(e) = t.write(path) {
+            eprintln!("error: cannot write the trace {}: {e}", path.display());
+            return Ok(ExitCode::FAILURE);
+        }
+        eprintln!("trace written to {}", path.display());
     }
     let wall = started.elapsed();
 
@@ -214,10 +238,11 @@ fn describe(root: &Path, e: &Error) -> String {
     }
 }
 
-fn pump(runtime: &mut Runtime, console: &mut Console, dev: Option<&DevHost>) {
+fn pump(runtime: &mut Runtime, console: &mut Console, dev: Option<&DevHost>) -> Vec<Event> {
     let events = runtime.drain_events();
     show(&events, console, dev);
     console.tick(&runtime.stats());
+    events
 }
 
 /// Shows events on the console and sends them to the tools on the dev channel.
@@ -236,6 +261,7 @@ fn real_time(
     console: &mut Console,
     dev: Option<&DevHost>,
     track: &InputTrack,
+    mut trace: Option<&mut crate::trace::Trace>,
 ) {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
@@ -266,7 +292,10 @@ fn real_time(
         track.apply(frame, runtime.input_mut());
         frame += 1;
         runtime.frame(dt);
-        pump(runtime, console, dev);
+        let events = pump(runtime, console, dev);
+        if let Some(t) = trace.as_deref_mut() {
+            t.add(runtime.take_trace(), &events);
+        }
         next += period;
         let now = Instant::now();
         if let Some(dev) = dev {
