@@ -172,21 +172,12 @@ pub fn links(file: &FileAnalysis, api: &Api) -> Vec<Link> {
     out
 }
 
-/// The ranges around `offset`, innermost first, each containing the one before: the name,
-/// the argument list and call holding it, the statement's line, each enclosing function
-/// (its body, then its whole definition), and the file.
-pub fn selection_ranges(offset: usize, file: &FileAnalysis, text: &str) -> Vec<Span> {
-    let offset = offset.min(text.len());
-    let mut out: Vec<Span> = Vec::new();
-    let mut push = |s: Span| {
-        let grows = out
-            .last()
-            .is_none_or(|l| s.start <= l.start && l.end <= s.end && s != *l);
-        if grows && s.start <= offset && offset <= s.end {
-            out.push(s);
-        }
-    };
-    // The name (identifier characters around the offset).
+/// The identifier around `offset` (letters, digits and `_` on both sides), if any.
+pub fn word_at(text: &str, offset: usize) -> Option<Span> {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
     let start = text[..offset]
         .char_indices()
@@ -198,8 +189,28 @@ pub fn selection_ranges(offset: usize, file: &FileAnalysis, text: &str) -> Vec<S
         .char_indices()
         .find(|(_, c)| !is_word(*c))
         .map_or(text.len(), |(i, _)| offset + i);
-    if end > start {
-        push(Span::new(start, end));
+    (end > start).then(|| Span::new(start, end))
+}
+
+/// The ranges around `offset`, innermost first, each containing the one before: the name,
+/// the argument list and call holding it, the statement's line, each enclosing function
+/// (its body, then its whole definition), and the file.
+pub fn selection_ranges(offset: usize, file: &FileAnalysis, text: &str) -> Vec<Span> {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let mut out: Vec<Span> = Vec::new();
+    let mut push = |s: Span| {
+        let grows = out
+            .last()
+            .is_none_or(|l| s.start <= l.start && l.end <= s.end && s != *l);
+        if grows && s.start <= offset && offset <= s.end {
+            out.push(s);
+        }
+    };
+    if let Some(word) = word_at(text, offset) {
+        push(word);
     }
     // Calls holding it, innermost first.
     let mut calls: Vec<&crate::model::Call> = file

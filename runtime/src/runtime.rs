@@ -724,18 +724,11 @@ impl Runtime {
         value: &T,
     ) -> Result<()> {
         let v = self.lua.to_value_with(value, lua_ser_options())?;
-        let (ok, why) = self
+        let answer = self
             .calls
             .host_set_self
-            .call::<(bool, Option<String>)>((id as i64, script, field, v))
-            .map_err(|e| Error::Lua(lua_error_text(&e)))?;
-        if ok {
-            return Ok(());
-        }
-        Err(Error::Entity {
-            entity: id,
-            message: why.unwrap_or_default(),
-        })
+            .call::<(bool, Option<String>)>((id as i64, script, field, v));
+        host_write_result(id, answer)
     }
 
     /// A component of the entity `id` by name, as JSON, as a script's `entity:get(name)` sees
@@ -805,18 +798,11 @@ impl Runtime {
             return self.insert(id, t);
         }
         let v = self.lua.to_value_with(value, lua_ser_options())?;
-        let (ok, why) = self
+        let answer = self
             .calls
             .host_set
-            .call::<(bool, Option<String>)>((id as i64, name, v))
-            .map_err(|e| Error::Lua(lua_error_text(&e)))?;
-        if ok {
-            return Ok(());
-        }
-        Err(Error::Entity {
-            entity: id,
-            message: why.unwrap_or_default(),
-        })
+            .call::<(bool, Option<String>)>((id as i64, name, v));
+        host_write_result(id, answer)
     }
 
     /// Sets a Rust-side component of the entity `id` between frames (`Transform`, `Name` or
@@ -1784,6 +1770,18 @@ impl Canon<'_> {
             Value::Thread(_) => out.push(b'T'),
             _ => out.push(b'u'),
         }
+    }
+}
+
+/// The result of a prelude write for the host (`host_set_self`, `host_set`): `(true)`, or
+/// `(false, why)` as an entity error.
+fn host_write_result(id: u64, answer: mlua::Result<(bool, Option<String>)>) -> Result<()> {
+    match answer.map_err(|e| Error::Lua(lua_error_text(&e)))? {
+        (true, _) => Ok(()),
+        (false, why) => Err(Error::Entity {
+            entity: id,
+            message: why.unwrap_or_default(),
+        }),
     }
 }
 

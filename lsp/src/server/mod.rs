@@ -1078,7 +1078,7 @@ impl LanguageServer for Backend {
                 file.model
                     .occurrence_at(offset)
                     .map(|o| o.span)
-                    .or_else(|| word_at(&d.text, offset))
+                    .or_else(|| analysis::document::word_at(&d.text, offset))
                     .map(|s| d.range(s.start, s.end, enc))
             })
             .await?;
@@ -1418,23 +1418,6 @@ impl LanguageServer for Backend {
             Err(e) => Err(RpcError::invalid_params(e)),
         }
     }
-}
-
-/// The identifier around `offset`.
-fn word_at(text: &str, offset: usize) -> Option<analysis::Span> {
-    let offset = offset.min(text.len());
-    let is_word = |c: char| c.is_alphanumeric() || c == '_';
-    let start = text[..offset]
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| is_word(*c))
-        .last()
-        .map_or(offset, |(i, _)| i);
-    let end = text[offset..]
-        .char_indices()
-        .find(|(_, c)| !is_word(*c))
-        .map_or(text.len(), |(i, _)| offset + i);
-    (end > start).then(|| analysis::Span::new(start, end))
 }
 
 #[cfg(test)]
