@@ -12,11 +12,7 @@ async fn negotiates_utf8_and_publishes_engine_diagnostics() {
     assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-8");
     let uri = "file:///nowhere/scripts/a.lua";
     let text = "function update(self, dt)\n  local s = \"é😀\" world.spwn({})\nend\n";
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
-    )
-    .await;
+    c.open(uri, text).await;
     let d = c.wait_for(diagnostics_for(uri)).await;
     let diags = d["params"]["diagnostics"]
         .as_array()
@@ -44,11 +40,7 @@ async fn utf16_by_default_and_edits_apply_before_the_next_request() {
     assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-16");
     let uri = "file:///nowhere/scripts/b.lua";
     let text = "function init(self)\n  local s = \"😀\"\n  \nend\n";
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
-    )
-    .await;
+    c.open(uri, text).await;
     // Type `self.entity:` on the empty line and ask for completion at once.
     c.notify(
         "textDocument/didChange",
@@ -136,11 +128,7 @@ async fn indexes_the_workspace_with_progress_and_reads_api_json() {
         .await;
     let uri = format!("file://{}/scripts/player.lua", root.display());
     let text = "function update(self, dt)\n  print(self.entity:get(\"Health\"), self.entity:get(\"Shield\"), self.entity:get(\"Mana\"))\nend\n";
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
-    )
-    .await;
+    c.open(&uri, text).await;
     let d = c.wait_for(diagnostics_for(&uri)).await;
     let messages: Vec<String> = d["params"]["diagnostics"]
         .as_array()
@@ -257,11 +245,7 @@ async fn closed_files_with_invalid_utf8_and_large_files_are_answered() {
         big.push_str(&format!("local v{i} = world.find(\"e{i}\")\n"));
     }
     big.push_str("world.spwn({})\n");
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": big_uri, "languageId": "lua", "version": 1, "text": big}}),
-    )
-    .await;
+    c.open(big_uri, &big).await;
     let d = c.wait_for(diagnostics_for(big_uri)).await;
     let diags = d["params"]["diagnostics"].as_array().expect("array");
     assert!(
@@ -302,11 +286,7 @@ async fn a_required_modules_exports_complete_hover_and_follow_the_file() {
         .await;
     let uri = format!("file://{}/scripts/player.lua", root.display());
     let text = "local util = require(\"lib.util\")\nfunction update(self, dt)\n  local v = util.clamp(1, 0, 2)\nend\n";
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
-    )
-    .await;
+    c.open(&uri, text).await;
     c.wait_for(diagnostics_for(&uri)).await;
     let at = |line: u32, character: u32| json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
 
@@ -451,11 +431,7 @@ async fn did_you_mean_findings_come_with_quick_fixes() {
     c.initialize(None, true).await;
     let uri = "file:///game/scripts/fix.lua";
     let text = "function update(self, dt)\n  local t = self.entity:get(\"Transfrom\")\n  world.spwn({})\n  print(t)\nend\n";
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
-    )
-    .await;
+    c.open(uri, text).await;
     c.wait_for(diagnostics_for(uri)).await;
     let r = c
         .request(
@@ -501,11 +477,7 @@ async fn a_class_the_file_declares_completes_and_follows_its_edits() {
     c.initialize(None, false).await;
     let uri = "file:///nowhere/scripts/enemy.lua";
     let text = "---@class Enemy\n---@field hp integer\nlocal Enemy = {}\nfunction Enemy:hurt(n) end\n---@param e Enemy\nlocal function f(e)\n  e.\nend\n";
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
-    )
-    .await;
+    c.open(uri, text).await;
     let at = json!({"textDocument": {"uri": uri}, "position": {"line": 6, "character": 4}});
     let r = c.request("textDocument/completion", at.clone()).await;
     assert_eq!(labels(&r), ["hp"], "{r}");
@@ -526,25 +498,14 @@ async fn a_class_the_file_declares_completes_and_follows_its_edits() {
 
 #[tokio::test]
 async fn a_class_another_file_declares_is_known_everywhere() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path();
-    std::fs::create_dir_all(root.join("scripts/lib")).expect("mkdir");
-    std::fs::write(
-        root.join("scripts/lib/enemy.lua"),
+    let (_dir, root, mut c) = Client::on_workspace(&[(
+        "scripts/lib/enemy.lua",
         "---@class Enemy\n---@field hp integer\nlocal Enemy = {}\n---@param n number\nfunction Enemy:hurt(n) end\nreturn Enemy\n",
-    )
-    .expect("write");
-    let mut c = Client::start();
-    c.initialize(Some(root), false).await;
-    c.wait_for(|v| v["method"] == "$/progress" && v["params"]["value"]["kind"] == "end")
-        .await;
+    )])
+    .await;
     let uri = format!("file://{}/scripts/player.lua", root.display());
     let text = "---@param e Enemy\nlocal function hit(e)\n  e:\nend\n";
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
-    )
-    .await;
+    c.open(&uri, text).await;
     c.wait_for(diagnostics_for(&uri)).await;
     let r = c
         .request(
@@ -561,11 +522,7 @@ async fn inlay_hints_name_engine_call_parameters_in_the_range() {
     c.initialize(None, false).await;
     let uri = "file:///nowhere/scripts/hints.lua";
     let text = "function update(self, dt)\n  self.entity:translate(vec3(1, 0, 0), dt)\nend\nlocal far = vec3(4, 5, 6)\n";
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
-    )
-    .await;
+    c.open(uri, text).await;
     let r = c
         .request(
             "textDocument/inlayHint",
@@ -601,27 +558,14 @@ async fn inlay_hints_name_engine_call_parameters_in_the_range() {
 
 #[tokio::test]
 async fn highlights_folding_selection_ranges_and_links() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path().canonicalize().expect("canonical");
-    std::fs::create_dir_all(root.join("scripts/lib")).expect("mkdir");
-    std::fs::create_dir_all(root.join("assets")).expect("mkdir");
-    std::fs::write(
-        root.join("scripts/lib/util.lua"),
-        "local M = {}\nreturn M\n",
-    )
-    .expect("write");
-    std::fs::write(root.join("assets/waves.json"), "[]").expect("write");
-    let mut c = Client::start();
-    c.initialize(Some(&root), false).await;
-    c.wait_for(|v| v["method"] == "$/progress" && v["params"]["value"]["kind"] == "end")
-        .await;
+    let (_dir, root, mut c) = Client::on_workspace(&[
+        ("scripts/lib/util.lua", "local M = {}\nreturn M\n"),
+        ("assets/waves.json", "[]"),
+    ])
+    .await;
     let uri = format!("file://{}/scripts/player.lua", root.display());
     let text = "-- The player.\n-- Reads its waves.\nlocal util = require(\"lib.util\")\nfunction init(self)\n  local n = 1\n  n = n + 1\n  self.waves = assets.load_json(\"waves.json\")\nend\n";
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
-    )
-    .await;
+    c.open(&uri, text).await;
     let doc = json!({"uri": uri});
 
     let r = c
@@ -723,11 +667,7 @@ async fn semantic_tokens_mark_engine_names_locals_and_self() {
     let uri = "file:///nowhere/scripts/tokens.lua";
     // The emoji is two UTF-16 units: the columns after it count them so.
     let text = "function update(self, dt)\n  local s = \"😀\" world.find(s)\nend\n";
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
-    )
-    .await;
+    c.open(uri, text).await;
     let r = c
         .request(
             "textDocument/semanticTokens/full",
@@ -834,33 +774,23 @@ async fn closed_project_scripts_get_their_diagnostics_too() {
 
 #[tokio::test]
 async fn references_and_rename_of_a_modules_export_span_the_workspace() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let root = dir.path().canonicalize().expect("canonical");
-    std::fs::create_dir_all(root.join("scripts/lib")).expect("mkdir");
-    std::fs::write(
-        root.join("scripts/lib/util.lua"),
-        "local M = {}\nfunction M.clamp(x, lo, hi) return x end\nfunction M.twice(x) return M.clamp(x * 2, 0, 1) end\nreturn M\n",
-    )
-    .expect("write");
-    // A closed file that uses the export.
-    std::fs::write(
-        root.join("scripts/enemy.lua"),
-        "local u = require(\"lib.util\")\nfunction update(self) self.x = u.clamp(1, 0, 2) end\n",
-    )
-    .expect("write");
-    let mut c = Client::start();
-    c.initialize(Some(&root), false).await;
-    c.wait_for(|v| v["method"] == "$/progress" && v["params"]["value"]["kind"] == "end")
-        .await;
+    let (_dir, root, mut c) = Client::on_workspace(&[
+        (
+            "scripts/lib/util.lua",
+            "local M = {}\nfunction M.clamp(x, lo, hi) return x end\nfunction M.twice(x) return M.clamp(x * 2, 0, 1) end\nreturn M\n",
+        ),
+        // A closed file that uses the export.
+        (
+            "scripts/enemy.lua",
+            "local u = require(\"lib.util\")\nfunction update(self) self.x = u.clamp(1, 0, 2) end\n",
+        ),
+    ])
+    .await;
     let player = format!("file://{}/scripts/player.lua", root.display());
     let util = format!("file://{}/scripts/lib/util.lua", root.display());
     let enemy = format!("file://{}/scripts/enemy.lua", root.display());
     let text = "local util = require(\"lib.util\")\nlocal v = util.clamp(5, 0, 1)\n";
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": player, "languageId": "lua", "version": 1, "text": text}}),
-    )
-    .await;
+    c.open(&player, text).await;
     let at = json!({"textDocument": {"uri": player}, "position": {"line": 1, "character": 17}});
 
     let mut req = at.clone();

@@ -145,6 +145,36 @@ impl Client {
     }
 }
 
+impl Client {
+    /// A server initialized on a temporary workspace holding `files` (`(relative path,
+    /// text)`), once it has indexed it. The folder's canonical path comes back with it.
+    pub async fn on_workspace(
+        files: &[(&str, &str)],
+    ) -> (tempfile::TempDir, std::path::PathBuf, Client) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().canonicalize().expect("canonical");
+        for (path, text) in files {
+            let p = root.join(path);
+            std::fs::create_dir_all(p.parent().expect("a parent")).expect("mkdir");
+            std::fs::write(&p, text).expect("write");
+        }
+        let mut c = Client::start();
+        c.initialize(Some(&root), false).await;
+        c.wait_for(|v| v["method"] == "$/progress" && v["params"]["value"]["kind"] == "end")
+            .await;
+        (dir, root, c)
+    }
+
+    /// Opens a Lua document at version 1.
+    pub async fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
+        )
+        .await;
+    }
+}
+
 pub fn diagnostics_for<'a>(uri: &'a str) -> impl Fn(&Value) -> bool + 'a {
     move |v: &Value| v["method"] == "textDocument/publishDiagnostics" && v["params"]["uri"] == uri
 }
