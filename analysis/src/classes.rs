@@ -24,23 +24,11 @@ pub struct Class {
     pub parents: Vec<String>,
     /// For `---@alias A B`: `B`.
     pub alias_of: Option<String>,
-    /// Byte offset of the name in the `---@class` line, for go to definition.
-    pub offset: usize,
 }
 
 /// Whether `text` may declare types: a cheap test before [`read`].
 pub fn declares_types(text: &str) -> bool {
     text.contains("---@class") || text.contains("---@enum") || text.contains("---@alias")
-}
-
-/// Lines of `text` with their byte offsets.
-fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut at = 0;
-    text.split_inclusive('\n').map(move |l| {
-        let start = at;
-        at += l.len();
-        (start, l.trim_end_matches(['\n', '\r']))
-    })
 }
 
 /// The first word of `s` where brackets and `fun(...)` parentheses balance: a type such as
@@ -85,16 +73,13 @@ fn bound_name(line: &str) -> Option<&str> {
 /// A comment block: `(tag, rest)` for `---@tag rest` lines, and the plain doc lines.
 #[derive(Default)]
 struct Block<'a> {
-    tags: Vec<(&'a str, &'a str, usize)>,
+    tags: Vec<(&'a str, &'a str)>,
     doc: Vec<&'a str>,
 }
 
 impl<'a> Block<'a> {
-    fn tag(&self, name: &str) -> Option<(&'a str, usize)> {
-        self.tags
-            .iter()
-            .find(|(t, _, _)| *t == name)
-            .map(|(_, r, at)| (*r, *at))
+    fn tag(&self, name: &str) -> Option<&'a str> {
+        self.tags.iter().find(|(t, _)| *t == name).map(|(_, r)| *r)
     }
 
     fn doc_text(&self) -> String {
@@ -117,7 +102,7 @@ pub fn read(text: &str) -> Vec<Class> {
     let mut in_method: Option<usize> = None;
 
     // A last empty line ends a comment block at the end of the file.
-    for (start, line) in lines(text).chain(std::iter::once((text.len(), ""))) {
+    for line in text.lines().chain(std::iter::once("")) {
         let trimmed = line.trim_start();
         if let Some((idx, depth)) = in_enum.as_mut() {
             let key = ident_prefix(trimmed);
@@ -140,9 +125,7 @@ pub fn read(text: &str) -> Vec<Class> {
                 let (tag, rest) = tagged
                     .split_once(char::is_whitespace)
                     .unwrap_or((tagged, ""));
-                // Where the tag's arguments start, for the declared name's position.
-                let at = start + line.find('@').map_or(0, |i| i + 1 + tag.len());
-                block.tags.push((tag, rest.trim(), at));
+                block.tags.push((tag, rest.trim()));
             } else if block.tags.is_empty() {
                 block.doc.push(comment);
             }
@@ -153,7 +136,7 @@ pub fn read(text: &str) -> Vec<Class> {
         }
         let block_now = std::mem::take(&mut block);
 
-        if let Some((rest, at)) = block_now.tag("alias") {
+        if let Some(rest) = block_now.tag("alias") {
             let (name, target) = type_word(rest);
             let (target, _) = type_word(target);
             if !name.is_empty() && !target.is_empty() {
@@ -161,11 +144,10 @@ pub fn read(text: &str) -> Vec<Class> {
                     def: type_def(name, &block_now.doc_text()),
                     parents: Vec::new(),
                     alias_of: Some(target.to_string()),
-                    offset: name_offset(text, at, name),
                 });
             }
         }
-        if let Some((rest, at)) = block_now.tag("class").or_else(|| block_now.tag("enum")) {
+        if let Some(rest) = block_now.tag("class").or_else(|| block_now.tag("enum")) {
             let is_enum = block_now.tag("class").is_none();
             let (head, doc_tail) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
             let (name, parents) = match rest.split_once(':') {
@@ -185,7 +167,7 @@ pub fn read(text: &str) -> Vec<Class> {
                     doc = doc_tail.trim_start_matches('#').trim().to_string();
                 }
                 let mut def = type_def(name, &doc);
-                for (tag, frest, _) in &block_now.tags {
+                for (tag, frest) in &block_now.tags {
                     if *tag == "field" {
                         if let Some(f) = field_line(frest) {
                             def.fields.push(f);
@@ -197,7 +179,6 @@ pub fn read(text: &str) -> Vec<Class> {
                     def,
                     parents,
                     alias_of: None,
-                    offset: name_offset(text, at, name),
                 });
                 if let Some(table) = bound_name(line) {
                     tables.push((table.to_string(), idx));
@@ -313,12 +294,6 @@ pub fn read(text: &str) -> Vec<Class> {
     classes
 }
 
-fn name_offset(text: &str, tag_end: usize, name: &str) -> usize {
-    text.get(tag_end..)
-        .and_then(|rest| rest.find(name))
-        .map_or(tag_end, |i| tag_end + i)
-}
-
 fn type_def(name: &str, doc: &str) -> TypeDef {
     TypeDef {
         name: name.to_string(),
@@ -371,7 +346,7 @@ fn function(name: &str, params_text: &str, block: &Block) -> Function {
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(|p| {
-            let tagged = block.tags.iter().find_map(|(tag, rest, _)| {
+            let tagged = block.tags.iter().find_map(|(tag, rest)| {
                 if *tag != "param" {
                     return None;
                 }
@@ -400,8 +375,8 @@ fn function(name: &str, params_text: &str, block: &Block) -> Function {
     let returns = block
         .tags
         .iter()
-        .filter(|(tag, _, _)| *tag == "return")
-        .map(|(_, rest, _)| {
+        .filter(|(tag, _)| *tag == "return")
+        .map(|(_, rest)| {
             let (ty, doc) = type_word(rest);
             Return {
                 ty: ty.to_string(),
