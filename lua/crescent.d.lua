@@ -44,9 +44,11 @@ function __entity:send(name, data) end
 ---@return vec3? 
 function __entity:position() end
 
----Writes the Transform's position in place (a Transform is inserted when absent)
----@param position vec3 the new position
-function __entity:set_position(position) end
+---Writes the Transform's position in place (a Transform is inserted when absent): `e:set_position(v)` or `e:set_position(x, y, z)`
+---@param position vec3|number the new position, or its x
+---@param y? number with three numbers
+---@param z? number with three numbers
+function __entity:set_position(position, y, z) end
 
 ---Moves the entity by `offset * scale` in place, without allocating: `self.entity:translate(self.velocity, dt)`
 ---@param offset vec3 
@@ -69,9 +71,11 @@ function __entity:rotate(rotation) end
 ---@return vec3? 
 function __entity:scale() end
 
----Writes the Transform's scale in place (a Transform is inserted when absent)
----@param scale vec3 the new scale
-function __entity:set_scale(scale) end
+---Writes the Transform's scale in place (a Transform is inserted when absent): `e:set_scale(v)` or `e:set_scale(x, y, z)`
+---@param scale vec3|number the new scale, or its x
+---@param y? number with three numbers
+---@param z? number with three numbers
+function __entity:set_scale(scale, y, z) end
 
 ---The `self` table of a script instance: yours to fill, kept across hot reloads
 ---@class Self
@@ -112,10 +116,12 @@ function __vec3:dot(other) end
 ---@return vec3 
 function __vec3:cross(other) end
 
----Overwrites this vector with `other` in place and returns it
----@param other vec3 
+---Overwrites this vector in place and returns it: `v:set(other)` or `v:set(x, y, z)`
+---@param other vec3|number a vector, or the new x
+---@param y? number with three numbers
+---@param z? number with three numbers
 ---@return vec3 this vector
-function __vec3:set(other) end
+function __vec3:set(other, y, z) end
 
 ---Adds `other` to this vector in place and returns it
 ---@param other vec3 

@@ -563,13 +563,13 @@ end
                 me despawn despawn()
                 me send send(name: string, data?: any)
                 me position position() -> vec3?
-                me set_position set_position(position: vec3)
+                me set_position set_position(position: vec3|number, y?: number, z?: number)
                 me translate translate(offset: vec3, scale?: number)
                 me rotation rotation() -> quat?
                 me set_rotation set_rotation(rotation: quat)
                 me rotate rotate(rotation: quat)
                 me scale scale() -> vec3?
-                me set_scale set_scale(scale: vec3)
+                me set_scale set_scale(scale: vec3|number, y?: number, z?: number)
             "#]],
         );
     }
@@ -764,7 +764,7 @@ end
                 me normalized normalized() -> vec3
                 me dot dot(other: vec3) -> number
                 me cross cross(other: vec3) -> vec3
-                me set set(other: vec3) -> vec3
+                me set set(other: vec3|number, y?: number, z?: number) -> vec3
                 me add add(other: vec3) -> vec3
                 me sub sub(other: vec3) -> vec3
                 me scale scale(factor: number) -> vec3

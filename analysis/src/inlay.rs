@@ -102,7 +102,7 @@ end
 "#,
             expect![[r#"
                 function update(self, dt)
-                  self.entity:set_position(1, 2, 3)
+                  self.entity:set_position(<position:>1, <y:>2, <z:>3)
                   self.entity:translate(<offset:>self.vel, <scale:>dt)
                   local v = vec3(<x:>0, <y:>1, <z:>0)
                   world.spawn({ Transform = {} }, <scripts:>{ "scripts/a.lua" })

@@ -270,6 +270,8 @@ pub struct Model {
     pub calls: Vec<Call>,
     /// Accesses of members the API does not have.
     pub unknown_members: Vec<UnknownMember>,
+    /// Engine namespaces called as if they were functions (`log("x")`), by name and span.
+    pub namespace_calls: Vec<(String, Span)>,
     /// Component names in strings and spawn tables.
     pub components: Vec<ComponentUse>,
     /// Reads of globals (not shadowed by a local).
@@ -1201,6 +1203,10 @@ impl<'a> Walker<'a> {
                             .unwrap_or(chain_start),
                     );
                     let is_require = cur.global.as_deref() == Some("require");
+                    if let (0, None, Some(Ty::Namespace(ns))) = (k, &cur.callee, &cur.ty) {
+                        let name = Span::new(chain_start, chain_start + ns.len());
+                        self.model.namespace_calls.push((ns.clone(), name));
+                    }
                     let ty = self.call(cur.callee.take(), args, span, None);
                     if is_require {
                         if let Some(Some((module, mspan))) = string_args(args).into_iter().next() {

@@ -445,8 +445,12 @@ fn types() -> Vec<TypeDef> {
                 ),
                 func(
                     "set_position",
-                    "Writes the Transform's position in place (a Transform is inserted when absent)",
-                    vec![param("position", "vec3", "the new position")],
+                    "Writes the Transform's position in place (a Transform is inserted when absent): `e:set_position(v)` or `e:set_position(x, y, z)`",
+                    vec![
+                        param("position", "vec3|number", "the new position, or its x"),
+                        optional("y", "number", "with three numbers"),
+                        optional("z", "number", "with three numbers"),
+                    ],
                     vec![],
                 ),
                 func(
@@ -481,8 +485,12 @@ fn types() -> Vec<TypeDef> {
                 ),
                 func(
                     "set_scale",
-                    "Writes the Transform's scale in place (a Transform is inserted when absent)",
-                    vec![param("scale", "vec3", "the new scale")],
+                    "Writes the Transform's scale in place (a Transform is inserted when absent): `e:set_scale(v)` or `e:set_scale(x, y, z)`",
+                    vec![
+                        param("scale", "vec3|number", "the new scale, or its x"),
+                        optional("y", "number", "with three numbers"),
+                        optional("z", "number", "with three numbers"),
+                    ],
                     vec![],
                 ),
             ],
@@ -515,8 +523,12 @@ fn types() -> Vec<TypeDef> {
                 func("cross", "Cross product", vec![param("other", "vec3", "")], vec![ret("vec3", "")]),
                 func(
                     "set",
-                    "Overwrites this vector with `other` in place and returns it",
-                    vec![param("other", "vec3", "")],
+                    "Overwrites this vector in place and returns it: `v:set(other)` or `v:set(x, y, z)`",
+                    vec![
+                        param("other", "vec3|number", "a vector, or the new x"),
+                        optional("y", "number", "with three numbers"),
+                        optional("z", "number", "with three numbers"),
+                    ],
                     vec![ret("vec3", "this vector")],
                 ),
                 func("add", "Adds `other` to this vector in place and returns it", vec![param("other", "vec3", "")], vec![ret("vec3", "this vector")]),

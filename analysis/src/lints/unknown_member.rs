@@ -17,6 +17,31 @@ pub const LINT: Lint = Lint {
 fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     engine(ctx, out);
     modules(ctx, out);
+    namespace_calls(ctx, out);
+}
+
+/// An engine namespace called like a function (`log("hi")`): the call fails at run time with
+/// "attempt to call a table value". For `log` the fix is `log.info`.
+fn namespace_calls(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+    for (ns, span) in &ctx.file.model.namespace_calls {
+        let Some(n) = ctx.api.namespace(ns) else {
+            continue;
+        };
+        let message = format!("`{ns}` is a namespace, not a function");
+        let finding = if n.functions.iter().any(|f| f.name == "info") {
+            LINT.finding(*span, message, Some(&format!("{ns}.info")))
+        } else {
+            let some: Vec<String> = n
+                .functions
+                .iter()
+                .take(4)
+                .map(|f| format!("`{ns}.{}`", f.name))
+                .collect();
+            let message = format!("{message}; call one of its functions ({})", some.join(", "));
+            LINT.finding(*span, message, None)
+        };
+        out.push(finding);
+    }
 }
 
 /// Members of required modules that the module's file does not export. A warning: a module
@@ -149,6 +174,21 @@ local function tick(e)
   e.extra = 1
 end
 tick(Enemy.new(3))
+"#,
+        );
+    }
+
+    #[test]
+    fn a_namespace_called_as_a_function() {
+        check_diagnostics(
+            r#"
+function update(self, dt)
+  log("hi")
+--^^^ error: `log` is a namespace, not a function; did you mean `log.info`?
+  world({})
+--^^^^^ error: `world` is a namespace, not a function; call one of its functions (`world.spawn`, `world.query`, `world.find`, `world.entities`)
+  log.info(vec3(1, 2, 3))
+end
 "#,
         );
     }

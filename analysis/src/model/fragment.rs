@@ -225,6 +225,7 @@ fn join(
     out.global_reads.extend(named(m.global_reads));
     out.global_writes.extend(named(m.global_writes));
     out.global_paths.extend(named(m.global_paths));
+    out.namespace_calls.extend(named(m.namespace_calls));
     out.requires.extend(named(m.requires));
     out.functions.extend(m.functions.into_iter().map(|mut d| {
         d.name_span = shift(d.name_span, base);
