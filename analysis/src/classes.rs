@@ -13,6 +13,7 @@
 //! This is a text scan of comment lines and `function` headers, linear in the file, with no
 //! tree: declarations must be at the start of their line, as LuaLS-style code writes them.
 
+use crate::document::assigns;
 use crescent_api::{Api, Field, Function, Param, Return, TypeDef};
 
 /// A type declared in one file.
@@ -66,8 +67,7 @@ fn bound_name(line: &str) -> Option<&str> {
     let l = line.trim_start();
     let l = l.strip_prefix("local ").map(str::trim_start).unwrap_or(l);
     let name = ident_prefix(l);
-    let rest = l[name.len()..].trim_start();
-    (!name.is_empty() && rest.starts_with('=') && !rest.starts_with("==")).then_some(name)
+    (!name.is_empty() && assigns(&l[name.len()..])).then_some(name)
 }
 
 /// A comment block: `(tag, rest)` for `---@tag rest` lines, and the plain doc lines.
@@ -106,8 +106,7 @@ pub fn read(text: &str) -> Vec<Class> {
         let trimmed = line.trim_start();
         if let Some((idx, depth)) = in_enum.as_mut() {
             let key = ident_prefix(trimmed);
-            if *depth == 1 && !key.is_empty() && trimmed[key.len()..].trim_start().starts_with('=')
-            {
+            if *depth == 1 && !key.is_empty() && assigns(&trimmed[key.len()..]) {
                 let def = &mut classes[*idx].def;
                 if !def.fields.iter().any(|f| f.name == key) {
                     def.fields.push(field(key, "integer", "", true));
@@ -189,9 +188,7 @@ pub fn read(text: &str) -> Vec<Class> {
                         if let Some(inner) = trimmed.split_once('{').map(|(_, r)| r) {
                             for part in inner.split(',') {
                                 let key = ident_prefix(part.trim_start());
-                                if !key.is_empty()
-                                    && part.trim_start()[key.len()..].trim_start().starts_with('=')
-                                {
+                                if !key.is_empty() && assigns(&part.trim_start()[key.len()..]) {
                                     classes[idx]
                                         .def
                                         .fields
@@ -217,10 +214,10 @@ pub fn read(text: &str) -> Vec<Class> {
                     for part in keys.split(',') {
                         let part = part.trim_start();
                         let key = ident_prefix(part);
-                        let tail = part[key.len()..].trim_start();
+                        let tail = &part[key.len()..];
                         let def = &mut classes[idx].def;
                         if !key.is_empty()
-                            && tail.starts_with('=')
+                            && assigns(tail)
                             && !def.fields.iter().any(|f| f.name == key)
                         {
                             def.fields.push(field(key, "any", "", false));
@@ -275,11 +272,10 @@ pub fn read(text: &str) -> Vec<Class> {
             while let Some(i) = rest.find("self.") {
                 let after = &rest[i + 5..];
                 let name = ident_prefix(after);
-                let tail = after[name.len()..].trim_start();
+                let tail = &after[name.len()..];
                 let before_ok = i == 0
                     || !rest[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.');
-                if before_ok && !name.is_empty() && tail.starts_with('=') && !tail.starts_with("==")
-                {
+                if before_ok && !name.is_empty() && assigns(tail) {
                     let def = &mut classes[idx].def;
                     if !def.fields.iter().any(|f| f.name == name)
                         && !def.methods.iter().any(|f| f.name == name)

@@ -50,9 +50,14 @@ pub fn highlights(offset: usize, file: &FileAnalysis, text: &str) -> Vec<Highlig
 }
 
 /// Whether the text after `span` assigns it (`x = ...`, not `x == ...`).
-fn is_assigned(text: &str, span: Span) -> bool {
-    let after = text.get(span.end..).unwrap_or("").trim_start();
-    after.starts_with('=') && !after.starts_with("==")
+pub(crate) fn is_assigned(text: &str, span: Span) -> bool {
+    assigns(text.get(span.end..).unwrap_or(""))
+}
+
+/// Whether `rest`, the text after a name, assigns to it: `= ...`, not `== ...`.
+pub(crate) fn assigns(rest: &str) -> bool {
+    let rest = rest.trim_start();
+    rest.starts_with('=') && !rest.starts_with("==")
 }
 
 /// What a folding range folds.

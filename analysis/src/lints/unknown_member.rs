@@ -62,8 +62,7 @@ fn modules(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         if module.exports.iter().any(|e| e.name == *name) {
             continue;
         }
-        let after = ctx.text.get(o.span.end..).unwrap_or("").trim_start();
-        if after.starts_with('=') && !after.starts_with("==") {
+        if crate::document::is_assigned(ctx.text, o.span) {
             continue;
         }
         let mut finding = LINT.finding(
