@@ -100,8 +100,14 @@ pub struct Summary {
     pub classes: Vec<crate::classes::Class>,
 }
 
-/// Summarizes an analyzed file.
-pub fn summarize(text: &str, file: &FileAnalysis, index: &LineIndex) -> Summary {
+/// Summarizes an analyzed file; `classes` are the types it declares (`classes::read` of
+/// `text`, which the caller usually has already).
+pub fn summarize(
+    text: &str,
+    file: &FileAnalysis,
+    index: &LineIndex,
+    classes: Vec<crate::classes::Class>,
+) -> Summary {
     let symbols = document_symbols(file)
         .into_iter()
         .map(|s| SummarySymbol {
@@ -146,7 +152,7 @@ pub fn summarize(text: &str, file: &FileAnalysis, index: &LineIndex) -> Summary 
         syntax_errors: file.parse.errors.len(),
         exports,
         properties,
-        classes: crate::classes::read(text),
+        classes,
     }
 }
 
@@ -154,7 +160,7 @@ pub fn summarize(text: &str, file: &FileAnalysis, index: &LineIndex) -> Summary 
 pub fn summarize_text(text: &str, api: &crescent_api::Api) -> Summary {
     let file = super::analyze(text, api);
     let index = LineIndex::new(text);
-    summarize(text, &file, &index)
+    summarize(text, &file, &index, crate::classes::read(text))
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ pub struct Document {
     /// The project's API, before this text's types were added.
     base: Arc<Api>,
     /// The types this text declares.
-    classes: Arc<Vec<Class>>,
+    pub classes: Arc<Vec<Class>>,
     analysis: OnceLock<Arc<FileAnalysis>>,
     /// The analysis of an earlier version, whose parsed statements this one reuses; dropped
     /// once this version's analysis exists.

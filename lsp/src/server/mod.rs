@@ -258,7 +258,13 @@ impl Backend {
                 .take(MAX_DIAGNOSTICS)
                 .map(|d| convert::diagnostic(&snapshot, d, enc))
                 .collect();
-            let summary = analysis::summary::summarize(&snapshot.text, &file, &snapshot.line_index);
+            // The document read its declared types when it was made.
+            let summary = analysis::summary::summarize(
+                &snapshot.text,
+                &file,
+                &snapshot.line_index,
+                (*snapshot.classes).clone(),
+            );
             (protos, summary)
         })
         .await;
