@@ -63,6 +63,213 @@ pub enum ToGame {
         /// `scripts/player.lua`.
         path: String,
     },
+    /// A debugger's request (`crescent dap` sends these); answered by a `debug_reply` with
+    /// the same `id`, to this connection only.
+    Debug {
+        /// Chosen by the tool, echoed in the reply.
+        id: u64,
+        /// What to do.
+        request: DebugRequest,
+    },
+}
+
+/// What a debugger asks the game. The game has one debugger at a time: the connection that
+/// sent `attach` last.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum DebugRequest {
+    /// Makes this connection the game's debugger.
+    Attach {
+        /// Stop at the line that raised a script error, before the instance is faulted.
+        #[serde(default)]
+        break_on_errors: bool,
+    },
+    /// The debugger has sent its breakpoints: a game started with `--wait-for-debugger`
+    /// begins running.
+    Ready,
+    /// Replaces the breakpoints of one script (a project-relative path).
+    SetBreakpoints {
+        /// `scripts/enemy.lua`.
+        path: String,
+        /// The new set; empty clears the file.
+        breakpoints: Vec<BreakpointSpec>,
+    },
+    /// Whether script errors stop the game.
+    SetBreakOnErrors {
+        /// On or off.
+        on: bool,
+    },
+    /// Stops at the next script line that runs (or between frames when no script runs).
+    Pause,
+    /// Resumes a stopped game.
+    Continue,
+    /// Resumes a stopped game until the next line of the kind asked for.
+    Step {
+        /// Over, into or out of calls.
+        kind: StepKind,
+    },
+    /// The stopped stack, innermost first.
+    Stack,
+    /// The scopes of one stopped frame.
+    Scopes {
+        /// A `frame` id of `stack`.
+        frame: u32,
+    },
+    /// The children of a scope or a table.
+    Variables {
+        /// A `reference` of a scope or a variable.
+        reference: u32,
+    },
+    /// Assigns a variable of a scope or a field of a table from an expression.
+    SetVariable {
+        /// The scope's or table's `reference`.
+        reference: u32,
+        /// The variable's name as `variables` gave it.
+        name: String,
+        /// A Lua expression, evaluated in the stopped frame.
+        value: String,
+    },
+    /// Evaluates a Lua expression in a stopped frame (or in the global scope when running).
+    Evaluate {
+        /// A `frame` id of `stack`; none: the innermost.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        frame: Option<u32>,
+        /// `self.hp * 2`.
+        expression: String,
+    },
+    /// Clears every breakpoint and resumes: this connection is no longer the debugger.
+    Detach,
+}
+
+/// One line breakpoint as a debugger asks for it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BreakpointSpec {
+    /// 1-based line.
+    pub line: u32,
+    /// Stops only when this Lua expression is true in the frame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+    /// Stops only on the hit this says: `5` (the fifth), `>= 5`, `% 5` (every fifth).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hit_condition: Option<String>,
+    /// A logpoint: logs this text instead of stopping; `{expr}` parts are evaluated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_message: Option<String>,
+}
+
+/// Over, into or out of calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// The next line of this function (or of its caller once it returns).
+    Over,
+    /// The next line that runs, inside calls too.
+    In,
+    /// The next line of the caller.
+    Out,
+}
+
+/// A breakpoint as the game bound it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BreakpointState {
+    /// The line asked for.
+    pub requested: u32,
+    /// The line it is on: the first line with code at or after the one asked for.
+    pub line: u32,
+    /// False when the file does not load or has no code from that line on.
+    pub verified: bool,
+    /// Why it is not verified, or where it moved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// One stopped frame.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DebugFrame {
+    /// For `scopes` and `evaluate`, valid while stopped.
+    pub id: u32,
+    /// What Lua calls the function (`update`, `method 'hit'`, `main chunk`).
+    pub name: String,
+    /// Project-relative script path.
+    pub path: String,
+    /// 1-based line.
+    pub line: u32,
+}
+
+/// A scope of a frame (locals, upvalues, `self`, the script's globals).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DebugScope {
+    /// `Locals`, `Upvalues`, `self`, `Script globals`.
+    pub name: String,
+    /// For `variables`.
+    pub reference: u32,
+}
+
+/// One variable, field or evaluated value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DebugVariable {
+    /// The name (a field key is shown as Lua would write it: `hp`, `[1]`, `["a b"]`).
+    pub name: String,
+    /// The value as text (`42`, `"hi"`, `vec3(1, 2, 3)`, `table: 3 fields`).
+    pub value: String,
+    /// Lua's type name (`number`, `table`, `vec3`, `Entity`).
+    #[serde(rename = "type")]
+    pub type_name: String,
+    /// Non-zero when it has children (`variables` lists them).
+    #[serde(default)]
+    pub reference: u32,
+}
+
+/// The answer to a [`DebugRequest`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DebugResult {
+    /// Done.
+    Ok,
+    /// Refused or failed, with why.
+    Error {
+        /// In words.
+        message: String,
+    },
+    /// The answer to `set_breakpoints`, in the order asked.
+    Breakpoints {
+        /// One per requested breakpoint.
+        breakpoints: Vec<BreakpointState>,
+    },
+    /// The answer to `stack`.
+    Stack {
+        /// Innermost first; engine frames left out.
+        frames: Vec<DebugFrame>,
+    },
+    /// The answer to `scopes`.
+    Scopes {
+        /// In display order.
+        scopes: Vec<DebugScope>,
+    },
+    /// The answer to `variables`.
+    Variables {
+        /// In display order.
+        variables: Vec<DebugVariable>,
+    },
+    /// The answer to `evaluate` and `set_variable`.
+    Value {
+        /// The value.
+        value: DebugVariable,
+    },
+}
+
+/// Why the game stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// A breakpoint's line was reached.
+    Breakpoint,
+    /// A step ended.
+    Step,
+    /// The debugger asked.
+    Pause,
+    /// A script raised an error.
+    Error,
 }
 
 /// What the game sends a tool.
@@ -98,6 +305,40 @@ pub enum FromGame {
         /// Why, in words.
         message: String,
     },
+    /// The answer to a `debug` request, to the connection that sent it.
+    DebugReply {
+        /// The request's `id`.
+        id: u64,
+        /// What came of it.
+        result: DebugResult,
+    },
+    /// The game stopped in a script (to the debugger only). The frame loop waits until the
+    /// debugger sends `continue` or `step`.
+    Stopped {
+        /// Why.
+        reason: StopReason,
+        /// The instance stopped in, as a debugger thread name: `scripts/enemy.lua #12`
+        /// (the entity's id), or `game` between frames.
+        thread: String,
+        /// Where: project-relative script path (empty between frames).
+        #[serde(default)]
+        path: String,
+        /// 1-based line (0 between frames).
+        #[serde(default)]
+        line: u32,
+        /// The error's message for `error`, the logpoint's text, or empty.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        text: String,
+    },
+    /// A stopped game runs again (to the debugger only).
+    Continued,
+    /// A breakpoint moved or was bound again after its script reloaded (to the debugger only).
+    BreakpointsChanged {
+        /// The script.
+        path: String,
+        /// Every breakpoint of the script, in the order they were set.
+        breakpoints: Vec<BreakpointState>,
+    },
     /// Something that happened in the game: a reload, a failed reload, a script error, a log.
     #[serde(untagged)]
     Event(Event),
@@ -129,6 +370,23 @@ mod tests {
             ToGame::Reload {
                 path: "scripts/player.lua".into(),
             },
+            ToGame::Debug {
+                id: 7,
+                request: DebugRequest::SetBreakpoints {
+                    path: "scripts/enemy.lua".into(),
+                    breakpoints: vec![BreakpointSpec {
+                        line: 12,
+                        condition: Some("self.hp < 10".into()),
+                        ..BreakpointSpec::default()
+                    }],
+                },
+            },
+            ToGame::Debug {
+                id: 8,
+                request: DebugRequest::Step {
+                    kind: StepKind::Over,
+                },
+            },
         ];
         let from_game = [
             FromGame::Welcome {
@@ -141,6 +399,25 @@ mod tests {
             FromGame::Error {
                 message: "bad token".into(),
             },
+            FromGame::DebugReply {
+                id: 7,
+                result: DebugResult::Breakpoints {
+                    breakpoints: vec![BreakpointState {
+                        requested: 12,
+                        line: 13,
+                        verified: true,
+                        message: Some("moved to line 13, the next line with code".into()),
+                    }],
+                },
+            },
+            FromGame::Stopped {
+                reason: StopReason::Breakpoint,
+                thread: "scripts/enemy.lua #12".into(),
+                path: "scripts/enemy.lua".into(),
+                line: 13,
+                text: String::new(),
+            },
+            FromGame::Continued,
             FromGame::Event(Event::Reloaded {
                 path: "scripts/player.lua".into(),
                 ms: 3.5,

@@ -81,7 +81,14 @@ impl LiveEvent {
         match serde_json::from_value::<FromGame>(value.clone()).ok()? {
             FromGame::Dropped { count } => Some(LiveEvent::Dropped { count }),
             FromGame::Event(event) => Some(LiveEvent::Game(event)),
-            FromGame::Welcome { .. } | FromGame::Pong | FromGame::Error { .. } => None,
+            // The debugger's messages go to the connection that debugs, never to this one.
+            FromGame::Welcome { .. }
+            | FromGame::Pong
+            | FromGame::Error { .. }
+            | FromGame::DebugReply { .. }
+            | FromGame::Stopped { .. }
+            | FromGame::Continued
+            | FromGame::BreakpointsChanged { .. } => None,
         }
     }
 }

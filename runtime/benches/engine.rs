@@ -9,12 +9,14 @@
 //! shared, so wall time is noisy); criterion's own report is printed too. A last group measures
 //! the cost of single operations for `docs/performance.md`.
 //!
-//! `cargo bench -p crescent-runtime --bench engine -- --noplot`
+//! `cargo bench -p crescent-runtime --bench engine -- --noplot`; a filter that matches no
+//! criterion group (`-- --noplot zzz`) skips criterion's own runs, and the medians still print.
 
 #[path = "common/movers.rs"]
 mod movers;
 
-use crescent_runtime::{Config, Registry, Runtime, Scene};
+use crescent_runtime::api::dev::{BreakpointSpec, DebugRequest};
+use crescent_runtime::{Config, DebugIncoming, DebugLink, Registry, Runtime, Scene};
 use criterion::{criterion_group, criterion_main, Criterion};
 use movers::{MOVE_FAST, MOVE_GET_SET};
 use std::path::Path;
@@ -375,6 +377,79 @@ fn bench_guard(c: &mut Criterion) {
     );
 }
 
+/// A script that is never the one stopped in: its breakpoint sits in a branch that never runs,
+/// so what the other scripts pay is only the hooking around this one's callbacks.
+const TARGET: &str =
+    "function update(self, dt)\n  if self.never then\n    self.hit = true\n  end\nend\n";
+
+/// Attaches a debugger that answers nobody; with `breakpoint`, sets one in `scripts/t.lua`.
+fn attach(rt: &mut Runtime, breakpoint: bool) -> std::sync::mpsc::Sender<DebugIncoming> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    rt.attach_debugger(DebugLink::new(rx, |_, _| {}))
+        .expect("attach");
+    let request = |id, request| DebugIncoming::Request {
+        client: 1,
+        id,
+        request,
+    };
+    let attach = DebugRequest::Attach {
+        break_on_errors: true,
+    };
+    tx.send(request(1, attach)).expect("send");
+    if breakpoint {
+        let bp = DebugRequest::SetBreakpoints {
+            path: "scripts/t.lua".into(),
+            breakpoints: vec![BreakpointSpec {
+                line: 3,
+                ..BreakpointSpec::default()
+            }],
+        };
+        tx.send(request(2, bp)).expect("send");
+    }
+    rt.debug_service();
+    tx
+}
+
+/// The debugger's cost: attached with no breakpoint (target: within 2%), and with a
+/// breakpoint in one other script (target: the 10,000 others pay at most 15%).
+fn bench_debugger(_c: &mut Criterion) {
+    for (name, script, transform) in [
+        ("count_10k", COUNT, false),
+        ("move_fast_10k", MOVE_FAST, true),
+    ] {
+        let dir = project(script, N, transform);
+        std::fs::write(dir.path().join("scripts/t.lua"), TARGET).expect("script");
+        let scene = std::fs::read_to_string(dir.path().join("scene.json")).expect("scene");
+        let scene = scene.replacen(
+            r#"{"entities": ["#,
+            r#"{"entities": [{"scripts": ["scripts/t.lua"]},"#,
+            1,
+        );
+        std::fs::write(dir.path().join("scene.json"), scene).expect("scene");
+        let mut plain = runtime(dir.path(), Config::default());
+        let mut attached = runtime(dir.path(), Config::default());
+        let _a = attach(&mut attached, false);
+        let mut with_bp = runtime(dir.path(), Config::default());
+        let _b = attach(&mut with_bp, true);
+        let m = medians(
+            41,
+            &mut [
+                &mut || plain.frame(DT),
+                &mut || attached.frame(DT),
+                &mut || with_bp.frame(DT),
+            ],
+        );
+        println!(
+            "debugger {name}: none {:.1} ns, attached {:.1} ns ({:+.1}%, target within 2%), breakpoint in another script {:.1} ns ({:+.1}%, target <= 15%) per entity",
+            per_entity(m[0]),
+            per_entity(m[1]),
+            (m[1].as_secs_f64() / m[0].as_secs_f64() - 1.0) * 100.0,
+            per_entity(m[2]),
+            (m[2].as_secs_f64() / m[0].as_secs_f64() - 1.0) * 100.0,
+        );
+    }
+}
+
 fn memory_per_instance(n: usize) -> f64 {
     let dir = project(COUNT, n, false);
     let mut rt = Runtime::new(dir.path(), Config::default(), Registry::new()).expect("runtime");
@@ -651,6 +726,7 @@ criterion_group!(
     benches,
     bench_scripts,
     bench_guard,
+    bench_debugger,
     bench_memory,
     bench_ops,
     bench_patterns,

@@ -9,10 +9,13 @@
 //! keeps getting the error until it reaches the engine's runner. Once the hook sees another
 //! callback, the call is merely long (a big world), not stuck: it disarms itself and the
 //! watchdog waits another half budget, so long frames of short callbacks run unhooked.
+//!
+//! The debugger (`debug/`) shares the hook: [`hook`] takes count events for the budget and
+//! line events for the debugger, and every `lua_sethook` here keeps the other's mask.
 
 use mlua::ffi;
 use std::ffi::{c_char, c_int, c_void, CStr};
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, AtomicPtr, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -38,6 +41,10 @@ pub(crate) struct Guard {
     memory_over: AtomicBool,
     /// The limit, in bytes, for the message.
     pub memory_limit: AtomicU64,
+    /// The debugger's hook mask (0 or `LUA_MASKLINE`), kept on every state the guard hooks.
+    debug_mask: AtomicI32,
+    /// The attached debugger, or null.
+    debugger: AtomicPtr<crate::debug::DebugCell>,
     state: Mutex<GuardState>,
 }
 
@@ -62,6 +69,8 @@ impl Guard {
             escalated: AtomicBool::new(false),
             memory_over: AtomicBool::new(false),
             memory_limit: AtomicU64::new(0),
+            debug_mask: AtomicI32::new(0),
+            debugger: AtomicPtr::new(std::ptr::null_mut()),
             state: Mutex::new(GuardState::default()),
         }
     }
@@ -78,9 +87,89 @@ impl Guard {
         !self.budget.is_zero()
     }
 
+    /// Whether the states being run are tracked: for the budget, or for a debugger.
+    fn tracking(&self) -> bool {
+        self.enabled() || !self.debugger().is_null()
+    }
+
+    /// The attached debugger, or null.
+    pub fn debugger(&self) -> *const crate::debug::DebugCell {
+        self.debugger.load(Ordering::Acquire)
+    }
+
+    /// Attaches (or with null, detaches) the debugger the line hook serves.
+    pub fn set_debugger(&self, d: *const crate::debug::DebugCell) {
+        self.debugger.store(d as *mut _, Ordering::Release);
+        if d.is_null() {
+            self.set_debug_mask(0);
+        }
+    }
+
+    /// Sets the debugger's mask on every state being run, keeping the budget's count hook.
+    pub fn set_debug_mask(&self, mask: c_int) {
+        if self.debug_mask.swap(mask, Ordering::Relaxed) == mask {
+            return;
+        }
+        let st = self.lock();
+        let count = self.current_count();
+        for &l in st.main.iter().chain(st.threads.iter()) {
+            // SAFETY: on the Lua thread; the main states live as long as the guard's Lua
+            // state, the threads while they are being resumed.
+            unsafe { self.apply(l as *mut ffi::lua_State, count) };
+        }
+    }
+
+    /// The count the budget's hook runs with now (0: off).
+    fn current_count(&self) -> c_int {
+        if self.memory_over.load(Ordering::Relaxed) || self.escalated.load(Ordering::Relaxed) {
+            1
+        } else if self.armed.load(Ordering::Relaxed) {
+            HOOK_COUNT
+        } else {
+            0
+        }
+    }
+
+    /// Sets `l`'s hook: the budget's count (0: none) and the debugger's mask.
+    ///
+    /// # Safety
+    /// `l` is a live state of this guard's Lua state (`lua_sethook` may be called from another
+    /// thread: lua.c does it from a signal handler).
+    unsafe fn apply(&self, l: *mut ffi::lua_State, count: c_int) {
+        let mask = self.debug_mask.load(Ordering::Relaxed)
+            | if count > 0 { ffi::LUA_MASKCOUNT } else { 0 };
+        if mask == 0 {
+            ffi::lua_sethook(l, None, 0, 0);
+        } else {
+            ffi::lua_sethook(l, Some(hook), mask, count.max(0));
+        }
+    }
+
+    /// A debugger stopped the game: the stopped callback is not overrunning, so the watchdog
+    /// leaves it alone until [`Guard::resume`].
+    pub fn suspend(&self) {
+        self.lock().active = false;
+    }
+
+    /// The stopped game runs again: the running callback's budget starts over.
+    pub fn resume(&self) {
+        let mut st = self.lock();
+        st.active = true;
+        st.since_ns = self.now_ns();
+        self.first_seen.store(self.now_ns(), Ordering::Relaxed);
+    }
+
+    /// `W[1]`: the sequence number of the callback running now (0: none).
+    ///
+    /// # Safety
+    /// `l` is a thread of this guard's Lua state, on the Lua thread, with a free stack slot.
+    pub unsafe fn running_seq(&self, l: *mut ffi::lua_State) -> i64 {
+        running_seq(l, self)
+    }
+
     /// Called on the Lua thread before Rust calls into Lua; `main` are the states Rust calls on.
     pub fn begin(&self, main: &[usize]) {
-        if !self.enabled() {
+        if !self.tracking() {
             return;
         }
         let mut st = self.lock();
@@ -90,7 +179,10 @@ impl Guard {
         st.main.extend_from_slice(main);
         st.threads.clear();
         if self.memory_over.load(Ordering::SeqCst) {
-            hook_all(&st, 1);
+            self.hook_all(&st, 1);
+        } else if self.debug_mask.load(Ordering::Relaxed) != 0 {
+            // The debugger's hook, set while no call was under way.
+            self.hook_all(&st, self.current_count());
         }
     }
 
@@ -102,7 +194,7 @@ impl Guard {
         }
         let st = self.lock();
         if st.active {
-            hook_all(&st, 1);
+            self.hook_all(&st, 1);
         }
     }
 
@@ -115,7 +207,7 @@ impl Guard {
 
     /// Called on the Lua thread after the call into Lua returned: disarms the hook.
     pub fn end(&self) {
-        if !self.enabled() {
+        if !self.tracking() {
             return;
         }
         let mut st = self.lock();
@@ -125,7 +217,7 @@ impl Guard {
             for &l in st.main.iter().chain(st.threads.iter()) {
                 // SAFETY: these states belong to the Lua state this guard serves; we are on the
                 // thread that runs it, between calls.
-                unsafe { ffi::lua_sethook(l as *mut ffi::lua_State, None, 0, 0) };
+                unsafe { self.apply(l as *mut ffi::lua_State, 0) };
             }
         }
         st.threads.clear();
@@ -144,7 +236,7 @@ impl Guard {
             self.last_seq.store(UNSEEN, Ordering::SeqCst);
             self.armed.store(true, Ordering::SeqCst);
             // The states stay alive while `active` is set, which we hold the lock of.
-            hook_all(&st, HOOK_COUNT);
+            self.hook_all(&st, HOOK_COUNT);
         }
         true
     }
@@ -154,14 +246,7 @@ impl Guard {
         let st = self.lock();
         for &l in st.main.iter().chain(st.threads.iter()) {
             // SAFETY: on the Lua thread, with states that are running or being resumed.
-            unsafe {
-                ffi::lua_sethook(
-                    l as *mut ffi::lua_State,
-                    Some(budget_hook),
-                    ffi::LUA_MASKCOUNT,
-                    count,
-                )
-            };
+            unsafe { self.apply(l as *mut ffi::lua_State, count) };
         }
     }
 
@@ -174,7 +259,7 @@ impl Guard {
         if self.armed.swap(false, Ordering::SeqCst) {
             for &l in st.main.iter().chain(st.threads.iter()) {
                 // SAFETY: on the Lua thread, with states that are running or being resumed.
-                unsafe { ffi::lua_sethook(l as *mut ffi::lua_State, None, 0, 0) };
+                unsafe { self.apply(l as *mut ffi::lua_State, 0) };
             }
         }
         st.since_ns = self.now_ns();
@@ -187,13 +272,9 @@ impl Guard {
     fn enter_thread(&self, l: *mut ffi::lua_State) {
         let mut st = self.lock();
         st.threads.push(l as usize);
-        if self.memory_over.load(Ordering::SeqCst) {
-            // SAFETY: called on the Lua thread with a live coroutine about to be resumed.
-            unsafe { ffi::lua_sethook(l, Some(budget_hook), ffi::LUA_MASKCOUNT, 1) };
-        } else if self.armed.load(Ordering::SeqCst) {
-            // SAFETY: called on the Lua thread with a live coroutine about to be resumed.
-            unsafe { ffi::lua_sethook(l, Some(budget_hook), ffi::LUA_MASKCOUNT, HOOK_COUNT) };
-        }
+        // Always set: a coroutine starts with the hook its creator had then.
+        // SAFETY: called on the Lua thread with a live coroutine about to be resumed.
+        unsafe { self.apply(l, self.current_count()) };
     }
 
     fn leave_thread(&self) {
@@ -206,19 +287,14 @@ impl Guard {
     }
 }
 
-/// Sets the hook with `count` on every state being run.
-fn hook_all(st: &GuardState, count: c_int) {
-    for &l in st.main.iter().chain(st.threads.iter()) {
-        // SAFETY: lua_sethook may be called asynchronously (lua.c does it from a signal
-        // handler); the states are alive while the guard is active.
-        unsafe {
-            ffi::lua_sethook(
-                l as *mut ffi::lua_State,
-                Some(budget_hook),
-                ffi::LUA_MASKCOUNT,
-                count,
-            )
-        };
+impl Guard {
+    /// Sets the hook with `count` on every state being run.
+    fn hook_all(&self, st: &GuardState, count: c_int) {
+        for &l in st.main.iter().chain(st.threads.iter()) {
+            // SAFETY: lua_sethook may be called asynchronously (lua.c does it from a signal
+            // handler); the states are alive while the guard is active.
+            unsafe { self.apply(l as *mut ffi::lua_State, count) };
+        }
     }
 }
 
@@ -258,20 +334,25 @@ unsafe fn guard_from_registry(l: *mut ffi::lua_State) -> *const Guard {
     p
 }
 
-/// The count hook: raises the budget error once the running callback has had its budget.
-unsafe extern "C-unwind" fn budget_hook(l: *mut ffi::lua_State, ar: *mut ffi::lua_Debug) {
+/// The hook: line events go to the debugger; count events raise the budget error once the
+/// running callback has had its budget.
+unsafe extern "C-unwind" fn hook(l: *mut ffi::lua_State, ar: *mut ffi::lua_Debug) {
     let g = guard_from_registry(l);
     if g.is_null() {
         ffi::lua_sethook(l, None, 0, 0);
         return;
     }
     let g = &*g;
+    if (*ar).event != ffi::LUA_HOOKCOUNT {
+        crate::debug::line_event(l, ar, g);
+        return;
+    }
     if g.memory_over.load(Ordering::Relaxed) {
         memory_error(l, g, ar);
         return;
     }
     if !g.armed.load(Ordering::Relaxed) {
-        ffi::lua_sethook(l, None, 0, 0);
+        g.apply(l, 0);
         return;
     }
     let seq = running_seq(l, g);
@@ -388,7 +469,7 @@ pub(crate) unsafe fn c_call_overran(l: *mut ffi::lua_State) -> Option<String> {
 pub(crate) unsafe extern "C-unwind" fn guard_enter(l: *mut ffi::lua_State) -> c_int {
     let g = ffi::lua_touserdata(l, ffi::lua_upvalueindex(1)) as *const Guard;
     let co = ffi::lua_tothread(l, 1);
-    if g.is_null() || co.is_null() || !(*g).enabled() {
+    if g.is_null() || co.is_null() || !(*g).tracking() {
         return 0;
     }
     let depth = (*g).depth() + 1;
@@ -414,7 +495,7 @@ pub(crate) unsafe extern "C-unwind" fn guard_leave(l: *mut ffi::lua_State) -> c_
     if g.is_null() {
         return 0;
     }
-    if (*g).enabled() {
+    if (*g).tracking() {
         (*g).leave_thread();
     }
     let mut isnum: c_int = 0;
@@ -438,6 +519,8 @@ pub(crate) unsafe extern "C-unwind" fn guard_leave(l: *mut ffi::lua_State) -> c_
 pub(crate) unsafe extern "C-unwind" fn handler(l: *mut ffi::lua_State) -> c_int {
     let g = ffi::lua_touserdata(l, ffi::lua_upvalueindex(1)) as *const Guard;
     if !g.is_null() {
+        // A debugger breaking on errors stops here, on the frames that raised it.
+        crate::debug::error_event(l, &*g, 1);
         ffi::lua_rawgeti(
             l,
             ffi::LUA_REGISTRYINDEX,

@@ -184,6 +184,11 @@ pub(crate) fn host_table(
     h.set("vectors", vectors)?;
     h.set("handler", c_closure(lua, guard::handler, gp)?)?;
     h.set("guard_enter", c_closure(lua, guard::guard_enter, gp)?)?;
+    h.set("debug_hook", c_closure(lua, crate::debug::debug_hook, gp)?)?;
+    h.set(
+        "debug_error",
+        c_closure(lua, crate::debug::debug_error, gp)?,
+    )?;
     h.set("guard_leave", c_closure(lua, guard::guard_leave, gp)?)?;
     h.set("frames", c_closure(lua, frames, std::ptr::null_mut())?)?;
     h.set("caller", c_closure(lua, caller, std::ptr::null_mut())?)?;

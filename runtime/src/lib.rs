@@ -40,6 +40,7 @@
 mod bindings;
 mod compile;
 mod components;
+mod debug;
 mod dev;
 #[doc(hidden)]
 pub mod doc_support;
@@ -64,6 +65,7 @@ mod vector;
 pub use compile::{compile_check, CompileError};
 pub use components::{Name, Registry, Transform};
 pub use crescent_api as api;
+pub use debug::{DebugIncoming, DebugLink};
 pub use error::{Error, Result};
 
 /// The README's Rust code compiles, as a doc test.

@@ -66,7 +66,6 @@ local v3, qt = VEC.vec3, VEC.quat -- constructors: vec3(x, y, z), quat(x, y, z, 
 -- in place, and copy/unpack of every value type made in Rust.
 local TFN = H.transform_fns()
 local vcopy, vunpack = TFN.copy, TFN.unpack
-local vec3_new, quat_new = v3, qt
 local vec3_ns, quat_ns = VEC.vec3_ns, VEC.quat_ns
 -- `vec3(...)` calls the namespace table: these take the arguments after it, with no Lua frame.
 local CALLS = { [v3] = VEC.vec3_call, [qt] = VEC.quat_call }
@@ -88,8 +87,8 @@ end
 V3.__pairs = fields_iter(V3_KEYS)
 Q.__pairs = fields_iter(Q_KEYS)
 
-impl.globals.vec3 = vec3_new
-impl.globals.quat = quat_new
+impl.globals.vec3 = v3
+impl.globals.quat = qt
 impl.namespaces.vec3 = vec3_ns
 impl.namespaces.quat = quat_ns
 impl.types.vec3 = { target = V3M, impl = V3I }
@@ -430,9 +429,30 @@ local function fault(inst, phase, err)
   end
 end
 
+-- The debugger (debug/mod.rs) sets DBG: `on` while it has breakpoints or a step or pause is
+-- pending, `hot[path]` for the scripts whose callbacks can reach a breakpoint, `all` while
+-- every callback must be hooked (a step, a pause). The runner turns the line hook on around
+-- hot callbacks only; `hooked` mirrors whether it is on now.
+local DBG = { on = false, all = false, hot = {}, hooked = false, version = 0, hook = H.debug_hook }
+function DBG.arm(path)
+  local want = DBG.all or DBG.hot[path] == true
+  if want ~= DBG.hooked then
+    DBG.hooked = want
+    DBG.hook(want)
+  end
+end
+function DBG.restore(was)
+  if DBG.hooked ~= was then
+    DBG.hooked = was
+    DBG.hook(was)
+  end
+end
+
 -- Calls one callback of one instance, guarded. Returns true when it ran without error.
 local function call_one(inst, phase, fn, ...)
   local prev_cur, prev_w = current, W[1]
+  local was = DBG.hooked
+  if DBG.on then DBG.arm(inst.rec.path) end
   current = inst
   seq = seq + 1
   W[1] = seq
@@ -443,6 +463,7 @@ local function call_one(inst, phase, fn, ...)
   inst.time = inst.time + (now() - t0)
   W[1] = prev_w
   current = prev_cur
+  if DBG.on then DBG.restore(was) end
   if not ok then fault(inst, phase, err) end
   return ok
 end
@@ -464,7 +485,7 @@ end
 -- resumes with the next one, and the list is rebuilt before it runs again), so one counter of
 -- runs since the last rebuild counts the calls of all of them.
 local function new_hot(name)
-  return { name = name, insts = {}, fns = {}, selves = {}, times = {}, runs = 0 }
+  return { name = name, insts = {}, fns = {}, selves = {}, times = {}, paths = {}, runs = 0 }
 end
 local hot_update, hot_fixed = new_hot("update"), new_hot("fixed_update")
 
@@ -485,30 +506,30 @@ S.fold_calls = function() fold_calls(hot_update) fold_calls(hot_fixed) end
 
 local function fill_hot(hot, name)
   fold_calls(hot)
-  local insts, fns, selves, times = {}, {}, {}, {}
+  local insts, fns, selves, times, paths = {}, {}, {}, {}, {}
   local n = 0
   for i = 1, #instances do
     local inst = instances[i]
     local f = inst.rec[name]
     if f and inst.started and not inst.faulted and not inst.dead then
       n = n + 1
-      insts[n], fns[n], selves[n], times[n] = inst, f, inst.self, 0
+      insts[n], fns[n], selves[n], times[n], paths[n] = inst, f, inst.self, 0, inst.rec.path
     end
   end
-  hot.insts, hot.fns, hot.selves, hot.times = insts, fns, selves, times
+  hot.insts, hot.fns, hot.selves, hot.times, hot.paths = insts, fns, selves, times, paths
+  hot.hooks_version = nil
 end
 
 -- Despawned instances stay in the report: those with errors one by one (the first
--- MAX_RETIRED of them), the others summed into one row per script. An instance dropped from
+-- LIMITS.retired of them), the others summed into one row per script. An instance dropped from
 -- `instances` waits in `retiring` until its hot lists' calls are folded into it.
 local retiring, retired, retired_totals, retired_paths = {}, {}, {}, {}
-local MAX_RETIRED = 10000
-local MAX_ERRORS = 32
+local LIMITS = { retired = 10000, errors = 32 }
 local function settle_retiring()
   for i = 1, #retiring do
     local inst = retiring[i]
     inst.self = nil
-    if inst.errors and #retired < MAX_RETIRED then
+    if inst.errors and #retired < LIMITS.retired then
       retired[#retired + 1] = inst
     else
       local path = inst.rec.path
@@ -527,7 +548,7 @@ local function settle_retiring()
       if inst.errors then
         t.errors = t.errors or {}
         for _, e in ipairs(inst.errors) do
-          if #t.errors < MAX_ERRORS then t.errors[#t.errors + 1] = e end
+          if #t.errors < LIMITS.errors then t.errors[#t.errors + 1] = e end
         end
       end
     end
@@ -593,6 +614,49 @@ function TRACE.loop(fns, selves, start, dt, base, insts)
   end
   W[1] = 0
 end
+-- The hot loop while debugging. Whether each instance's callback runs hooked is a parallel
+-- array too, `hot.hooks`, computed once per list and debugger change (`DBG.version`): reading
+-- each instance's record, or even one more field per call, costs the other scripts a cache
+-- miss per call. A change while a callback runs (a stop that starts a step) rewrites the
+-- running list's array in place (`DBG.refresh`, called by the debugger), so the loop sees it
+-- at the next call; a stale `hooked` only costs one more `hook` call, which is idempotent.
+local function fill_hooks(hot, hooks)
+  local paths, all, set = hot.paths, DBG.all, DBG.hot
+  for i = 1, #paths do hooks[i] = all or set[paths[i]] == true end
+  hot.hooks, hot.hooks_version = hooks, DBG.version
+  return hooks
+end
+function DBG.refresh()
+  for _, hot in next, { hot_update, hot_fixed } do
+    local hooks = hot.hooks
+    if hooks == nil or #hooks ~= #hot.paths then hooks = {} end
+    fill_hooks(hot, hooks)
+  end
+end
+function DBG.loop(fns, selves, start, dt, base, hot)
+  local dbg = DBG
+  local hooks = hot.hooks_version == dbg.version and hot.hooks or fill_hooks(hot, {})
+  local hooked = dbg.hooked
+  for i = start, #fns do
+    last_i = i
+    W[1] = base + i
+    local want = hooks[i]
+    if want ~= hooked then
+      hooked = want
+      dbg.hooked = want
+      dbg.hook(want)
+    end
+    fns[i](selves[i], dt)
+  end
+  W[1] = 0
+end
+S.DBG = DBG
+-- The instance running now, for the debugger's thread name: its script and entity.
+function S.debug_current()
+  local inst = current or (running_hot and running_hot.insts[last_i])
+  if inst == nil then return nil end
+  return inst.rec.path, inst.entity
+end
 function S.set_tracing(on)
   TRACE.buf = on and {} or nil
   TRACE.n = 0
@@ -624,7 +688,9 @@ local function run_list(hot, dt)
   local start = 1
   running_hot = hot
   local loop, extra = hot_loop, hot.times
-  if TRACE.buf then
+  if DBG.on then
+    loop, extra = DBG.loop, hot
+  elseif TRACE.buf then
     loop, extra = TRACE.loop, insts
   elseif T.frame % TIME_SAMPLE == 0 then
     loop = hot_loop_timed
@@ -709,12 +775,15 @@ local function new_env(path)
 end
 
 -- Runs top-level code guarded by the time budget; returns ok, value-or-error.
-local function run_top(fn)
+local function run_top(fn, path)
   local prev = W[1]
+  local was = DBG.hooked
+  if DBG.on and path then DBG.arm(path) end
   seq = seq + 1
   W[1] = seq
   local ok, v = xpcall(fn, handler)
   W[1] = prev
+  if DBG.on then DBG.restore(was) end
   return ok, v
 end
 
@@ -764,7 +833,10 @@ function require_from(from, name, env)
     error(lerr, 2)
   end
   loading[#loading + 1] = mpath
+  local was = DBG.hooked
+  if DBG.on then DBG.arm(mpath) end
   local ok2, v = pcall(fn)
+  if DBG.on then DBG.restore(was) end
   loading[#loading] = nil
   if not ok2 then
     modules[mpath] = nil
@@ -783,7 +855,7 @@ local function load_script(path)
   local fn, lerr = H.load_chunk(path, env)
   if not fn then error(lerr, 0) end
   rec = { path = path, env = env }
-  local ok, err = run_top(fn)
+  local ok, err = run_top(fn, path)
   if not ok then
     local msg = split_error(err)
     error(msg, 0)
@@ -1057,12 +1129,16 @@ local function resume_task(t, ...)
   -- carried and N waits of s end at N * s within a frame rather than a frame late per wait.
   local carried = t.wake_time
   local t0 = now()
+  local was = DBG.hooked
+  if DBG.on then DBG.arm(owner.rec.path) end
   guard_enter(t.co)
   local ok, a, b = co_resume(t.co, ...)
   guard_leave(prev_w)
+  if DBG.on then DBG.restore(was) end
   owner.time = owner.time + (now() - t0)
   current = prev_cur
   if not ok then
+    H.debug_error(t.co, a)
     t.done = true
     fault(owner, "task", { a, H.frames(t.co) })
     return
@@ -1354,7 +1430,7 @@ end
 function S.reload(path, fn)
   local rec = scripts[path]
   local m = modules[path]
-  local ok, err = run_top(fn)
+  local ok, err = run_top(fn, path)
   if not ok then
     local msg = split_error(err)
     return false, msg

@@ -10,7 +10,7 @@ use crate::guard::{self, Guard};
 use crate::host::{self, fnv1a, Shared, SharedRef};
 use crate::input::Input;
 use crate::scene::Scene;
-use mlua::{Function, Lua, LuaOptions, LuaSerdeExt, StdLib, Table, Value};
+use mlua::{ffi, Function, Lua, LuaOptions, LuaSerdeExt, StdLib, Table, Value};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
@@ -88,6 +88,8 @@ struct Calls {
     set_input: Function,
     set_tracing: Function,
     take_trace: Function,
+    /// The runner's `DBG` table and `debug_current`.
+    debug: (Table, Function),
     env_names: Option<Function>,
 }
 
@@ -126,6 +128,8 @@ pub struct Runtime {
     input: Input,
     /// Frame slices recorded while tracing (`None`: not tracing).
     trace: Option<Vec<TraceSlice>>,
+    /// The attached debugger; the guard points at it while it is here.
+    debugger: Option<Box<crate::debug::DebugCell>>,
 }
 
 impl Runtime {
@@ -282,6 +286,7 @@ impl Runtime {
             set_input: s.get("set_input")?,
             set_tracing: s.get("set_tracing")?,
             take_trace: s.get("take_trace")?,
+            debug: (s.get("DBG")?, s.get("debug_current")?),
             env_names: s.get("env_names")?,
         };
         let time: Table = s.get("time")?;
@@ -326,6 +331,7 @@ impl Runtime {
             shut_down: false,
             input: Input::default(),
             trace: None,
+            debugger: None,
         })
     }
 
@@ -1032,6 +1038,107 @@ impl Runtime {
         self.trace = on.then(Vec::new);
     }
 
+    /// Attaches a debugger: from now on the game answers the requests `link` brings
+    /// (breakpoints, pause, steps, the stopped stack and its variables; see
+    /// `docs/debugging.md`) and stops where they say. The dev channel makes the link
+    /// `crescent dap` uses ([`crate::DevChannel::debug_link`]); requests are served between
+    /// frames, in [`Runtime::frame`] and [`Runtime::debug_service`], and while stopped.
+    ///
+    /// # Errors
+    /// The debugger's Lua side could not be set up.
+    /// ```
+    /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+    /// #     ("scripts/c.lua", "function update(self)\n  self.n = (self.n or 0) + 1\nend"),
+    /// #     ("scene.json", r#"{"entities": [{"scripts": ["scripts/c.lua"]}]}"#),
+    /// # ])?;
+    /// use crescent_runtime::api::dev::{DebugRequest, FromGame};
+    /// use crescent_runtime::{DebugIncoming, DebugLink};
+    /// let (to_game, incoming) = std::sync::mpsc::channel();
+    /// let (to_tool, replies) = std::sync::mpsc::channel();
+    /// rt.attach_debugger(DebugLink::new(incoming, move |_client, m: &FromGame| {
+    ///     let _ = to_tool.send(m.clone());
+    /// }))?;
+    /// let request = DebugRequest::Attach { break_on_errors: true };
+    /// to_game.send(DebugIncoming::Request { client: 1, id: 1, request })?;
+    /// rt.debug_service();
+    /// assert!(matches!(replies.try_recv()?, FromGame::DebugReply { id: 1, .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn attach_debugger(&mut self, link: crate::debug::DebugLink) -> Result<()> {
+        let dbg_lib: Table = {
+            // SAFETY: luaopen_debug builds and returns the debug library's table; nothing is
+            // registered in the globals, so scripts still have no `debug`.
+            unsafe {
+                self.lua.exec_raw((), |l| {
+                    ffi::lua_pushcfunction(l, ffi::luaopen_debug);
+                    ffi::lua_call(l, 0, 1);
+                })?
+            }
+        };
+        let s_dbg: Table = self.calls.debug.0.clone();
+        let helper: Table = self
+            .lua
+            .load(crate::debug::INSPECT)
+            .set_name("=crescent/debug.lua")
+            .set_mode(mlua::chunk::ChunkMode::Text)
+            .call((
+                dbg_lib.get::<Function>("getmetatable")?,
+                dbg_lib.get::<Function>("getinfo")?,
+                self.calls.env_of.clone(),
+                self.calls.debug.1.clone(),
+            ))?;
+        // SAFETY: stack-balanced registry references on the calling state.
+        let (helper_ref, dbg_ref): (i64, i64) = unsafe {
+            self.lua.exec_raw((helper, s_dbg), |l| {
+                let d = ffi::luaL_ref(l, ffi::LUA_REGISTRYINDEX);
+                let h = ffi::luaL_ref(l, ffi::LUA_REGISTRYINDEX);
+                ffi::lua_pushinteger(l, h as ffi::lua_Integer);
+                ffi::lua_pushinteger(l, d as ffi::lua_Integer);
+            })?
+        };
+        let root = self.shared.borrow().root.clone();
+        let cell = Box::new(RefCell::new(crate::debug::Debugger::new(
+            link,
+            root,
+            helper_ref as std::ffi::c_int,
+            dbg_ref as std::ffi::c_int,
+            self.guard.clone(),
+            self.shared.clone(),
+        )));
+        self.guard.set_debugger(&*cell);
+        self.debugger = Some(cell);
+        Ok(())
+    }
+
+    /// Serves the attached debugger's requests that arrived (never blocks unless one stops
+    /// the game, as a pause between frames does). [`Runtime::frame`] calls it; a host that
+    /// waits between frames, or before the first for `--wait-for-debugger`, calls it too.
+    pub fn debug_service(&mut self) {
+        if let Some(d) = &self.debugger {
+            let l = self.main_state();
+            // SAFETY: the main state, idle between calls, on this thread.
+            unsafe { d.borrow_mut().service(l) };
+        }
+    }
+
+    /// Whether the attached debugger has sent `ready` (its breakpoints are set), or none is
+    /// attached.
+    pub fn debugger_ready(&self) -> bool {
+        self.debugger.as_ref().is_none_or(|d| d.borrow().ready())
+    }
+
+    /// Wall time the game spent stopped in the debugger since the last call: a host that
+    /// measures frame times takes it out, so a stop does not turn into a jump in game time.
+    pub fn take_stopped_time(&mut self) -> Duration {
+        self.debugger
+            .as_ref()
+            .map_or(Duration::ZERO, |d| d.borrow_mut().take_stopped_time())
+    }
+
+    fn main_state(&self) -> *mut ffi::lua_State {
+        self.mains.last().copied().unwrap_or_default() as *mut ffi::lua_State
+    }
+
     /// The slices recorded since the last call, in the order they ended (a callback before
     /// its phase, a phase before its frame); empty when tracing is off.
     pub fn take_trace(&mut self) -> Vec<TraceSlice> {
@@ -1110,12 +1217,17 @@ impl Runtime {
             self.accumulator = 0.0;
         }
         self.deliver_input();
+        self.debug_service();
         self.guard.begin(&self.mains);
         let r =
             self.calls
                 .frame
                 .call::<()>((dt, steps, fixed_dt, self.config.event_pass_limit.max(1)));
         self.guard.end();
+        if let Some(d) = &self.debugger {
+            // SAFETY: the main state, idle between calls, on this thread.
+            unsafe { d.borrow_mut().after_frame(self.main_state()) };
+        }
         if let Err(e) = r {
             let message = format!("frame {}: {}", self.frames, lua_error_text(&e));
             tracing::error!(target: "crescent::engine", "{message}");
@@ -1284,6 +1396,10 @@ impl Runtime {
             if let Ok((true, Value::Integer(n))) = r {
                 instances += n as usize;
             }
+        }
+        if let Some(d) = &self.debugger {
+            // SAFETY: the main state, idle between calls, on this thread.
+            unsafe { d.borrow_mut().reloaded(self.main_state(), &path, source) };
         }
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         self.shared.borrow_mut().events.push(Event::Reloaded {
@@ -1618,6 +1734,9 @@ impl Runtime {
 
 impl Drop for Runtime {
     fn drop(&mut self) {
+        // The hook must not reach the debugger once its box is gone (a clone of the `Lua`
+        // may still run code).
+        self.guard.set_debugger(std::ptr::null());
         let main_state =
             self.mains.last().copied().unwrap_or_default() as *mut mlua::ffi::lua_State;
         // SAFETY: the state the limiter was installed on; a clone of the `Lua` may outlive

@@ -15,7 +15,7 @@ const HEAD: c_int = 16;
 const TAIL: c_int = 4;
 
 /// The number of levels on `co`'s stack (levels `0..depth` exist).
-unsafe fn depth(co: *mut ffi::lua_State) -> c_int {
+pub(crate) unsafe fn depth(co: *mut ffi::lua_State) -> c_int {
     let mut ar: ffi::lua_Debug = std::mem::zeroed();
     // Exponential search for a level that does not exist, then a binary search below it
     // (each `lua_getstack` walks the stack, so probing every level would be quadratic).
@@ -64,30 +64,36 @@ unsafe fn push_frame(l: *mut ffi::lua_State, co: *mut ffi::lua_State, level: c_i
     ffi::lua_setfield(l, -2, c"path".as_ptr());
     ffi::lua_pushinteger(l, ar.currentline.max(0) as ffi::lua_Integer);
     ffi::lua_setfield(l, -2, c"line".as_ptr());
-    let name = text(ar.name).filter(|n| *n != b"?");
-    let namewhat = text(ar.namewhat).unwrap_or_default();
-    match (what, name) {
-        (b"main", _) => {
-            ffi::lua_pushstring(l, c"main chunk".as_ptr());
-            ffi::lua_setfield(l, -2, c"name".as_ptr());
-        }
-        (_, Some(name)) => {
-            let shown = match namewhat {
-                b"method" => format!("method '{}'", String::from_utf8_lossy(name)),
-                b"global" | b"field" => format!("function '{}'", String::from_utf8_lossy(name)),
-                b"local" | b"upvalue" => format!("local '{}'", String::from_utf8_lossy(name)),
-                _ => format!("function '{}'", String::from_utf8_lossy(name)),
-            };
+    match function_name(&ar) {
+        Some(shown) => {
             ffi::lua_pushlstring(l, shown.as_ptr() as *const c_char, shown.len());
             ffi::lua_setfield(l, -2, c"name".as_ptr());
         }
         // Unnamed: the reader names it (the outermost frame is the callback of its phase).
-        (_, None) => {
+        None => {
             ffi::lua_pushinteger(l, ar.linedefined as ffi::lua_Integer);
             ffi::lua_setfield(l, -2, c"defined".as_ptr());
         }
     }
     true
+}
+
+/// What Lua calls the function of a frame filled with `"Sn"`: `main chunk`, `method 'hit'`,
+/// `function 'name'`, `local 'name'`; `None` when Lua does not know.
+///
+/// # Safety
+/// `ar` was filled by `lua_getinfo` and the state is still on that frame.
+pub(crate) unsafe fn function_name(ar: &ffi::lua_Debug) -> Option<String> {
+    let what = text(ar.what).unwrap_or_default();
+    if what == b"main" {
+        return Some("main chunk".into());
+    }
+    let name = String::from_utf8_lossy(text(ar.name).filter(|n| *n != b"?")?);
+    Some(match text(ar.namewhat).unwrap_or_default() {
+        b"method" => format!("method '{name}'"),
+        b"local" | b"upvalue" => format!("local '{name}'"),
+        _ => format!("function '{name}'"),
+    })
 }
 
 /// Pushes onto `l` the script frames of `co` from `level` outwards, as a sequence.

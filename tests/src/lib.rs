@@ -6,6 +6,7 @@
 //! with the same profile, so a stale binary is never tested (set `CRESCENT_E2E_NO_BUILD=1` to
 //! skip that step when the binaries were built some other way).
 
+pub mod dap_client;
 pub mod fuzz;
 pub mod game;
 pub mod lsp_client;

@@ -18,7 +18,8 @@ pub struct LspClient {
     next_id: i64,
 }
 
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+/// Reads one `Content-Length`-framed JSON message (LSP and DAP frame them alike).
+pub fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     let mut length = None;
     loop {
         let mut line = String::new();

@@ -16,6 +16,8 @@ mod api_cmd;
 mod check;
 #[path = "crescent/console.rs"]
 mod console;
+#[path = "crescent/dap.rs"]
+mod dap;
 #[path = "crescent/diagnostic.rs"]
 mod diagnostic;
 #[path = "crescent/embedded.rs"]
@@ -65,6 +67,9 @@ enum Command {
     /// Create a project or a script from a template.
     #[command(subcommand)]
     New(NewCommand),
+    /// Serve the Debug Adapter Protocol on standard input and output (for VS Code, nvim-dap
+    /// and other clients): `launch` or `attach` with `{"project": DIR}`.
+    Dap,
 }
 
 #[derive(Subcommand, Debug)]
@@ -109,6 +114,7 @@ fn main() -> ExitCode {
         Command::Api { format, out } => api_cmd::api(format, out.as_deref()),
         Command::New(NewCommand::Project { name, dir }) => new::project(&dir, &name),
         Command::New(NewCommand::Script { name, dir }) => new::script(&dir, &name),
+        Command::Dap => dap::dap(),
     };
     match result {
         Ok(code) => code,

@@ -21,6 +21,7 @@ use serde_json::Value;
 
 use super::doorbell::Doorbell;
 use super::session::{same_token, SessionFile, SessionInfo, PROTOCOL_VERSION};
+use crate::debug::{DebugIncoming, DebugLink};
 use crescent_api::dev::{FromGame, ToGame};
 
 /// Events buffered per client before the oldest unsent ones start being dropped.
@@ -68,6 +69,8 @@ pub enum DevRequest {
 pub struct DevChannel {
     shared: Arc<Shared>,
     requests: Receiver<DevRequest>,
+    /// The debugger's requests, until [`DevChannel::debug_link`] takes them.
+    debug: Mutex<Option<Receiver<DebugIncoming>>>,
     port: u16,
     accept: Option<JoinHandle<()>>,
     session: SessionFile,
@@ -82,6 +85,8 @@ struct Shared {
     stop: AtomicBool,
     next_id: AtomicU64,
     bell: Arc<Doorbell>,
+    /// Where `debug` requests and closed connections go.
+    debug: Mutex<Sender<DebugIncoming>>,
 }
 
 struct Client {
@@ -137,6 +142,7 @@ impl DevChannel {
         bell: Arc<Doorbell>,
     ) -> io::Result<DevChannel> {
         let root = root.as_ref().canonicalize()?;
+        let (debug_tx, debug_rx) = mpsc::channel();
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
         let port = listener.local_addr()?.port();
         let session = SessionFile::write(&root, port)?;
@@ -154,6 +160,7 @@ impl DevChannel {
             stop: AtomicBool::new(false),
             next_id: AtomicU64::new(1),
             bell,
+            debug: Mutex::new(debug_tx),
         });
         let (requests_tx, requests) = mpsc::channel();
         let accept_shared = shared.clone();
@@ -163,6 +170,7 @@ impl DevChannel {
         Ok(DevChannel {
             shared,
             requests,
+            debug: Mutex::new(Some(debug_rx)),
             port,
             accept: Some(accept),
             session,
@@ -214,6 +222,23 @@ impl DevChannel {
     /// Every request received since the last call, oldest first; never blocks.
     pub fn poll_requests(&self) -> Vec<DevRequest> {
         self.requests.try_iter().collect()
+    }
+
+    /// The debugger's side of the channel, for [`crate::Runtime::attach_debugger`]: `debug`
+    /// requests and closed connections in, answers and stops out to the connection they are
+    /// for. There is one; later calls return `None`.
+    pub fn debug_link(&self) -> Option<DebugLink> {
+        let incoming = lock(&self.debug).take()?;
+        let shared = self.shared.clone();
+        Some(DebugLink::new(
+            incoming,
+            move |client, message: &FromGame| {
+                let clients = lock(&shared.clients);
+                if let Some(c) = clients.iter().find(|c| c.id == client) {
+                    c.reply(line_of(&wire(message)), shared.capacity);
+                }
+            },
+        ))
     }
 }
 
@@ -358,6 +383,11 @@ fn start_client(
         .name("crescent-dev-reader".into())
         .spawn(move || {
             read_loop(&client, stream, &reader_shared, &reader_requests);
+            // A debugger that goes away releases a stopped game.
+            let gone = DebugIncoming::Gone { client: client.id };
+            if lock(&reader_shared.debug).send(gone).is_ok() {
+                reader_shared.bell.ring();
+            }
         })?;
     Ok(())
 }
@@ -515,6 +545,26 @@ fn handle_request(
                 Err(reason) => Some(error_message(format!("reload {path}: {reason}"))),
             }
         }
+        "debug" => match serde_json::from_value::<ToGame>(message.clone()) {
+            Ok(ToGame::Debug { id, request }) => {
+                let incoming = DebugIncoming::Request {
+                    client,
+                    id,
+                    request,
+                };
+                if lock(&shared.debug).send(incoming).is_err() {
+                    return Some(error_message("the game has no debugger support"));
+                }
+                shared.bell.ring();
+                None
+            }
+            Ok(_) | Err(_) => Some(error_message(
+                match serde_json::from_value::<ToGame>(message.clone()) {
+                    Err(e) => format!("debug: {e}"),
+                    Ok(_) => "debug: not a debug request".to_string(),
+                },
+            )),
+        },
         "hello" => Some(error_message("already said hello")),
         other => Some(error_message(format!("unknown message type `{other}`"))),
     }

@@ -143,6 +143,7 @@ impl DevHost {
     /// Polls, applies what arrived to `runtime` (see [`apply_reloads`]) and returns the events
     /// that produced, without publishing them. Call it between frames.
     pub fn apply(&self, runtime: &mut Runtime) -> Vec<Event> {
+        runtime.debug_service();
         let events = self.poll();
         if events.is_empty() {
             return Vec::new();

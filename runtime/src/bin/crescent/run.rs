@@ -54,6 +54,10 @@ pub struct RunArgs {
     /// each applied before its frame (0 is the first). The same track gives the same world hash.
     #[arg(long, value_name = "FILE")]
     pub input: Option<PathBuf>,
+    /// With --watch: wait for a debugger (`crescent dap`) to attach and set its breakpoints
+    /// before loading the scene, so a breakpoint in a script's top level or `init` is hit.
+    #[arg(long)]
+    pub wait_for_debugger: bool,
 }
 
 /// Formats of `--report`.
@@ -82,7 +86,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
             root
         }
     };
-    let watch = args.watch || args.dev;
+    let watch = args.watch || args.dev || args.wait_for_debugger;
     let track = match &args.input {
         Some(path) => match InputTrack::load(path) {
             Ok(track) => track,
@@ -93,7 +97,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         },
         None => InputTrack::default(),
     };
-    let (mut runtime, dev) = match start(&root, watch) {
+    let (mut runtime, dev) = match start(&root, watch, args.wait_for_debugger) {
         Ok(started) => started,
         Err(text) => {
             eprintln!("{text}");
@@ -188,7 +192,14 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
 ///
 /// With `watch`, the project watcher and the dev channel start before the scripts load, so no
 /// save falls between loading a script and watching it.
-fn start(root: &Path, watch: bool) -> std::result::Result<(Runtime, Option<DevHost>), String> {
+///
+/// The dev channel's debugger link is attached to the runtime, so `crescent dap` can attach at
+/// any time; with `wait_for_debugger` the scene loads once a debugger has said `ready`.
+fn start(
+    root: &Path,
+    watch: bool,
+    wait_for_debugger: bool,
+) -> std::result::Result<(Runtime, Option<DevHost>), String> {
     if !root.is_dir() {
         return Err(format!("error: {} is not a folder", root.display()));
     }
@@ -211,6 +222,18 @@ fn start(root: &Path, watch: bool) -> std::result::Result<(Runtime, Option<DevHo
                 root.display(),
                 channel.port()
             );
+            if let Some(link) = channel.debug_link() {
+                runtime
+                    .attach_debugger(link)
+                    .map_err(|e| format!("error: cannot set up the debugger: {e}"))?;
+            }
+        }
+        if wait_for_debugger {
+            eprintln!("waiting for a debugger to attach (crescent dap)");
+            while !runtime.debugger_ready() {
+                host.wait_until(Instant::now() + Duration::from_millis(100));
+                runtime.debug_service();
+            }
         }
         Some(host)
     } else {
@@ -282,10 +305,15 @@ fn real_time(
     let mut frame = 0;
     while !stop.load(Ordering::SeqCst) {
         let now = Instant::now();
+        // Time the game spent stopped in a debugger is not game time.
+        let stopped = runtime.take_stopped_time();
         let dt = if first {
             FRAME_DT
         } else {
-            now.duration_since(last).as_secs_f64().min(MAX_DT)
+            now.duration_since(last)
+                .saturating_sub(stopped)
+                .as_secs_f64()
+                .clamp(0.0, MAX_DT)
         };
         first = false;
         last = now;
