@@ -482,3 +482,54 @@ fn a_pause_when_no_script_runs_stops_between_frames() {
     tool.ok(DebugRequest::Continue);
     tool.finish();
 }
+
+#[test]
+fn breakpoints_bind_again_when_their_script_reloads() {
+    let project = TempProject::new(&mover_scene()).expect("project");
+    let mut rt = Runtime::new(project.path(), Config::default(), Registry::new()).expect("runtime");
+    let (tx, incoming) = channel();
+    let (out, rx) = channel();
+    rt.attach_debugger(DebugLink::new(incoming, move |_, m: &FromGame| {
+        let _ = out.send(m.clone());
+    }))
+    .expect("attach");
+    rt.load_scene(&Scene::load(project.path()).expect("scene"))
+        .expect("load");
+    let send = |id, request| {
+        tx.send(DebugIncoming::Request {
+            client: 1,
+            id,
+            request,
+        })
+        .expect("send")
+    };
+    send(
+        1,
+        DebugRequest::Attach {
+            break_on_errors: false,
+        },
+    );
+    send(
+        2,
+        DebugRequest::SetBreakpoints {
+            path: "scripts/mover.lua".into(),
+            breakpoints: vec![BreakpointSpec {
+                line: 11,
+                ..BreakpointSpec::default()
+            }],
+        },
+    );
+    rt.debug_service();
+    // The new text has a blank line 11: the breakpoint moves to 12.
+    let new = MOVER.replace("  self.n = before + step\n", "\n  self.n = before + step\n");
+    rt.reload_script_source("scripts/mover.lua", &new);
+    let changed = rx
+        .try_iter()
+        .find_map(|m| match m {
+            FromGame::BreakpointsChanged { path, breakpoints } => Some((path, breakpoints)),
+            _ => None,
+        })
+        .expect("a breakpoints_changed message");
+    assert_eq!(changed.0, "scripts/mover.lua");
+    assert_eq!((changed.1[0].requested, changed.1[0].line), (11, 12));
+}
