@@ -63,6 +63,13 @@ pub enum ToGame {
         /// `scripts/player.lua`.
         path: String,
     },
+    /// Asks for (or, with `stats: false`, stops) the live `stats` stream: at most ten samples a
+    /// second, to this connection only.
+    Subscribe {
+        /// Whether to receive `stats`.
+        #[serde(default)]
+        stats: bool,
+    },
     /// A debugger's request (`crescent dap` sends these); answered by a `debug_reply` with
     /// the same `id`, to this connection only.
     Debug {
@@ -71,6 +78,46 @@ pub enum ToGame {
         /// What to do.
         request: DebugRequest,
     },
+}
+
+/// A live sample of the game: the frames since the previous sample, and cumulative counters
+/// per script (a tool takes the difference of two samples for rates).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GameStats {
+    /// Frames run so far.
+    pub frame: u64,
+    /// Frames since the previous sample.
+    pub frames: u64,
+    /// Mean wall time of those frames, in milliseconds.
+    pub frame_ms: f64,
+    /// The longest of them.
+    pub frame_ms_max: f64,
+    /// Live entities.
+    pub entities: usize,
+    /// Live script instances.
+    pub instances: usize,
+    /// Faulted script instances.
+    pub faulted: usize,
+    /// Memory the Lua state holds, in KiB.
+    pub lua_kib: f64,
+    /// Script errors so far.
+    pub errors: u64,
+    /// One entry per script with live instances, by path.
+    pub scripts: Vec<ScriptStats>,
+}
+
+/// Cumulative counters of one script's live instances.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScriptStats {
+    /// `scripts/enemy.lua`.
+    pub path: String,
+    /// Live instances.
+    pub instances: usize,
+    /// Callback calls so far, per lifecycle function (`init`, `update`, ...), summed over them.
+    pub calls: std::collections::BTreeMap<String, u64>,
+    /// Time in their callbacks so far, in milliseconds (the hot loops are sampled one frame in
+    /// sixteen; see `docs/profiling.md`).
+    pub ms: f64,
 }
 
 /// What a debugger asks the game. The game has one debugger at a time: the connection that
@@ -305,6 +352,8 @@ pub enum FromGame {
         /// Why, in words.
         message: String,
     },
+    /// A sample of the running game, to connections that subscribed (at most ten a second).
+    Stats(GameStats),
     /// The answer to a `debug` request, to the connection that sent it.
     DebugReply {
         /// The request's `id`.
@@ -370,6 +419,7 @@ mod tests {
             ToGame::Reload {
                 path: "scripts/player.lua".into(),
             },
+            ToGame::Subscribe { stats: true },
             ToGame::Debug {
                 id: 7,
                 request: DebugRequest::SetBreakpoints {
@@ -399,6 +449,25 @@ mod tests {
             FromGame::Error {
                 message: "bad token".into(),
             },
+            FromGame::Stats(GameStats {
+                frame: 600,
+                frames: 6,
+                frame_ms: 0.8,
+                frame_ms_max: 1.2,
+                entities: 12,
+                instances: 14,
+                faulted: 0,
+                lua_kib: 410.5,
+                errors: 0,
+                scripts: vec![ScriptStats {
+                    path: "scripts/enemy.lua".into(),
+                    instances: 8,
+                    calls: [("init".to_string(), 8), ("update".to_string(), 4800)]
+                        .into_iter()
+                        .collect(),
+                    ms: 35.2,
+                }],
+            }),
             FromGame::DebugReply {
                 id: 7,
                 result: DebugResult::Breakpoints {

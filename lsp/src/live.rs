@@ -88,7 +88,8 @@ impl LiveEvent {
             | FromGame::DebugReply { .. }
             | FromGame::Stopped { .. }
             | FromGame::Continued
-            | FromGame::BreakpointsChanged { .. } => None,
+            | FromGame::BreakpointsChanged { .. }
+            | FromGame::Stats(_) => None,
         }
     }
 }

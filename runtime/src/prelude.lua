@@ -423,6 +423,7 @@ end
 local function fault(inst, phase, err)
   if not inst.faulted and not inst.dead then n_faulted = n_faulted + 1 end
   inst.faulted = true
+  S.errors = S.errors + 1
   if not pcall(fault_report, inst, phase, err) then
     collectgarbage("collect")
     pcall(fault_report, inst, phase, "not enough memory")
@@ -1489,6 +1490,35 @@ end
 
 function S.counts()
   return n_live, n_faulted
+end
+
+-- Live stats (`Runtime::live_stats`): per script path, its live instances, their calls per
+-- lifecycle function and their time in seconds, summed; sorted by path.
+S.errors = 0
+function S.script_stats()
+  S.fold_calls()
+  local by, order = {}, {}
+  for i = 1, #instances do
+    local inst = instances[i]
+    if not inst.dead then
+      local path = inst.rec.path
+      local row = by[path]
+      if row == nil then
+        row = { path = path, instances = 0, time = 0, calls = { init = 0, update = 0,
+          fixed_update = 0, on_event = 0, on_reload = 0, destroy = 0 } }
+        by[path] = row
+        order[#order + 1] = path
+      end
+      row.instances = row.instances + 1
+      row.time = row.time + inst.time
+      local calls = row.calls
+      for name, key in next, CALL_KEY do calls[name] = calls[name] + inst[key] end
+    end
+  end
+  sort(order)
+  local out = {}
+  for i = 1, #order do out[i] = by[order[i]] end
+  return out, S.errors
 end
 
 -- What world_hash reads: script component stores, instances' self tables, the handle map.

@@ -206,6 +206,50 @@ fn the_text_report_is_a_table() {
 }
 
 #[test]
+fn the_text_report_profiles_scripts_slowest_first() {
+    let dir = project(&[
+        (
+            "scripts/heavy.lua",
+            "function update(self)\n  local x = 0\n  for i = 1, 20000 do x = x + i % 7 end\n  self.x = x\nend\n",
+        ),
+        ("scripts/light.lua", "function update(self) self.n = (self.n or 0) + 1 end\n"),
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/light.lua"]}, {"scripts": ["scripts/heavy.lua"]}, {"scripts": ["scripts/light.lua"]}]}"#,
+        ),
+    ]);
+    let run =
+        crescent(&["run", arg(dir.path()), "--frames", "64", "--report", "text"]).expect_code(0);
+    let profile: Vec<&str> = run
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("profile"))
+        .collect();
+    assert!(profile.len() >= 4, "{}", run.stdout);
+    assert!(
+        profile[1].starts_with("script") && profile[1].contains("ms/frame"),
+        "{}",
+        run.stdout
+    );
+    let heavy: Vec<&str> = profile[2].split_whitespace().collect();
+    let light: Vec<&str> = profile[3].split_whitespace().collect();
+    assert_eq!(
+        (heavy[0], heavy[1], heavy[2]),
+        ("scripts/heavy.lua", "1", "64"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        (light[0], light[1], light[2]),
+        ("scripts/light.lua", "2", "128"),
+        "{}",
+        run.stdout
+    );
+    let share: f64 = heavy[5].trim_end_matches('%').parse().expect("a share");
+    assert!(share > 80.0, "{}", run.stdout);
+}
+
+#[test]
 fn events_are_json_lines_on_stdout() {
     let faulty = copy_project(&fixture("faulty"));
     let run = crescent(&[

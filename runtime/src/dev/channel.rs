@@ -91,6 +91,8 @@ struct Shared {
 
 struct Client {
     id: u64,
+    /// Subscribed to `stats`.
+    stats: AtomicBool,
     stream: TcpStream,
     queue: Mutex<Queue>,
     wake: Condvar,
@@ -208,6 +210,24 @@ impl DevChannel {
         let line = line_of(event);
         for client in clients.iter() {
             client.push(line.clone(), self.shared.capacity);
+        }
+    }
+
+    /// Whether a connected client subscribed to `stats`.
+    pub fn wants_stats(&self) -> bool {
+        lock(&self.shared.clients)
+            .iter()
+            .any(|c| c.stats.load(Ordering::Relaxed) && !lock(&c.queue).closed)
+    }
+
+    /// Queues a `stats` sample for the clients that subscribed; never blocks on a socket (a
+    /// slow client loses samples as it loses events).
+    pub fn publish_stats(&self, stats: &Value) {
+        let clients = lock(&self.shared.clients);
+        let mut line = None;
+        for client in clients.iter().filter(|c| c.stats.load(Ordering::Relaxed)) {
+            let line = line.get_or_insert_with(|| line_of(stats)).clone();
+            client.push(line, self.shared.capacity);
         }
     }
 
@@ -357,6 +377,7 @@ fn start_client(
     stream.set_nodelay(true)?;
     let client = Arc::new(Client {
         id: shared.next_id.fetch_add(1, Ordering::Relaxed),
+        stats: AtomicBool::new(false),
         stream: stream.try_clone()?,
         queue: Mutex::new(Queue::default()),
         wake: Condvar::new(),
@@ -524,6 +545,16 @@ fn handle_request(
     };
     match kind {
         "ping" => Some(wire(&FromGame::Pong)),
+        "subscribe" => match serde_json::from_value::<ToGame>(message.clone()) {
+            Ok(ToGame::Subscribe { stats }) => {
+                let clients = lock(&shared.clients);
+                if let Some(c) = clients.iter().find(|c| c.id == client) {
+                    c.stats.store(stats, Ordering::Relaxed);
+                }
+                None
+            }
+            _ => Some(error_message("subscribe needs a boolean \"stats\"")),
+        },
         "reload" => {
             let Ok(ToGame::Reload { path }) = serde_json::from_value(message.clone()) else {
                 return Some(error_message("reload needs a string \"path\""));

@@ -184,6 +184,21 @@ impl DevHost {
         }
     }
 
+    /// Whether a tool subscribed to the live `stats` stream.
+    pub fn wants_stats(&self) -> bool {
+        self.channel.as_ref().is_some_and(DevChannel::wants_stats)
+    }
+
+    /// Sends a live sample ([`Runtime::live_stats`]) to the tools that subscribed.
+    pub fn publish_stats(&self, stats: &crescent_api::dev::GameStats) {
+        if let Some(channel) = &self.channel {
+            let message = crescent_api::dev::FromGame::Stats(stats.clone());
+            if let Ok(value) = serde_json::to_value(&message) {
+                channel.publish_stats(&value);
+            }
+        }
+    }
+
     /// The canonical project root.
     pub fn root(&self) -> &Path {
         &self.root

@@ -607,7 +607,10 @@ impl Adapter {
                     json!({"category": "stderr", "output": format!("game: {message}\n")}),
                 );
             }
-            FromGame::Welcome { .. } | FromGame::Pong | FromGame::Dropped { .. } => {}
+            FromGame::Welcome { .. }
+            | FromGame::Pong
+            | FromGame::Dropped { .. }
+            | FromGame::Stats(_) => {}
         }
     }
 

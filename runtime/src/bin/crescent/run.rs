@@ -17,6 +17,9 @@ use std::time::{Duration, Instant};
 
 /// The fixed time step of `--frames` runs and the frame rate of real-time runs.
 const FRAME_DT: f64 = 1.0 / 60.0;
+/// Shortest time between two live `stats` samples sent to tools.
+const STATS_PERIOD: Duration = Duration::from_millis(100);
+
 /// Longest step a real-time frame takes, so a stall (a debugger, a suspended terminal) does
 /// not turn into one huge jump.
 const MAX_DT: f64 = 0.25;
@@ -265,7 +268,22 @@ fn pump(runtime: &mut Runtime, console: &mut Console, dev: Option<&DevHost>) -> 
     let events = runtime.drain_events();
     show(&events, console, dev);
     console.tick(&runtime.stats());
+    if let Some(dev) = dev {
+        send_stats(runtime, dev);
+    }
     events
+}
+
+/// Sends a live sample to subscribed tools, at most every [`STATS_PERIOD`].
+fn send_stats(runtime: &mut Runtime, dev: &DevHost) {
+    thread_local! {
+        static LAST: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
+    }
+    let due = LAST.with(|l| l.get().is_none_or(|t| t.elapsed() >= STATS_PERIOD));
+    if due && dev.wants_stats() {
+        dev.publish_stats(&runtime.live_stats());
+        LAST.with(|l| l.set(Some(Instant::now())));
+    }
 }
 
 /// Shows events on the console and sends them to the tools on the dev channel.
@@ -342,6 +360,39 @@ fn real_time(
     }
 }
 
+/// The profile part of `--report text`: time in callbacks per script, slowest first.
+fn profile_text(out: &mut String, report: &Report, width: usize) {
+    use std::fmt::Write as _;
+    let mut by: std::collections::BTreeMap<&str, (usize, u64, f64)> = Default::default();
+    for s in &report.scripts {
+        let row = by.entry(s.path.as_str()).or_default();
+        row.0 += 1;
+        row.1 += s.calls.values().sum::<u64>();
+        row.2 += s.time_ms;
+    }
+    let total: f64 = by.values().map(|r| r.2).sum();
+    let mut rows: Vec<_> = by.into_iter().collect();
+    rows.sort_by(|a, b| b.1 .2.total_cmp(&a.1 .2).then(a.0.cmp(b.0)));
+    let _ = writeln!(
+        out,
+        "\nprofile (time in callbacks; update and fixed_update are sampled one frame in 16)"
+    );
+    let _ = writeln!(
+        out,
+        "{:<width$}  {:>9}  {:>9}  {:>10}  {:>9}  {:>6}",
+        "script", "instances", "calls", "total ms", "ms/frame", "share"
+    );
+    let frames = report.frames.max(1) as f64;
+    for (path, (instances, calls, ms)) in rows {
+        let share = if total > 0.0 { ms / total * 100.0 } else { 0.0 };
+        let _ = writeln!(
+            out,
+            "{path:<width$}  {instances:>9}  {calls:>9}  {ms:>10.3}  {:>9.4}  {share:>5.1}%",
+            ms / frames
+        );
+    }
+}
+
 /// The `--report text` table.
 fn report_text(report: &Report) -> String {
     use std::fmt::Write as _;
@@ -388,6 +439,7 @@ fn report_text(report: &Report) -> String {
         }
         let _ = writeln!(out, "  {:>6}  {:>9.3}", s.errors.len(), s.time_ms);
     }
+    profile_text(&mut out, report, width);
     for s in report.scripts.iter().filter(|s| !s.errors.is_empty()) {
         for e in &s.errors {
             let at = if e.path.is_empty() { &s.path } else { &e.path };
