@@ -30,6 +30,7 @@ pub mod fuzzy;
 pub mod hover;
 pub mod inlay;
 pub mod json;
+pub mod lens;
 pub mod line_index;
 pub mod lints;
 pub mod luac;

@@ -24,6 +24,19 @@ local function on_reloaded(_, result)
   end
 end
 
+-- Code lenses over lifecycle callbacks show what the running game measures (instances, calls,
+-- time per call and per frame): asked for again when the buffer is entered or the cursor
+-- rests, once the server is attached (a refresh with no server attached would block later ones).
+local function on_attach(_, bufnr)
+  vim.api.nvim_create_autocmd({ "BufEnter", "CursorHold", "InsertLeave" }, {
+    buffer = bufnr,
+    callback = function()
+      pcall(vim.lsp.codelens.refresh)
+    end,
+  })
+  pcall(vim.lsp.codelens.refresh)
+end
+
 vim.api.nvim_create_autocmd("FileType", {
   pattern = "lua",
   callback = function(args)
@@ -35,6 +48,7 @@ vim.api.nvim_create_autocmd("FileType", {
         cmd = { "crescent-lsp", "--stdio" },
         root_dir = root,
         handlers = { ["crescent/reloaded"] = on_reloaded },
+        on_attach = on_attach,
       })
       clients[root] = id
     end
@@ -43,3 +57,4 @@ vim.api.nvim_create_autocmd("FileType", {
     end
   end,
 })
+

@@ -43,6 +43,8 @@ pub enum LiveEvent {
         /// How many were dropped.
         count: u64,
     },
+    /// A live sample (the link subscribes to them once welcomed).
+    Stats(Box<crescent_api::dev::GameStats>),
 }
 
 /// A request the server can send to the game.
@@ -81,6 +83,7 @@ impl LiveEvent {
         match serde_json::from_value::<FromGame>(value.clone()).ok()? {
             FromGame::Dropped { count } => Some(LiveEvent::Dropped { count }),
             FromGame::Event(event) => Some(LiveEvent::Game(event)),
+            FromGame::Stats(stats) => Some(LiveEvent::Stats(Box::new(stats))),
             // The debugger's messages go to the connection that debugs, never to this one.
             FromGame::Welcome { .. }
             | FromGame::Pong
@@ -88,8 +91,7 @@ impl LiveEvent {
             | FromGame::DebugReply { .. }
             | FromGame::Stopped { .. }
             | FromGame::Continued
-            | FromGame::BreakpointsChanged { .. }
-            | FromGame::Stats(_) => None,
+            | FromGame::BreakpointsChanged { .. } => None,
         }
     }
 }
@@ -238,6 +240,11 @@ async fn converse(
                         if events.send(LiveEvent::Connected { project, api }).is_err() {
                             return "the server stopped".into();
                         }
+                        // Live samples feed the code lenses over lifecycle callbacks.
+                        let subscribe = self::line(&ToGame::Subscribe { stats: true });
+                        if let Err(e) = write.write_all(subscribe.as_bytes()).await {
+                            return format!("writing to the game failed: {e}");
+                        }
                     }
                     Ok(FromGame::Error { message }) if !*welcomed => {
                         return format!("the game refused the connection: {message}");
@@ -379,6 +386,11 @@ mod tests {
                 }
                 other => panic!("round {round}: expected Connected, got {other:?}"),
             }
+            // Once welcomed, the link subscribes to the live samples (for the code lenses).
+            let subscribe: Value =
+                serde_json::from_str(&lines.next_line().await.expect("read").expect("a line"))
+                    .expect("subscribe is JSON");
+            assert_eq!(subscribe, serde_json::json!({"type": "subscribe", "stats": true}));
             write
                 .write_all(b"not json\n{\"type\":\"script_error\",\"path\":\"scripts/a.lua\",\"line\":2,\"message\":\"m\",\"traceback\":\"t\",\"entity\":1,\"phase\":\"init\"}\n")
                 .await

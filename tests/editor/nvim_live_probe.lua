@@ -3,6 +3,7 @@
 -- Records vim.notify, then reports (JSON lines on stdout, and marker files named by
 -- CRESCENT_PROBE_DIR so the test knows when to save the next version):
 --   attached   the snippet's client is attached            -> file "attached"
+--   lens       a code lens with the game's live numbers over `update`
 --   diagnostic the running game's error is on the buffer   -> file "diagnostic"
 --   notify     a "reloaded" notification after the fix
 -- Exits 0 when all three happened, 1 otherwise.
@@ -35,6 +36,24 @@ end
 
 local attached = vim.wait(20000, function() return #vim.tbl_values(clients()) > 0 end, 20)
 out({ event = "attached", ok = attached })
+
+-- The running game's numbers appear as code lenses once its samples arrive.
+local lens
+local function find_lens()
+  for _, l in ipairs(vim.lsp.codelens.get(bufnr) or {}) do
+    local title = l.command and l.command.title or ""
+    if title:find("instance", 1, true) then
+      lens = { lnum = l.range.start.line, title = title }
+      return true
+    end
+  end
+  return false
+end
+for _ = 1, 60 do
+  pcall(vim.lsp.codelens.refresh)
+  if vim.wait(500, find_lens, 20) then break end
+end
+out({ event = "lens", lnum = lens and lens.lnum, title = lens and lens.title })
 mark("attached")
 
 local diagnostic
@@ -64,7 +83,7 @@ local notified = got and vim.wait(60000, function()
 end, 20)
 out({ event = "notify", message = reloaded })
 
-local ok = attached and got and notified
+local ok = attached and lens and got and notified
 vim.lsp.stop_client(vim.tbl_map(function(c) return c.id end, vim.tbl_values(clients())))
 vim.wait(5000, function() return #vim.tbl_values(clients()) == 0 end, 20)
 out({ event = "done", ok = ok })

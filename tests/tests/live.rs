@@ -149,3 +149,50 @@ fn runtime_errors_reach_the_editor_and_reloads_clear_them() {
     );
     lsp.shutdown();
 }
+
+#[test]
+fn code_lenses_show_what_the_running_game_measures() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/player.lua"]}, {"scripts": ["scripts/player.lua"]}]}"#,
+        ),
+        ("scripts/player.lua", GOOD),
+    ]);
+    let root = dir.path();
+    let uri = file_uri(&root.join("scripts/player.lua"));
+    // No game yet: no lenses.
+    let mut lsp = LspClient::start(&lsp_bin(), root);
+    lsp.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": GOOD}}),
+    );
+    let lenses = lsp.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert!(lenses.is_null() || lenses == json!([]), "{lenses}");
+    let _game = Game::start(root);
+    let deadline = std::time::Instant::now() + WAIT;
+    let lenses = loop {
+        let lenses = lsp.request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        if lenses.as_array().is_some_and(|l| l.len() == 2) {
+            break lenses;
+        }
+        assert!(std::time::Instant::now() < deadline, "no lenses: {lenses}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    // Over `init` (line 0) and `update` (line 4), with the live instance count.
+    assert_eq!(lenses[0]["range"]["start"]["line"], 0, "{lenses}");
+    assert_eq!(lenses[1]["range"]["start"]["line"], 4, "{lenses}");
+    let update = lenses[1]["command"]["title"].as_str().unwrap_or("");
+    assert!(update.starts_with("2 instances · "), "{update}");
+    assert!(
+        update.contains(" update calls · ") && update.contains("ms/frame"),
+        "{update}"
+    );
+    lsp.shutdown();
+}

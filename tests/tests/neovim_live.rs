@@ -141,6 +141,16 @@ fn neovim_shows_the_running_games_errors_and_reloads() {
         .filter(|l| l.starts_with('{'))
         .filter_map(|l| serde_json::from_str(l).ok())
         .collect();
+    let lens = events
+        .iter()
+        .find(|e| e["event"] == "lens")
+        .unwrap_or_else(|| panic!("no lens event\n{transcript}"));
+    assert!(
+        lens["title"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("1 instance · ")),
+        "a code lens with the live instance count: {transcript}"
+    );
     let diagnostic = events
         .iter()
         .find(|e| e["event"] == "diagnostic")

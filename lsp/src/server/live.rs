@@ -6,12 +6,15 @@
 //! against the same file.
 
 use super::{path_of, read, write, Backend};
-use crate::analysis::Encoding;
+use crate::analysis::{self, Encoding};
 use crate::live::{self, LiveEvent};
+use crescent_api::dev::GameStats;
 use crescent_api::{Event, Frame};
 use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tower_lsp::lsp_types as lsp;
 use tower_lsp::lsp_types::notification::Notification;
@@ -43,6 +46,65 @@ pub struct ReloadedParams {
 impl Notification for Reloaded {
     type Params = ReloadedParams;
     const METHOD: &'static str = "crescent/reloaded";
+}
+
+/// How far back the older sample of a lens's rates is taken from: the hot loops are timed one
+/// frame in sixteen, so a window of a few samples (100 ms apart) would jump between 0 and 16
+/// times the truth.
+const LENS_WINDOW: Duration = Duration::from_secs(2);
+/// Shortest time between two `workspace/codeLens/refresh` requests.
+const LENS_REFRESH: Duration = Duration::from_secs(1);
+
+/// A running game's recent live samples, oldest first, and when the lenses were last refreshed.
+#[derive(Default)]
+pub struct StatsWindow {
+    samples: VecDeque<(Instant, GameStats)>,
+    refreshed: Option<Instant>,
+}
+
+impl StatsWindow {
+    /// Adds a sample and forgets those older than [`LENS_WINDOW`] (keeping one at least that
+    /// old, the base of the rates). True when the lenses should be refreshed now.
+    fn push(&mut self, stats: GameStats) -> bool {
+        let now = Instant::now();
+        self.samples.push_back((now, stats));
+        while self.samples.len() > 2
+            && self
+                .samples
+                .get(1)
+                .is_some_and(|(t, _)| now.duration_since(*t) >= LENS_WINDOW)
+        {
+            self.samples.pop_front();
+        }
+        let due = self.refreshed.is_none_or(|t| t.elapsed() >= LENS_REFRESH);
+        if due {
+            self.refreshed = Some(now);
+        }
+        due
+    }
+
+    /// The lens texts of a script's callbacks, from the newest sample and the oldest kept.
+    fn texts(&self, path: &str, callbacks: &[String]) -> Option<Vec<String>> {
+        let (_, newest) = self.samples.back()?;
+        let now = newest.scripts.iter().find(|s| s.path == path)?;
+        let before = self.samples.front().and_then(|(_, old)| {
+            let script = old.scripts.iter().find(|s| s.path == path)?;
+            Some(analysis::lens::Sample {
+                script,
+                frame: old.frame,
+            })
+        });
+        let now = analysis::lens::Sample {
+            script: now,
+            frame: newest.frame,
+        };
+        Some(
+            callbacks
+                .iter()
+                .map(|c| analysis::lens::text(c, now, before))
+                .collect(),
+        )
+    }
 }
 
 /// The range covering the text of a 1-based `line` (its first non-blank character to its end),
@@ -164,6 +226,19 @@ impl Backend {
                         format!("the running game went away: {reason}"),
                     )
                     .await;
+                // Its numbers go with it.
+                if write(&self.state.live_stats).remove(root).is_some() {
+                    self.refresh_lenses().await;
+                }
+            }
+            LiveEvent::Stats(stats) => {
+                let due = write(&self.state.live_stats)
+                    .entry(root.to_path_buf())
+                    .or_default()
+                    .push(*stats);
+                if due {
+                    self.refresh_lenses().await;
+                }
             }
             LiveEvent::Game(
                 ref error @ Event::ScriptError {
@@ -292,6 +367,50 @@ impl Backend {
                     .await;
             }
         }
+    }
+
+    /// Asks the client to ask for code lenses again, when it can be asked.
+    async fn refresh_lenses(&self) {
+        if *read(&self.state.lens_refresh_supported) {
+            let _ = self.client.code_lens_refresh().await;
+        }
+    }
+
+    /// Lenses over a script's lifecycle callbacks with what its running game measures; none
+    /// when no game of the file's project is running (or the script has no live instance).
+    pub(super) fn live_lenses(&self, uri: &lsp::Url) -> Option<Vec<lsp::CodeLens>> {
+        let doc = self.snapshot(uri)?;
+        let path = path_of(uri)?;
+        let stats = read(&self.state.live_stats);
+        let (root, window) = stats
+            .iter()
+            .filter(|(root, _)| path.starts_with(root))
+            .max_by_key(|(root, _)| root.components().count())?;
+        let rel = path
+            .strip_prefix(root)
+            .ok()?
+            .to_string_lossy()
+            .replace('\\', "/");
+        let file = doc.analysis();
+        let callbacks = analysis::lens::callbacks(&file, &doc.api);
+        let names: Vec<String> = callbacks.iter().map(|c| c.name.clone()).collect();
+        let texts = window.texts(&rel, &names)?;
+        let enc = self.encoding();
+        Some(
+            callbacks
+                .iter()
+                .zip(texts)
+                .map(|(c, title)| lsp::CodeLens {
+                    range: doc.range(c.span.start, c.span.end, enc),
+                    command: Some(lsp::Command {
+                        title,
+                        command: String::new(),
+                        arguments: None,
+                    }),
+                    data: None,
+                })
+                .collect(),
+        )
     }
 
     /// Publishes a file's diagnostics after its runtime set changed: merged with the static

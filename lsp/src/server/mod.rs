@@ -59,6 +59,10 @@ struct State {
     runtime: RwLock<HashMap<lsp::Url, Vec<lsp::Diagnostic>>>,
     progress_supported: RwLock<bool>,
     watch_supported: RwLock<bool>,
+    /// Whether the client takes `workspace/codeLens/refresh`.
+    lens_refresh_supported: RwLock<bool>,
+    /// The running games' recent live samples, per project root (see `live.rs`).
+    live_stats: RwLock<HashMap<PathBuf, live::StatsWindow>>,
 }
 
 /// The language server.
@@ -81,6 +85,8 @@ pub fn service() -> (LspService<Backend>, ClientSocket) {
             runtime: RwLock::default(),
             progress_supported: RwLock::default(),
             watch_supported: RwLock::default(),
+            lens_refresh_supported: RwLock::default(),
+            live_stats: RwLock::default(),
         }),
     })
 }
@@ -585,6 +591,13 @@ impl LanguageServer for Backend {
             .and_then(|w| w.did_change_watched_files.as_ref())
             .and_then(|d| d.dynamic_registration)
             .unwrap_or(false);
+        *write(&self.state.lens_refresh_supported) = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.code_lens.as_ref())
+            .and_then(|c| c.refresh_support)
+            .unwrap_or(false);
         let mut roots: Vec<PathBuf> = params
             .workspace_folders
             .unwrap_or_default()
@@ -646,6 +659,9 @@ impl LanguageServer for Backend {
             )),
             document_symbol_provider: Some(lsp::OneOf::Left(true)),
             inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+            code_lens_provider: Some(lsp::CodeLensOptions {
+                resolve_provider: Some(false),
+            }),
             document_highlight_provider: Some(lsp::OneOf::Left(true)),
             semantic_tokens_provider: Some(
                 lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
@@ -1323,6 +1339,13 @@ impl LanguageServer for Backend {
             Some(links)
         })
         .await
+    }
+
+    async fn code_lens(
+        &self,
+        params: lsp::CodeLensParams,
+    ) -> RpcResult<Option<Vec<lsp::CodeLens>>> {
+        Ok(self.live_lenses(&params.text_document.uri))
     }
 
     async fn document_symbol(
