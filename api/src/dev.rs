@@ -70,6 +70,14 @@ pub enum ToGame {
         #[serde(default)]
         stats: bool,
     },
+    /// A world inspector's request, served between frames; answered by an `inspect_reply`
+    /// with the same `id`, to this connection only.
+    Inspect {
+        /// Chosen by the tool, echoed in the reply.
+        id: u64,
+        /// What to read or write.
+        request: InspectRequest,
+    },
     /// A debugger's request (`crescent dap` sends these); answered by a `debug_reply` with
     /// the same `id`, to this connection only.
     Debug {
@@ -118,6 +126,105 @@ pub struct ScriptStats {
     /// Time in their callbacks so far, in milliseconds (the hot loops are sampled one frame in
     /// sixteen; see `docs/profiling.md`).
     pub ms: f64,
+}
+
+/// What a world inspector asks the game.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum InspectRequest {
+    /// Every live entity, by id: name, position, scripts.
+    Entities,
+    /// One entity's components and its script instances' `self` fields.
+    Entity {
+        /// The entity's id (`entity:id()`).
+        entity: u64,
+    },
+    /// Writes a component, or one field of it (`field`), from JSON, as a script's `set` would.
+    SetComponent {
+        /// The entity's id.
+        entity: u64,
+        /// `Transform`, `Inventory`, a host component.
+        component: String,
+        /// One top-level field (`position`, `coins`); none: the whole component.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        field: Option<String>,
+        /// The new value (a vector as an array of numbers).
+        value: serde_json::Value,
+    },
+    /// Writes one `self` field of a script instance from JSON.
+    SetSelf {
+        /// The entity's id.
+        entity: u64,
+        /// The instance's script (`scripts/enemy.lua`).
+        script: String,
+        /// The field (`speed`).
+        field: String,
+        /// The new value (an array of 3 numbers over a vector stays a vector).
+        value: serde_json::Value,
+    },
+}
+
+/// One entity in the inspector's list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EntitySummary {
+    /// Its id (`entity:id()`).
+    pub id: u64,
+    /// Its `Name`, if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its Transform's position, if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<[f64; 3]>,
+    /// Its script instances' paths, in order.
+    #[serde(default)]
+    pub scripts: Vec<String>,
+}
+
+/// One entity, whole.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EntityDetail {
+    /// Its id.
+    pub id: u64,
+    /// Its `Name`, if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Every component it has, by name, as JSON (vectors as arrays).
+    pub components: std::collections::BTreeMap<String, serde_json::Value>,
+    /// Its script instances, in order.
+    pub scripts: Vec<InstanceDetail>,
+}
+
+/// A script instance's state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InstanceDetail {
+    /// `scripts/enemy.lua`.
+    pub path: String,
+    /// Its `self` as JSON (entity handles as ids, vectors as arrays; the handle in
+    /// `self.entity` is left out).
+    pub fields: serde_json::Value,
+}
+
+/// The answer to an [`InspectRequest`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum InspectResult {
+    /// Done (a write).
+    Ok,
+    /// Refused, with why.
+    Error {
+        /// In words.
+        message: String,
+    },
+    /// The answer to `entities`, by id.
+    Entities {
+        /// Every live entity.
+        entities: Vec<EntitySummary>,
+    },
+    /// The answer to `entity`.
+    Entity {
+        /// The entity.
+        entity: Box<EntityDetail>,
+    },
 }
 
 /// What a debugger asks the game. The game has one debugger at a time: the connection that
@@ -354,6 +461,13 @@ pub enum FromGame {
     },
     /// A sample of the running game, to connections that subscribed (at most ten a second).
     Stats(GameStats),
+    /// The answer to an `inspect` request, to the connection that sent it.
+    InspectReply {
+        /// The request's `id`.
+        id: u64,
+        /// What came of it.
+        result: InspectResult,
+    },
     /// The answer to a `debug` request, to the connection that sent it.
     DebugReply {
         /// The request's `id`.
@@ -420,6 +534,15 @@ mod tests {
                 path: "scripts/player.lua".into(),
             },
             ToGame::Subscribe { stats: true },
+            ToGame::Inspect {
+                id: 3,
+                request: InspectRequest::SetSelf {
+                    entity: 12,
+                    script: "scripts/enemy.lua".into(),
+                    field: "speed".into(),
+                    value: serde_json::json!(2.5),
+                },
+            },
             ToGame::Debug {
                 id: 7,
                 request: DebugRequest::SetBreakpoints {
@@ -468,6 +591,17 @@ mod tests {
                     ms: 35.2,
                 }],
             }),
+            FromGame::InspectReply {
+                id: 2,
+                result: InspectResult::Entities {
+                    entities: vec![EntitySummary {
+                        id: 12,
+                        name: Some("enemy".into()),
+                        position: Some([1.0, 0.0, -3.5]),
+                        scripts: vec!["scripts/enemy.lua".into()],
+                    }],
+                },
+            },
             FromGame::DebugReply {
                 id: 7,
                 result: DebugResult::Breakpoints {

@@ -91,7 +91,8 @@ impl LiveEvent {
             | FromGame::DebugReply { .. }
             | FromGame::Stopped { .. }
             | FromGame::Continued
-            | FromGame::BreakpointsChanged { .. } => None,
+            | FromGame::BreakpointsChanged { .. }
+            | FromGame::InspectReply { .. } => None,
         }
     }
 }
@@ -390,7 +391,10 @@ mod tests {
             let subscribe: Value =
                 serde_json::from_str(&lines.next_line().await.expect("read").expect("a line"))
                     .expect("subscribe is JSON");
-            assert_eq!(subscribe, serde_json::json!({"type": "subscribe", "stats": true}));
+            assert_eq!(
+                subscribe,
+                serde_json::json!({"type": "subscribe", "stats": true})
+            );
             write
                 .write_all(b"not json\n{\"type\":\"script_error\",\"path\":\"scripts/a.lua\",\"line\":2,\"message\":\"m\",\"traceback\":\"t\",\"entity\":1,\"phase\":\"init\"}\n")
                 .await

@@ -1492,6 +1492,28 @@ function S.counts()
   return n_live, n_faulted
 end
 
+-- The world inspector (`dev/inspect.rs`): the live instances' script paths per entity id,
+-- and the script components an entity has, sorted.
+function S.inspect_scripts()
+  local out = {}
+  for id, list in next, by_entity do
+    local paths = {}
+    for i = 1, #list do
+      if not list[i].dead then paths[#paths + 1] = list[i].rec.path end
+    end
+    out[id] = paths
+  end
+  return out
+end
+function S.inspect_components(id)
+  local names = {}
+  for name, store in next, stores do
+    if store[id] ~= nil then names[#names + 1] = name end
+  end
+  sort(names)
+  return names
+end
+
 -- Live stats (`Runtime::live_stats`): per script path, its live instances, their calls per
 -- lifecycle function and their time in seconds, summed; sorted by path.
 S.errors = 0

@@ -85,6 +85,8 @@ struct Calls {
     report: Function,
     counts: Function,
     script_stats: Function,
+    inspect_scripts: Function,
+    inspect_components: Function,
     hash_view: Function,
     set_input: Function,
     set_tracing: Function,
@@ -286,6 +288,8 @@ impl Runtime {
             report: s.get("report")?,
             counts: s.get("counts")?,
             script_stats: s.get("script_stats")?,
+            inspect_scripts: s.get("inspect_scripts")?,
+            inspect_components: s.get("inspect_components")?,
             hash_view: s.get("hash_view")?,
             set_input: s.get("set_input")?,
             set_tracing: s.get("set_tracing")?,
@@ -1138,6 +1142,17 @@ impl Runtime {
         self.debugger
             .as_ref()
             .map_or(Duration::ZERO, |d| d.borrow_mut().take_stopped_time())
+    }
+
+    /// The prelude's inspector functions (`dev/inspect.rs`): the script paths per entity,
+    /// and an entity's script components.
+    pub(crate) fn inspect_fns(&self) -> (&Function, &Function) {
+        (&self.calls.inspect_scripts, &self.calls.inspect_components)
+    }
+
+    /// The ids of every live entity, in order.
+    pub(crate) fn entity_ids(&self) -> Vec<u64> {
+        self.shared.borrow().ids.keys().copied().collect()
     }
 
     fn main_state(&self) -> *mut ffi::lua_State {

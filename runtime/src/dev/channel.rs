@@ -22,7 +22,7 @@ use serde_json::Value;
 use super::doorbell::Doorbell;
 use super::session::{same_token, SessionFile, SessionInfo, PROTOCOL_VERSION};
 use crate::debug::{DebugIncoming, DebugLink};
-use crescent_api::dev::{FromGame, ToGame};
+use crescent_api::dev::{FromGame, InspectRequest, InspectResult, ToGame};
 
 /// Events buffered per client before the oldest unsent ones start being dropped.
 pub const DEFAULT_CLIENT_QUEUE: usize = 1024;
@@ -69,6 +69,8 @@ pub enum DevRequest {
 pub struct DevChannel {
     shared: Arc<Shared>,
     requests: Receiver<DevRequest>,
+    /// World inspector requests: (client, id, request), served by the game loop.
+    inspect: Receiver<(u64, u64, InspectRequest)>,
     /// The debugger's requests, until [`DevChannel::debug_link`] takes them.
     debug: Mutex<Option<Receiver<DebugIncoming>>>,
     port: u16,
@@ -87,6 +89,8 @@ struct Shared {
     bell: Arc<Doorbell>,
     /// Where `debug` requests and closed connections go.
     debug: Mutex<Sender<DebugIncoming>>,
+    /// Where `inspect` requests go.
+    inspect: Mutex<Sender<(u64, u64, InspectRequest)>>,
 }
 
 struct Client {
@@ -145,6 +149,7 @@ impl DevChannel {
     ) -> io::Result<DevChannel> {
         let root = root.as_ref().canonicalize()?;
         let (debug_tx, debug_rx) = mpsc::channel();
+        let (inspect_tx, inspect) = mpsc::channel();
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
         let port = listener.local_addr()?.port();
         let session = SessionFile::write(&root, port)?;
@@ -163,6 +168,7 @@ impl DevChannel {
             next_id: AtomicU64::new(1),
             bell,
             debug: Mutex::new(debug_tx),
+            inspect: Mutex::new(inspect_tx),
         });
         let (requests_tx, requests) = mpsc::channel();
         let accept_shared = shared.clone();
@@ -173,6 +179,7 @@ impl DevChannel {
             shared,
             requests,
             debug: Mutex::new(Some(debug_rx)),
+            inspect,
             port,
             accept: Some(accept),
             session,
@@ -210,6 +217,15 @@ impl DevChannel {
         let line = line_of(event);
         for client in clients.iter() {
             client.push(line.clone(), self.shared.capacity);
+        }
+    }
+
+    /// Serves the world inspector requests that arrived with `serve` (between frames) and
+    /// sends each answer to the connection that asked.
+    pub fn serve_inspect(&self, mut serve: impl FnMut(InspectRequest) -> InspectResult) {
+        for (client, id, request) in self.inspect.try_iter() {
+            let result = serve(request);
+            self.send_to(client, &wire(&FromGame::InspectReply { id, result }));
         }
     }
 
@@ -595,6 +611,17 @@ fn handle_request(
                     Ok(_) => "debug: not a debug request".to_string(),
                 },
             )),
+        },
+        "inspect" => match serde_json::from_value::<ToGame>(message.clone()) {
+            Ok(ToGame::Inspect { id, request }) => {
+                if lock(&shared.inspect).send((client, id, request)).is_err() {
+                    return Some(error_message("the game is shutting down"));
+                }
+                shared.bell.ring();
+                None
+            }
+            Ok(_) => Some(error_message("inspect: not an inspect request")),
+            Err(e) => Some(error_message(format!("inspect: {e}"))),
         },
         "hello" => Some(error_message("already said hello")),
         other => Some(error_message(format!("unknown message type `{other}`"))),

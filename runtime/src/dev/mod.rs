@@ -9,6 +9,7 @@
 mod apply;
 mod channel;
 mod doorbell;
+mod inspect;
 mod session;
 mod watch;
 
@@ -140,10 +141,14 @@ impl DevHost {
         events
     }
 
-    /// Polls, applies what arrived to `runtime` (see [`apply_reloads`]) and returns the events
+    /// Polls, serves the debugger's and the world inspector's requests, applies what arrived to
+    /// `runtime` (see [`apply_reloads`]) and returns the events
     /// that produced, without publishing them. Call it between frames.
     pub fn apply(&self, runtime: &mut Runtime) -> Vec<Event> {
         runtime.debug_service();
+        if let Some(channel) = &self.channel {
+            channel.serve_inspect(|request| runtime.inspect(request));
+        }
         let events = self.poll();
         if events.is_empty() {
             return Vec::new();

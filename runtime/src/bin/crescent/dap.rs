@@ -610,7 +610,8 @@ impl Adapter {
             FromGame::Welcome { .. }
             | FromGame::Pong
             | FromGame::Dropped { .. }
-            | FromGame::Stats(_) => {}
+            | FromGame::Stats(_)
+            | FromGame::InspectReply { .. } => {}
         }
     }
 
