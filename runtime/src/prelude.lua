@@ -449,6 +449,27 @@ function DBG.restore(was)
   end
 end
 
+-- Tracing (`Runtime::set_tracing`, `crescent run --trace`): while TRACE.buf is a table, every
+-- callback (of the hot lists, and each init, on_event, destroy and task resume) and every phase
+-- is appended to it as five values: start and end (`now()`), the phase's name, and the
+-- instance's script and entity (false, false for a phase). The buffer is reused from frame to
+-- frame (`n` counts what is in it), so tracing allocates nothing per slice.
+local TRACE = { buf = nil, n = 0 }
+function TRACE.add(inst, t0, t1, name)
+  local buf, n = TRACE.buf, TRACE.n
+  buf[n + 1] = t0
+  buf[n + 2] = t1
+  buf[n + 3] = name
+  if inst then
+    buf[n + 4] = inst.rec.path
+    buf[n + 5] = inst.entity
+  else
+    buf[n + 4] = false
+    buf[n + 5] = false
+  end
+  TRACE.n = n + 5
+end
+
 -- Calls one callback of one instance, guarded. Returns true when it ran without error.
 local function call_one(inst, phase, fn, ...)
   local prev_cur, prev_w = current, W[1]
@@ -461,7 +482,9 @@ local function call_one(inst, phase, fn, ...)
   inst[key] = inst[key] + 1
   local t0 = now()
   local ok, err = xpcall(fn, handler, ...)
-  inst.time = inst.time + (now() - t0)
+  local t1 = now()
+  inst.time = inst.time + (t1 - t0)
+  if TRACE.buf then TRACE.add(inst, t0, t1, phase) end
   W[1] = prev_w
   current = prev_cur
   if DBG.on then DBG.restore(was) end
@@ -592,18 +615,6 @@ local function hot_loop_timed(fns, selves, start, dt, base, times)
   W[1] = 0
 end
 
--- Tracing (`Runtime::set_tracing`, `crescent run --trace`): while TRACE.buf is a table, every
--- callback of the hot lists and every phase is appended to it as four values: the instance
--- (false for a phase), its start and end (`now()`), and the phase's name.
-local TRACE = { buf = nil, n = 0 }
-function TRACE.add(inst, t0, t1, name)
-  local buf, n = TRACE.buf, TRACE.n
-  buf[n + 1] = inst
-  buf[n + 2] = t0
-  buf[n + 3] = t1
-  buf[n + 4] = name
-  TRACE.n = n + 4
-end
 function TRACE.loop(fns, selves, start, dt, base, insts)
   local name = running_hot.name
   for i = start, #fns do
@@ -662,19 +673,13 @@ function S.set_tracing(on)
   TRACE.buf = on and {} or nil
   TRACE.n = 0
 end
+-- The frame's slices: the buffer itself and how many values of it are this frame's (Rust
+-- reads them before the next frame reuses it).
 function S.take_trace()
   local buf, n = TRACE.buf, TRACE.n
   if buf == nil then return {}, 0 end
-  local out = {}
-  for k = 1, n, 4 do
-    local inst = buf[k]
-    local o = { buf[k + 1], buf[k + 2], buf[k + 3] }
-    if inst then o[4] = inst.rec.path; o[5] = inst.entity end
-    out[#out + 1] = o
-  end
-  TRACE.buf = {}
   TRACE.n = 0
-  return out, n // 4
+  return buf, n // 5
 end
 
 -- Runs a hot list inside one xpcall; after an error the faulted instance is marked and the
@@ -1136,7 +1141,9 @@ local function resume_task(t, ...)
   local ok, a, b = co_resume(t.co, ...)
   guard_leave(prev_w)
   if DBG.on then DBG.restore(was) end
-  owner.time = owner.time + (now() - t0)
+  local t1 = now()
+  owner.time = owner.time + (t1 - t0)
+  if TRACE.buf then TRACE.add(owner, t0, t1, "task") end
   current = prev_cur
   if not ok then
     H.debug_error(t.co, a)

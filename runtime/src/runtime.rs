@@ -1173,13 +1173,15 @@ impl Runtime {
         let end = host::clock();
         let taken = self.calls.take_trace.call::<(Table, i64)>(());
         let mut slices = Vec::new();
-        if let Ok((list, _)) = taken {
-            for item in list.sequence_values::<Table>().flatten() {
-                let t0: f64 = item.raw_get(1).unwrap_or_default();
-                let t1: f64 = item.raw_get(2).unwrap_or_default();
-                let name: String = item.raw_get(3).unwrap_or_default();
-                let script: Option<String> = item.raw_get(4).ok().flatten();
-                let entity: Option<i64> = item.raw_get(5).ok().flatten();
+        if let Ok((list, n)) = taken {
+            slices.reserve(n.max(0) as usize + 1);
+            for k in 0..n.max(0) {
+                let at = k * 5;
+                let t0: f64 = list.raw_get(at + 1).unwrap_or_default();
+                let t1: f64 = list.raw_get(at + 2).unwrap_or_default();
+                let name: String = list.raw_get(at + 3).unwrap_or_default();
+                let script: Option<String> = list.raw_get(at + 4).ok().flatten();
+                let entity: Option<i64> = list.raw_get(at + 5).ok().flatten();
                 slices.push(TraceSlice {
                     name,
                     start: t0,

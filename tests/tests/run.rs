@@ -458,7 +458,7 @@ fn a_trace_file_has_nested_frame_phase_and_script_slices() {
         ),
         (
             "scripts/light.lua",
-            "function update(self)\n  self.n = (self.n or 0) + 1\n  if self.n == 3 then log.info(\"third\") end\nend\n",
+            "function init(self)\n  task.spawn(function() while true do task.wait_frames(1) end end)\nend\nfunction update(self)\n  self.n = (self.n or 0) + 1\n  if self.n == 3 then log.info(\"third\") end\nend\n",
         ),
         (
             "scene.json",
@@ -495,15 +495,43 @@ fn a_trace_file_has_nested_frame_phase_and_script_slices() {
         .filter(|e| e["name"] == "update")
         .collect();
     assert_eq!(updates.len(), 12);
-    // Every callback lies inside an update phase, which lies inside a frame.
+    // Every callback lies inside the phase it ran in, each phase inside a frame.
     let inside =
         |inner: (f64, f64), outer: (f64, f64)| outer.0 <= inner.0 && inner.1 <= outer.1 + 1.0;
+    let phases = slices("phase");
     for s in slices("script") {
+        // A task runs first inside the callback that spawned it, later in `tasks`.
+        let phase = match s["args"]["phase"].as_str().unwrap_or("") {
+            "task" => None,
+            "on_event" => Some("events"),
+            other => Some(other),
+        };
         assert!(
-            updates.iter().any(|u| inside(span(s), span(u))),
-            "{s} outside any update"
+            phases
+                .iter()
+                .any(|p| phase.is_none_or(|name| p["name"] == name) && inside(span(s), span(p))),
+            "{s} outside its phase"
         );
     }
+    // init and task resumes are slices of their own, not only update callbacks.
+    let of_phase = |phase: &str| {
+        slices("script")
+            .iter()
+            .filter(|s| s["args"]["phase"] == phase)
+            .count()
+    };
+    assert_eq!(
+        of_phase("init"),
+        1,
+        "the one init (light.lua has one, heavy.lua none)"
+    );
+    assert!(of_phase("task") >= 10, "a task resume per frame");
+    // The Lua state's memory is a counter track, one value per frame.
+    let memory = events
+        .iter()
+        .filter(|e| e["ph"] == "C" && e["name"] == "lua memory")
+        .count();
+    assert_eq!(memory, 12);
     for u in &updates {
         assert!(
             frames.iter().any(|f| inside(span(u), span(f))),

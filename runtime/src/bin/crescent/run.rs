@@ -128,7 +128,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
                 runtime.frame(FRAME_DT);
                 let events = pump(&mut runtime, &mut console, dev.as_ref());
                 if let Some(t) = trace.as_mut() {
-                    t.add(runtime.take_trace(), &events);
+                    t.add(runtime.take_trace(), &events, runtime.lua().used_memory());
                 }
             }
         }
@@ -340,7 +340,7 @@ fn real_time(
         runtime.frame(dt);
         let events = pump(runtime, console, dev);
         if let Some(t) = trace.as_deref_mut() {
-            t.add(runtime.take_trace(), &events);
+            t.add(runtime.take_trace(), &events, runtime.lua().used_memory());
         }
         next += period;
         let now = Instant::now();

@@ -1,16 +1,18 @@
 //! `crescent run --trace FILE`: the frames' slices and the game's events as a Chrome trace-event
 //! JSON file, which ui.perfetto.dev and chrome://tracing open: a slice per frame, nested slices
-//! per phase and per script callback (named after the script and its entity), and logs, script
-//! errors and reloads as instant events.
+//! per phase and per script callback (named after the script and its entity), logs, script
+//! errors and reloads as instant events, and the Lua state's memory as a counter track.
 
 use crescent_runtime::{Event, TraceSlice};
 use serde_json::{json, Value};
+use std::fmt::Write as _;
 use std::path::Path;
 
-/// What a traced run collects until it is written.
+/// What a traced run collects until it is written: the trace events as JSON text, comma
+/// separated (a long run has hundreds of thousands; text costs a fraction of JSON values).
 #[derive(Default)]
 pub struct Trace {
-    events: Vec<Value>,
+    out: String,
 }
 
 /// Microseconds, as trace events count time.
@@ -18,34 +20,61 @@ fn us(seconds: f64) -> f64 {
     (seconds * 1e6 * 1000.0).round() / 1000.0
 }
 
+/// `text` as a JSON string.
+fn quoted(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+}
+
 impl Trace {
-    /// Adds a frame's slices and the events it produced (stamped at the end of the frame,
-    /// when they were seen).
-    pub fn add(&mut self, slices: Vec<TraceSlice>, events: &[Event]) {
+    fn push_raw(&mut self, event: std::fmt::Arguments<'_>) {
+        if !self.out.is_empty() {
+            self.out.push_str(",\n");
+        }
+        let _ = self.out.write_fmt(event);
+    }
+
+    fn push(&mut self, event: &Value) {
+        self.push_raw(format_args!("{event}"));
+    }
+
+    /// Adds a frame's slices, the events it produced (stamped at the end of the frame, when
+    /// they were seen) and the Lua state's memory then, as a counter track.
+    pub fn add(&mut self, slices: Vec<TraceSlice>, events: &[Event], lua_bytes: usize) {
         let now = slices
             .iter()
             .map(|s| s.start + s.duration)
             .fold(0.0, f64::max);
-        for s in slices {
-            let (name, cat, args) = match &s.script {
-                Some((path, entity)) => (
-                    format!("{path} #{entity}"),
-                    "script",
-                    json!({ "phase": s.name, "script": path, "entity": entity }),
-                ),
-                None if s.frame => (s.name.clone(), "frame", json!({})),
-                None => (s.name.clone(), "phase", json!({})),
-            };
-            self.events.push(json!({
-                "name": name,
-                "cat": cat,
-                "ph": "X",
-                "ts": us(s.start),
-                "dur": us(s.duration),
-                "pid": 1,
-                "tid": 1,
-                "args": args,
-            }));
+        for s in &slices {
+            let (ts, dur) = (us(s.start), us(s.duration));
+            match &s.script {
+                Some((path, entity)) => {
+                    let (name, phase, script) = (
+                        quoted(&format!("{path} #{entity}")),
+                        quoted(&s.name),
+                        quoted(path),
+                    );
+                    self.push_raw(format_args!(
+                        r#"{{"name":{name},"cat":"script","ph":"X","ts":{ts},"dur":{dur},"pid":1,"tid":1,"args":{{"phase":{phase},"script":{script},"entity":{entity}}}}}"#
+                    ));
+                }
+                // A phase that had nothing to do (no instance to start, no event to deliver)
+                // takes well under a microsecond: a slice for it is only clutter.
+                None if !s.frame && s.duration < 1e-6 => {}
+                None => {
+                    let name = quoted(&s.name);
+                    let cat = if s.frame { "frame" } else { "phase" };
+                    self.push_raw(format_args!(
+                        r#"{{"name":{name},"cat":"{cat}","ph":"X","ts":{ts},"dur":{dur},"pid":1,"tid":1,"args":{{}}}}"#
+                    ));
+                }
+            }
+        }
+        if now > 0.0 {
+            let kib = (lua_bytes as f64 / 1024.0 * 10.0).round() / 10.0;
+            self.push_raw(format_args!(
+                r#"{{"name":"lua memory","cat":"memory","ph":"C","ts":{},"pid":1,"args":{{"KiB":{kib}}}}}"#,
+                us(now)
+            ));
         }
         for e in events {
             let (name, cat, args) = match e {
@@ -87,7 +116,7 @@ impl Trace {
                     json!({ "path": path, "line": line }),
                 ),
             };
-            self.events.push(json!({
+            self.push(&json!({
                 "name": name, "cat": cat, "ph": "i", "s": "g",
                 "ts": us(now), "pid": 1, "tid": 1, "args": args,
             }));
@@ -96,18 +125,24 @@ impl Trace {
 
     /// Writes the trace file.
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
-        let mut all = vec![
+        let names = [
             json!({ "name": "process_name", "ph": "M", "pid": 1, "args": { "name": "crescent" } }),
             json!({ "name": "thread_name", "ph": "M", "pid": 1, "tid": 1, "args": { "name": "game loop" } }),
         ];
-        all.extend(self.events.iter().cloned());
-        let doc = json!({ "traceEvents": all, "displayTimeUnit": "ms" });
+        let mut doc = String::with_capacity(self.out.len() + 256);
+        doc.push_str("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n");
+        for n in &names {
+            let _ = writeln!(doc, "{n},");
+        }
+        doc.push_str(&self.out);
+        if self.out.is_empty() {
+            // Drop the comma after the last name.
+            doc.truncate(doc.len() - 2);
+        }
+        doc.push_str("\n]}\n");
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        std::fs::write(
-            path,
-            serde_json::to_string(&doc).map_err(std::io::Error::other)?,
-        )
+        std::fs::write(path, doc)
     }
 }
