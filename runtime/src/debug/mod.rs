@@ -205,7 +205,7 @@ impl Debugger {
     pub(crate) unsafe fn after_frame(&mut self, l: *mut ffi::lua_State) {
         if self.pause && self.client.is_some() {
             self.pause = false;
-            self.stop(l, StopReason::Pause, String::new(), false);
+            self.stop(l, StopReason::Pause, String::new());
         }
     }
 
@@ -490,13 +490,13 @@ impl Debugger {
                 if let Some(step) = self.step.take() {
                     unref(l, step.anchor);
                 }
-                self.stop(l, StopReason::Step, String::new(), true);
+                self.stop(l, StopReason::Step, String::new());
                 return;
             }
         }
         if self.pause {
             self.pause = false;
-            self.stop(l, StopReason::Pause, String::new(), true);
+            self.stop(l, StopReason::Pause, String::new());
             return;
         }
         let Some(bps) = self.files.get(path) else {
@@ -539,7 +539,7 @@ impl Debugger {
             self.log(&path, line, "info", &text);
             return;
         }
-        self.stop(l, StopReason::Breakpoint, String::new(), true);
+        self.stop(l, StopReason::Breakpoint, String::new());
     }
 
     fn log(&self, path: &str, line: u32, level: &str, message: &str) {
@@ -587,17 +587,11 @@ impl Debugger {
         if message.contains("exceeded its time budget") || message.contains("not enough memory") {
             return;
         }
-        self.stop(l, StopReason::Error, message, false);
+        self.stop(l, StopReason::Error, message);
     }
 
     /// Stops: tells the debugger, then serves it until it continues.
-    unsafe fn stop(
-        &mut self,
-        l: *mut ffi::lua_State,
-        reason: StopReason,
-        text: String,
-        _in_hook: bool,
-    ) {
+    unsafe fn stop(&mut self, l: *mut ffi::lua_State, reason: StopReason, text: String) {
         if ffi::lua_checkstack(l, 8) == 0 {
             return;
         }

@@ -29,6 +29,9 @@ pub use channel::{DevChannel, DevRequest, DEFAULT_CLIENT_QUEUE};
 pub use session::{SessionInfo, PROTOCOL_VERSION};
 pub use watch::{is_watched_path, ChangeKind, FileChange, ProjectWatcher, REMOVAL_GRACE};
 
+/// Shortest time between two live `stats` samples ([`DevHost::send_stats`]).
+pub const STATS_PERIOD: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// What a [`DevHost`] runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DevOptions {
@@ -84,6 +87,8 @@ pub struct DevHost {
     // Field order is drop order: stop watching before closing the channel.
     watcher: Option<ProjectWatcher>,
     channel: Option<DevChannel>,
+    /// When the last live sample went out ([`DevHost::send_stats`]).
+    last_stats: std::cell::Cell<Option<Instant>>,
 }
 
 impl DevHost {
@@ -115,6 +120,7 @@ impl DevHost {
             bell,
             watcher,
             channel,
+            last_stats: std::cell::Cell::new(None),
         })
     }
 
@@ -192,6 +198,20 @@ impl DevHost {
     /// Whether a tool subscribed to the live `stats` stream.
     pub fn wants_stats(&self) -> bool {
         self.channel.as_ref().is_some_and(DevChannel::wants_stats)
+    }
+
+    /// Sends a live sample ([`Runtime::live_stats`]) to the tools that subscribed, at most
+    /// every [`STATS_PERIOD`] (sooner calls do nothing); call it after each frame. Takes no
+    /// sample while nobody subscribed.
+    pub fn send_stats(&self, runtime: &mut Runtime) {
+        let due = self
+            .last_stats
+            .get()
+            .is_none_or(|t| t.elapsed() >= STATS_PERIOD);
+        if due && self.wants_stats() {
+            self.publish_stats(&runtime.live_stats());
+            self.last_stats.set(Some(Instant::now()));
+        }
     }
 
     /// Sends a live sample ([`Runtime::live_stats`]) to the tools that subscribed.

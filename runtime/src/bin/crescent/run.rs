@@ -17,9 +17,6 @@ use std::time::{Duration, Instant};
 
 /// The fixed time step of `--frames` runs and the frame rate of real-time runs.
 const FRAME_DT: f64 = 1.0 / 60.0;
-/// Shortest time between two live `stats` samples sent to tools.
-const STATS_PERIOD: Duration = Duration::from_millis(100);
-
 /// Longest step a real-time frame takes, so a stall (a debugger, a suspended terminal) does
 /// not turn into one huge jump.
 const MAX_DT: f64 = 0.25;
@@ -269,21 +266,9 @@ fn pump(runtime: &mut Runtime, console: &mut Console, dev: Option<&DevHost>) -> 
     show(&events, console, dev);
     console.tick(&runtime.stats());
     if let Some(dev) = dev {
-        send_stats(runtime, dev);
+        dev.send_stats(runtime);
     }
     events
-}
-
-/// Sends a live sample to subscribed tools, at most every [`STATS_PERIOD`].
-fn send_stats(runtime: &mut Runtime, dev: &DevHost) {
-    thread_local! {
-        static LAST: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
-    }
-    let due = LAST.with(|l| l.get().is_none_or(|t| t.elapsed() >= STATS_PERIOD));
-    if due && dev.wants_stats() {
-        dev.publish_stats(&runtime.live_stats());
-        LAST.with(|l| l.set(Some(Instant::now())));
-    }
 }
 
 /// Shows events on the console and sends them to the tools on the dev channel.
