@@ -80,6 +80,24 @@ fn launch_stops_at_a_moved_breakpoint_and_shows_the_frame() {
     let bps = set_breakpoints(&mut dap, &path, &[6]);
     assert_eq!(bps[0]["verified"], true, "{bps:?}");
     assert_eq!(bps[0]["line"], 7, "{bps:?}");
+    // A file that is not there: unverified, with the reason.
+    let missing = dir.path().join("scripts/missing.lua");
+    let bps = set_breakpoints(&mut dap, &missing.to_string_lossy(), &[3]);
+    assert_eq!(bps[0]["verified"], false, "{bps:?}");
+    assert!(
+        bps[0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("missing.lua"),
+        "{bps:?}"
+    );
+    // A request the adapter does not know fails with a message, and the session goes on.
+    let unknown = dap.try_request("gotoTargets", json!({}));
+    assert_eq!(unknown["success"], false, "{unknown}");
+    assert!(unknown["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("gotoTargets"));
     dap.request("setExceptionBreakpoints", json!({"filters": ["errors"]}));
     dap.request("configurationDone", json!({}));
     let stopped = dap.event("stopped", |_| true);
@@ -114,6 +132,9 @@ fn launch_stops_at_a_moved_breakpoint_and_shows_the_frame() {
     assert_eq!(top_frame(&mut dap).1, 8);
     set_breakpoints(&mut dap, &path, &[]);
     dap.request("continue", json!({"threadId": 1}));
+    // Running, the stack is refused with why.
+    let running = dap.try_request("stackTrace", json!({"threadId": 1}));
+    assert_eq!(running["success"], false, "{running}");
     // The game runs on: its logs arrive as output.
     dap.event("output", |b| {
         b["output"].as_str().unwrap_or("").contains("[info] x 9")
