@@ -247,6 +247,7 @@ fn a_breakpoint_stops_with_the_stack_scopes_and_values_of_the_frame() {
         DebugResult::Stack { frames } => {
             assert_eq!(frames.len(), 1, "engine frames are hidden: {frames:?}");
             assert_eq!(frames[0].line, 11);
+            assert_eq!(frames[0].name, "update", "named after the script's global");
         }
         other => panic!("{other:?}"),
     }
@@ -261,6 +262,11 @@ fn a_breakpoint_stops_with_the_stack_scopes_and_values_of_the_frame() {
     assert_eq!(value(&fields, "entity").type_name, "Entity");
     let upvalues = tool.scope("Upvalues");
     assert_eq!(value(&tool.variables(upvalues), "step").value, "2");
+    let globals = tool.scope("Script globals");
+    assert_eq!(
+        value(&tool.variables(globals), "update").type_name,
+        "function"
+    );
     assert_eq!(tool.eval("before + step * 10"), "20");
     assert_eq!(tool.eval("self.n == 0"), "true");
     assert!(tool.eval("nope.x").starts_with("error:"));

@@ -105,6 +105,8 @@ fn launch_stops_at_a_moved_breakpoint_and_shows_the_frame() {
     let threads = dap.request("threads", json!({}));
     let name = threads["threads"][0]["name"].as_str().unwrap_or("");
     assert!(name.starts_with("scripts/mover.lua #"), "{threads}");
+    let stack = dap.request("stackTrace", json!({"threadId": 1}));
+    assert_eq!(stack["stackFrames"][0]["name"], "update", "{stack}");
     let (frame, line, source) = top_frame(&mut dap);
     assert_eq!(line, 7);
     assert_eq!(source, path);
@@ -146,6 +148,10 @@ fn launch_stops_at_a_moved_breakpoint_and_shows_the_frame() {
     while session.exists() && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+    assert!(
+        !session.exists(),
+        "the game ended cleanly (as on Ctrl-C) and removed it"
+    );
 }
 
 #[test]

@@ -1,16 +1,18 @@
-//! The commands that do not concern the language server: Run Game, Open API Reference, New Script.
+//! The commands that do not concern the language server: Run Game, Open API Reference, New Script
+//! (Debug Game is in debug.ts, with the debugger).
 
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { API_REFERENCE_ARGS, runGameCommandLine } from './cli';
+import { projectCandidates } from './debug_config';
 import { renderTemplate, scriptRelativePath, TEMPLATES, validateScriptName } from './templates';
 
 export interface CommandContext {
   /** The Crescent projects of the workspace (folders with a scene.json). */
   projectRoots(): string[];
-  /** `crescent.cli.path`. */
+  /** The `crescent` tool (`crescent.cli.path`, resolved by cli.ts's `resolveCliPath`). */
   cliPath(): string;
   /** A folder the extension owns, for generated files such as the API reference. */
   storageDir(): string;
@@ -18,24 +20,19 @@ export interface CommandContext {
 }
 
 /** Picks the project a command acts on: the active editor's, the only one, or the user's choice. */
-async function pickProject(ctx: CommandContext, purpose: string): Promise<string | undefined> {
+export async function pickProject(ctx: Pick<CommandContext, 'projectRoots'>, purpose: string): Promise<string | undefined> {
   const roots = ctx.projectRoots();
   if (roots.length === 0) {
     void vscode.window.showErrorMessage('No Crescent project in this workspace: a project is a folder with a scene.json.');
     return undefined;
   }
   const active = vscode.window.activeTextEditor?.document.uri;
-  if (active?.scheme === 'file') {
-    const inside = roots.filter((r) => !path.relative(r, active.fsPath).startsWith('..'));
-    if (inside.length > 0) {
-      return inside.sort((a, b) => b.length - a.length)[0];
-    }
-  }
-  if (roots.length === 1) {
-    return roots[0];
+  const candidates = projectCandidates(roots, active?.scheme === 'file' ? active.fsPath : undefined);
+  if (candidates.length === 1) {
+    return candidates[0];
   }
   const choice = await vscode.window.showQuickPick(
-    roots.map((r) => ({ label: path.basename(r), description: r, root: r })),
+    candidates.map((r) => ({ label: path.basename(r), description: r, root: r })),
     { placeHolder: `Which project ${purpose}?` },
   );
   return choice?.root;

@@ -1,11 +1,14 @@
-//! The extension's entry point: starts the language server, wires the status bar and commands.
+//! The extension's entry point: starts the language server, wires the status bar, the commands
+//! and the debugger.
 
 import * as vscode from 'vscode';
 import { LanguageClient, State } from 'vscode-languageclient/node';
 import { findServer, ServerNotFoundError, SERVER_PATH_SETTING } from './bootstrap';
+import { resolveCliPath } from './cli';
 import { createClient } from './client';
 import { disposeGameTerminal, newScript, openApiReference, runGame } from './commands';
 import { parseConfig, RESTART_SETTINGS } from './config';
+import { registerDebugger } from './debug';
 import { isReloadedParams, reloaded } from './lsp_ext';
 import { findProjectRoots } from './project';
 import { isGameRunning } from './session';
@@ -72,10 +75,15 @@ class Extension implements vscode.Disposable {
     }
   }
 
+  /** The `crescent` tool every feature runs: Run Game, Open API Reference and the debugger. */
+  private cliPath(): string {
+    return resolveCliPath(this.readConfig(false).cliPath, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
+  }
+
   activate(): void {
     const ctx = {
       projectRoots: () => this.roots,
-      cliPath: () => this.readConfig(false).cliPath,
+      cliPath: () => this.cliPath(),
       storageDir: () => this.context.globalStorageUri.fsPath,
       log: (line: string) => this.write(line),
     };
@@ -89,6 +97,7 @@ class Extension implements vscode.Disposable {
       vscode.commands.registerCommand('crescent.runGame', () => runGame(ctx)),
       vscode.commands.registerCommand('crescent.openApiReference', () => openApiReference(ctx)),
       vscode.commands.registerCommand('crescent.newScript', () => newScript(ctx)),
+      ...registerDebugger(ctx),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (RESTART_SETTINGS.some((s) => e.affectsConfiguration(s))) {
           this.write('server settings changed: restarting the language server');

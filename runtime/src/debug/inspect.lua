@@ -3,8 +3,8 @@
 -- lua_pcall from the hook, so an error here fails one request and never escapes the hook.
 -- Nothing here calls a script's metamethods: only the engine's own `__tostring`s run.
 local getmetatable, getinfo, env_of, current = ...
-local type, next, tostring, rawget, rawlen, setmetatable, load, select =
-  type, next, tostring, rawget, rawlen, setmetatable, load, select
+local type, next, tostring, tonumber, rawget, rawlen, setmetatable, load, select =
+  type, next, tostring, tonumber, rawget, rawlen, setmetatable, load, select
 local sort, sfmt, ssub, smatch, mtype = table.sort, string.format, string.sub, string.match, math.type
 
 local D = {}
@@ -132,5 +132,19 @@ end
 
 -- The instance running now: its script path and entity id, or nil.
 D.current = current
+
+-- The script environment of `path` (its globals: what the script defined at top level).
+D.env_of = env_of
+
+-- The name a function has among the globals of script `path` (a lifecycle callback called by
+-- the engine has no name Lua knows), or nil.
+function D.name_in(fn, path)
+  local env = env_of(path)
+  if env == nil then return nil end
+  for k, v in next, env do
+    if v == fn and type(k) == "string" then return k end
+  end
+  return nil
+end
 
 return D

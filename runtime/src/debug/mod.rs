@@ -284,7 +284,9 @@ impl Debugger {
                 DebugResult::Ok
             }
             DebugRequest::Stack => match &self.stopped {
-                Some(s) => DebugResult::Stack { frames: stack(s.l) },
+                Some(s) => DebugResult::Stack {
+                    frames: self.frames(s.l),
+                },
                 None => error("the game is running"),
             },
             DebugRequest::Scopes { frame } => self.scopes(frame as c_int),
@@ -643,6 +645,32 @@ impl Debugger {
         self.guard.resume();
     }
 
+    /// The script frames of `l` ([`stack`]), a function Lua has no name for named after the
+    /// script global it is (`update`: the engine calls callbacks from a table).
+    unsafe fn frames(&self, l: *mut ffi::lua_State) -> Vec<DebugFrame> {
+        let mut frames = stack(l);
+        for f in frames
+            .iter_mut()
+            .filter(|f| f.name.starts_with("function <"))
+        {
+            let top = ffi::lua_gettop(l);
+            let mut ar: ffi::lua_Debug = std::mem::zeroed();
+            if ffi::lua_getstack(l, f.id as c_int, &mut ar) != 0
+                && self.push_helper(l, c"name_in")
+                && ffi::lua_getinfo(l, c"f".as_ptr(), &mut ar) != 0
+            {
+                ffi::lua_pushlstring(l, f.path.as_ptr() as *const c_char, f.path.len());
+                if ffi::lua_pcall(l, 2, 1, 0) == ffi::LUA_OK {
+                    if let Some(name) = lua_text(l, -1) {
+                        f.name = name;
+                    }
+                }
+            }
+            ffi::lua_settop(l, top);
+        }
+        frames
+    }
+
     /// `scripts/enemy.lua #12` for the instance running, or `game`.
     unsafe fn thread_name(&self, l: *mut ffi::lua_State) -> String {
         let top = ffi::lua_gettop(l);
@@ -722,7 +750,7 @@ impl Debugger {
             ffi::lua_settop(l, top);
             i += 1;
         }
-        if nups > 0 {
+        if nups > 0 && has_upvalues(l, &mut ar) {
             scopes.push(DebugScope {
                 name: "Upvalues".into(),
                 reference: self.new_ref(Target::Upvalues(frame)),
@@ -1144,6 +1172,30 @@ impl Debugger {
             }
         }
     }
+}
+
+/// Whether the function of the frame `ar` has an upvalue other than `_ENV`.
+unsafe fn has_upvalues(l: *mut ffi::lua_State, ar: &mut ffi::lua_Debug) -> bool {
+    let top = ffi::lua_gettop(l);
+    let mut found = false;
+    if ffi::lua_getinfo(l, c"f".as_ptr(), ar) != 0 {
+        let f = ffi::lua_gettop(l);
+        let mut i = 1;
+        loop {
+            let name = ffi::lua_getupvalue(l, f, i);
+            if name.is_null() {
+                break;
+            }
+            ffi::lua_pop(l, 1);
+            if CStr::from_ptr(name).to_bytes() != b"_ENV" {
+                found = true;
+                break;
+            }
+            i += 1;
+        }
+    }
+    ffi::lua_settop(l, top);
+    found
 }
 
 /// `vars[name] = { value }` for the value on top of `l` (popped).

@@ -13,10 +13,13 @@
 #   CRESCENT_E2E_ARTIFACTS   screenshots and logs (default: <repo>/tests/artifacts/vscode-e2e)
 #   CRESCENT_E2E_CACHE       where code-server is installed (see install_code_server.sh)
 #   CRESCENT_E2E_SCRIPT      the script to open, relative to the project (default scripts/player.lua)
-#   CRESCENT_E2E_EXTRA_STEPS a .js module adding steps to the scenario (see vscode_e2e.js)
+#   CRESCENT_E2E_EXTRA_STEPS .js modules adding steps to the scenario, separated by ':' and run in
+#                            that order (see vscode_e2e.js); replaces the game's default below
 #   CRESCENT_E2E_GAME        the crescent CLI: when set, it is crescent.cli.path, `crescent run
-#                            PROJECT --watch` runs during the test, and live_game_steps.js runs
-#                            (API reference, break, runtime diagnostic, fix, reloaded)
+#                            PROJECT --watch` runs during the test, and the steps of
+#                            debug_steps.js (a breakpoint in update, attach, paused, continue,
+#                            disconnect) then live_game_steps.js (API reference, break, runtime
+#                            diagnostic, fix, reloaded: the game runs on after the debugger) run
 #   CHROMIUM                 the browser (default /usr/bin/chromium)
 #   CRESCENT_E2E_KEEP        when set, keep the throwaway profile and project copy (for debugging)
 set -euo pipefail
@@ -82,6 +85,11 @@ require("fs").writeFileSync(file, JSON.stringify({
   "editor.formatOnType": false,
   "files.autoSave": "off",
 }, null, 2));' "$RUN/ud/User/settings.json" "$SERVER" "${CRESCENT_E2E_GAME:-}"
+# code-server's window is a remote one: VS Code drops machine-scoped settings (crescent.server.path
+# and crescent.cli.path are machine-overridable) from the user settings as soon as it re-reads
+# them knowing the extension's schema (e.g. when a debug session activates more extensions), and
+# takes them from the remote machine's settings instead. Both get the same file.
+mkdir -p "$RUN/ud/Machine"; cp "$RUN/ud/User/settings.json" "$RUN/ud/Machine/settings.json"
 
 "$CS" --user-data-dir "$RUN/ud" --extensions-dir "$RUN/exts" --install-extension "$VSIX" >"$RUN/install.log" 2>&1 \
   || { cat "$RUN/install.log" >&2; exit 1; }
@@ -104,7 +112,7 @@ if [ -n "${CRESCENT_E2E_GAME:-}" ]; then
   GAMEPID=$!
   for _ in $(seq 150); do [ -f "$PROJECT/.crescent/session.json" ] && break; sleep 0.2; done
   [ -f "$PROJECT/.crescent/session.json" ] || { echo "the game wrote no session file" >&2; cat "$OUT/game.log" >&2; exit 1; }
-  EXTRA=${EXTRA:-$HERE/live_game_steps.js}
+  EXTRA=${EXTRA:-$HERE/debug_steps.js:$HERE/live_game_steps.js}
 fi
 
 PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')

@@ -1,10 +1,11 @@
 // Drives real VS Code (code-server) in Debian's Chromium with playwright-core: one scenario,
 // made of named steps, a screenshot after each. Started by run_e2e.sh, which serves code-server.
 //
-// Usage: node vscode_e2e.js --url URL --project DIR [--out DIR] [--script REL] [--extra-steps FILE.js]
+// Usage: node vscode_e2e.js --url URL --project DIR [--out DIR] [--script REL] [--extra-steps FILE.js[:FILE.js...]]
 //
 // Adding steps: FILE.js exports an array `[[name, async (h) => { ... }], ...]`; its steps run after
-// the built-in ones and get the same helpers `h` (see makeHelpers: openFile, typeAtEnd,
+// the built-in ones (several modules, separated by ':' as in PATH, run in the order given) and get
+// the same helpers `h` (see makeHelpers: openFile, goToLine, typeAtEnd,
 // replaceText, save, statusBarText, waitForStatusBar, waitForProblem, revertFile, shot, ...) and
 // `h.options` (url, project, out, script). A step fails by throwing; the run stops at the first.
 // The module exports the helpers and `defaultSteps` for scripts that build their own scenario.
@@ -20,7 +21,7 @@ function parseArgs(argv) {
     if (argv[i + 1] === undefined) throw new Error(`missing value for ${argv[i]}`);
     args[key] = argv[i + 1];
   }
-  if (!args.url || !args.project) throw new Error('usage: vscode_e2e.js --url URL --project DIR [--out DIR] [--script REL] [--extra-steps FILE]');
+  if (!args.url || !args.project) throw new Error('usage: vscode_e2e.js --url URL --project DIR [--out DIR] [--script REL] [--extra-steps FILE[:FILE...]]');
   return args;
 }
 
@@ -63,6 +64,17 @@ function makeHelpers(page, options) {
       await page.keyboard.press('Enter');
       await page.locator('.tab.active', { hasText: path.basename(rel) }).waitFor({ timeout: 15000 });
       await page.locator('.editor-instance .view-lines').first().waitFor({ timeout: 15000 });
+    },
+
+    /** Moves the cursor of the active editor to the start of line `line` (1-based) with Go to Line. */
+    async goToLine(line) {
+      await page.locator('.editor-instance .view-lines').first().click();
+      await page.keyboard.press('Control+G');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(`:${line}`);
+      await page.keyboard.press('Enter');
+      await input.waitFor({ state: 'hidden', timeout: 10000 });
     },
 
     /** Puts the cursor at the end of the active editor (after a click to focus it). */
@@ -166,7 +178,7 @@ const defaultSteps = [
     const input = h.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill('>Crescent: ');
-    const wanted = ['Restart Language Server', 'Run Game', 'Open API Reference', 'New Script from Template', 'Show Log'];
+    const wanted = ['Restart Language Server', 'Run Game', 'Debug Game', 'Open API Reference', 'New Script from Template', 'Show Log'];
     for (const title of wanted) {
       await h.page.locator('.quick-input-list .monaco-list-row', { hasText: `Crescent: ${title}` }).first().waitFor({ timeout: 15000 });
     }
@@ -303,8 +315,8 @@ if (require.main === module) {
   (async () => {
     const options = parseArgs(process.argv.slice(2));
     const steps = [...defaultSteps];
-    if (options.extraSteps) {
-      steps.push(...require(path.resolve(options.extraSteps)));
+    for (const file of (options.extraSteps || '').split(path.delimiter).filter((f) => f !== '')) {
+      steps.push(...require(path.resolve(file)));
     }
     process.exit((await run(options, steps)) ? 0 : 1);
   })().catch((e) => {

@@ -100,16 +100,34 @@ pub fn dap() -> Result<ExitCode> {
         pending: HashMap::new(),
         thread_name: "game".into(),
         breakpoint_ids: HashMap::new(),
-        next_breakpoint: 1,
+        next_breakpoint: 0,
         break_on_errors: true,
         done: false,
     };
     adapter.serve(&rx);
-    if let Some(mut child) = adapter.child.take() {
-        let _ = child.kill();
-        let _ = child.wait();
+    if let Some(child) = adapter.child.take() {
+        stop_game(child);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Ends a launched game as Ctrl-C would (so it runs `destroy` and removes its session file),
+/// and kills it if it has not gone within two seconds.
+fn stop_game(mut child: Child) {
+    #[cfg(unix)]
+    {
+        // SAFETY: kill(2) on the pid of a child this process started and has not reaped.
+        let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) } == 0;
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while sent && Instant::now() < deadline {
+            if let Ok(Some(_)) = child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// Reads `Content-Length`-framed messages; a message that is not JSON is skipped with a
@@ -327,8 +345,10 @@ impl Adapter {
             "stepOut" => self.step(m, StepKind::Out),
             "pause" => self.ask_game(DebugRequest::Pause, Pending::Plain(m)),
             "terminate" => {
-                if let Some(child) = &mut self.child {
-                    let _ = child.kill();
+                if let Some(child) = self.child.take() {
+                    stop_game(child);
+                    self.event("exited", json!({"exitCode": 0}));
+                    self.event("terminated", json!({}));
                 }
                 self.respond(&m, json!({}));
             }
@@ -339,11 +359,10 @@ impl Adapter {
                     std::thread::sleep(Duration::from_millis(50));
                 }
                 let terminate = args["terminateDebuggee"].as_bool().unwrap_or(true);
-                if let Some(mut child) = self.child.take() {
+                if let Some(child) = self.child.take() {
                     if terminate {
-                        let _ = child.kill();
+                        stop_game(child);
                     }
-                    let _ = child.wait();
                 }
                 self.respond(&m, json!({}));
                 self.done = true;
@@ -411,6 +430,12 @@ impl Adapter {
             std::thread::spawn(move || {
                 for line in BufReader::new(pipe).lines() {
                     let Ok(line) = line else { break };
+                    // The game's standard error carries its status lines as well as its
+                    // errors: only the errors are shown as errors.
+                    let category = match category {
+                        "stderr" if !line.trim_start().starts_with("error") => "console",
+                        other => other,
+                    };
                     if tx.send(Input::Output(line + "\n", category)).is_err() {
                         break;
                     }
@@ -667,7 +692,11 @@ impl Adapter {
     fn answer(&mut self, pending: Pending, result: DebugResult) {
         if let DebugResult::Error { message } = &result {
             let r = pending.into_request();
-            if !r.is_null() {
+            if r.is_null() {
+                // The adapter's own request (attach, detach): say so in the debug console.
+                let text = format!("crescent dap: the game refused: {message}\n");
+                self.event("output", json!({"category": "stderr", "output": text}));
+            } else {
                 self.fail(&r, message.clone());
             }
             return;
