@@ -70,6 +70,14 @@ pub enum ToGame {
         #[serde(default)]
         stats: bool,
     },
+    /// Records a Chrome trace of the next `frames` frames into a file of the project's
+    /// `.crescent/traces/`; answered by `trace_recorded` (or an `error`) once written.
+    RecordTrace {
+        /// Chosen by the tool, echoed in the answer.
+        id: u64,
+        /// How many frames (1 to 3,600).
+        frames: u32,
+    },
     /// A world inspector's request, served between frames; answered by an `inspect_reply`
     /// with the same `id`, to this connection only.
     Inspect {
@@ -461,6 +469,17 @@ pub enum FromGame {
     },
     /// A sample of the running game, to connections that subscribed (at most ten a second).
     Stats(GameStats),
+    /// A `record_trace` is done: the trace file (ui.perfetto.dev and chrome://tracing open it).
+    TraceRecorded {
+        /// The request's `id`.
+        id: u64,
+        /// The file's absolute path.
+        path: String,
+        /// Frames recorded.
+        frames: u32,
+        /// Trace events in it.
+        events: usize,
+    },
     /// The answer to an `inspect` request, to the connection that sent it.
     InspectReply {
         /// The request's `id`.
@@ -534,6 +553,7 @@ mod tests {
                 path: "scripts/player.lua".into(),
             },
             ToGame::Subscribe { stats: true },
+            ToGame::RecordTrace { id: 4, frames: 120 },
             ToGame::Inspect {
                 id: 3,
                 request: InspectRequest::SetSelf {
@@ -591,6 +611,12 @@ mod tests {
                     ms: 35.2,
                 }],
             }),
+            FromGame::TraceRecorded {
+                id: 4,
+                path: "/home/me/game/.crescent/traces/trace-600.json".into(),
+                frames: 120,
+                events: 2890,
+            },
             FromGame::InspectReply {
                 id: 2,
                 result: InspectResult::Entities {

@@ -92,7 +92,8 @@ impl LiveEvent {
             | FromGame::Stopped { .. }
             | FromGame::Continued
             | FromGame::BreakpointsChanged { .. }
-            | FromGame::InspectReply { .. } => None,
+            | FromGame::InspectReply { .. }
+            | FromGame::TraceRecorded { .. } => None,
         }
     }
 }

@@ -58,6 +58,7 @@ mod runtime;
 mod scene;
 mod sort;
 mod stack;
+mod trace_file;
 mod transform;
 mod typed;
 mod vector;
@@ -76,6 +77,7 @@ pub use event::{ErrorReport, Event, ReloadOutcome, Report, ScriptReport, Stats, 
 pub use input::{Input, InputStep, InputTrack};
 pub use runtime::{Config, Runtime};
 pub use scene::{normalize_script_path, EntityDef, Scene, SceneError, ScriptRef};
+pub use trace_file::TraceWriter;
 pub use typed::{Args, LuaType, Results};
 
 /// The math types of [`Transform`], re-exported so hosts use the same version.

@@ -1047,6 +1047,11 @@ impl Runtime {
         self.trace = on.then(Vec::new);
     }
 
+    /// Whether tracing is on ([`Runtime::set_tracing`]).
+    pub fn is_tracing(&self) -> bool {
+        self.trace.is_some()
+    }
+
     /// Attaches a debugger: from now on the game answers the requests `link` brings
     /// (breakpoints, pause, steps, the stopped stack and its variables; see
     /// `docs/debugging.md`) and stops where they say. The dev channel makes the link

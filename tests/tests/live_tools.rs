@@ -245,3 +245,64 @@ fn an_inspector_lists_entities_reads_one_and_writes_into_the_running_game() {
         InspectResult::Error { .. }
     ));
 }
+
+#[test]
+fn a_tool_records_a_trace_of_the_running_game() {
+    let dir = project(&[
+        (
+            "scripts/heavy.lua",
+            "function update(self)\n  local x = 0\n  for i = 1, 20000 do x = x + i % 7 end\n  self.x = x\nend\n",
+        ),
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/heavy.lua"]}]}"#,
+        ),
+    ]);
+    let _game = RunningGame::start(dir.path());
+    let (mut reader, mut writer) = connect(dir.path());
+    reader
+        .get_ref()
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    let send = |writer: &mut TcpStream, m: &ToGame| {
+        writeln!(writer, "{}", serde_json::to_string(m).expect("json")).expect("send")
+    };
+    send(&mut writer, &ToGame::RecordTrace { id: 9, frames: 30 });
+    // A second recording while one runs is refused.
+    send(&mut writer, &ToGame::RecordTrace { id: 10, frames: 30 });
+    let mut refused = false;
+    let (path, events) = loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("an answer");
+        match serde_json::from_str::<FromGame>(&line) {
+            Ok(FromGame::TraceRecorded {
+                id: 9,
+                path,
+                frames: 30,
+                events,
+            }) => break (path, events),
+            Ok(FromGame::Error { message }) if message.contains("already") => refused = true,
+            _ => {}
+        }
+    };
+    assert!(refused, "the second recording is refused");
+    assert!(path.contains(".crescent/traces/"), "{path}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("the trace file"))
+            .expect("JSON");
+    let all = doc["traceEvents"].as_array().expect("traceEvents");
+    let frames = all.iter().filter(|e| e["cat"] == "frame").count();
+    assert_eq!(frames, 30);
+    assert!(events >= 60, "{events} events");
+    assert!(all.iter().any(|e| e["name"] == "scripts/heavy.lua #1"));
+    // Out of range.
+    send(&mut writer, &ToGame::RecordTrace { id: 11, frames: 0 });
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("an answer");
+        if let Ok(FromGame::Error { message }) = serde_json::from_str::<FromGame>(&line) {
+            assert!(message.contains("1 to 3600"), "{message}");
+            break;
+        }
+    }
+}

@@ -26,8 +26,6 @@ mod embedded;
 mod new;
 #[path = "crescent/run.rs"]
 mod run;
-#[path = "crescent/trace.rs"]
-mod trace;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;

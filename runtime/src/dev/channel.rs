@@ -71,6 +71,8 @@ pub struct DevChannel {
     requests: Receiver<DevRequest>,
     /// World inspector requests: (client, id, request), served by the game loop.
     inspect: Receiver<(u64, u64, InspectRequest)>,
+    /// Trace recordings asked for: (client, id, frames).
+    traces: Receiver<(u64, u64, u32)>,
     /// The debugger's requests, until [`DevChannel::debug_link`] takes them.
     debug: Mutex<Option<Receiver<DebugIncoming>>>,
     port: u16,
@@ -91,6 +93,8 @@ struct Shared {
     debug: Mutex<Sender<DebugIncoming>>,
     /// Where `inspect` requests go.
     inspect: Mutex<Sender<(u64, u64, InspectRequest)>>,
+    /// Where `record_trace` requests go.
+    traces: Mutex<Sender<(u64, u64, u32)>>,
 }
 
 struct Client {
@@ -150,6 +154,7 @@ impl DevChannel {
         let root = root.as_ref().canonicalize()?;
         let (debug_tx, debug_rx) = mpsc::channel();
         let (inspect_tx, inspect) = mpsc::channel();
+        let (traces_tx, traces) = mpsc::channel();
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
         let port = listener.local_addr()?.port();
         let session = SessionFile::write(&root, port)?;
@@ -169,6 +174,7 @@ impl DevChannel {
             bell,
             debug: Mutex::new(debug_tx),
             inspect: Mutex::new(inspect_tx),
+            traces: Mutex::new(traces_tx),
         });
         let (requests_tx, requests) = mpsc::channel();
         let accept_shared = shared.clone();
@@ -180,6 +186,7 @@ impl DevChannel {
             requests,
             debug: Mutex::new(Some(debug_rx)),
             inspect,
+            traces,
             port,
             accept: Some(accept),
             session,
@@ -227,6 +234,16 @@ impl DevChannel {
             let result = serve(request);
             self.send_to(client, &wire(&FromGame::InspectReply { id, result }));
         }
+    }
+
+    /// The `record_trace` requests that arrived: (client, id, frames).
+    pub fn poll_trace_requests(&self) -> Vec<(u64, u64, u32)> {
+        self.traces.try_iter().collect()
+    }
+
+    /// Sends a game message to one connection (an answer to its request).
+    pub fn send_message_to(&self, client: u64, message: &FromGame) {
+        self.send_to(client, &wire(message));
     }
 
     /// Whether a connected client subscribed to `stats`.
@@ -611,6 +628,17 @@ fn handle_request(
                     Ok(_) => "debug: not a debug request".to_string(),
                 },
             )),
+        },
+        "record_trace" => match serde_json::from_value::<ToGame>(message.clone()) {
+            Ok(ToGame::RecordTrace { id, frames }) if (1..=3600).contains(&frames) => {
+                if lock(&shared.traces).send((client, id, frames)).is_err() {
+                    return Some(error_message("the game is shutting down"));
+                }
+                shared.bell.ring();
+                None
+            }
+            Ok(_) => Some(error_message("record_trace: frames must be 1 to 3600")),
+            Err(e) => Some(error_message(format!("record_trace: {e}"))),
         },
         "inspect" => match serde_json::from_value::<ToGame>(message.clone()) {
             Ok(ToGame::Inspect { id, request }) => {

@@ -89,6 +89,17 @@ pub struct DevHost {
     channel: Option<DevChannel>,
     /// When the last live sample went out ([`DevHost::send_stats`]).
     last_stats: std::cell::Cell<Option<Instant>>,
+    /// A trace a tool asked for, being recorded.
+    recording: std::cell::RefCell<Option<Recording>>,
+}
+
+/// A `record_trace` under way.
+struct Recording {
+    client: u64,
+    id: u64,
+    frames: u32,
+    left: u32,
+    trace: crate::TraceWriter,
 }
 
 impl DevHost {
@@ -121,6 +132,7 @@ impl DevHost {
             watcher,
             channel,
             last_stats: std::cell::Cell::new(None),
+            recording: std::cell::RefCell::new(None),
         })
     }
 
@@ -154,6 +166,9 @@ impl DevHost {
         runtime.debug_service();
         if let Some(channel) = &self.channel {
             channel.serve_inspect(|request| runtime.inspect(request));
+            for (client, id, frames) in channel.poll_trace_requests() {
+                self.start_recording(runtime, channel, client, id, frames);
+            }
         }
         let events = self.poll();
         if events.is_empty() {
@@ -198,6 +213,74 @@ impl DevHost {
     /// Whether a tool subscribed to the live `stats` stream.
     pub fn wants_stats(&self) -> bool {
         self.channel.as_ref().is_some_and(DevChannel::wants_stats)
+    }
+
+    fn start_recording(
+        &self,
+        runtime: &mut Runtime,
+        channel: &DevChannel,
+        client: u64,
+        id: u64,
+        frames: u32,
+    ) {
+        use crescent_api::dev::FromGame;
+        let refuse = |message: &str| {
+            channel.send_message_to(
+                client,
+                &FromGame::Error {
+                    message: format!("record_trace: {message}"),
+                },
+            )
+        };
+        let mut recording = self.recording.borrow_mut();
+        if recording.is_some() {
+            return refuse("a trace is being recorded already");
+        }
+        if runtime.is_tracing() {
+            return refuse("the game is writing a trace already (crescent run --trace)");
+        }
+        runtime.set_tracing(true);
+        *recording = Some(Recording {
+            client,
+            id,
+            frames,
+            left: frames,
+            trace: crate::TraceWriter::default(),
+        });
+    }
+
+    /// After each frame, with the events it produced: sends a live sample when one is due
+    /// ([`DevHost::send_stats`]) and adds the frame to a trace a tool is recording, writing
+    /// and announcing the file once it has all its frames.
+    pub fn after_frame(&self, runtime: &mut Runtime, events: &[Event]) {
+        self.send_stats(runtime);
+        let mut slot = self.recording.borrow_mut();
+        let Some(rec) = slot.as_mut() else { return };
+        rec.trace
+            .add(runtime.take_trace(), events, runtime.lua().used_memory());
+        rec.left = rec.left.saturating_sub(1);
+        if rec.left > 0 {
+            return;
+        }
+        let Some(rec) = slot.take() else { return };
+        runtime.set_tracing(false);
+        let Some(channel) = &self.channel else { return };
+        let path = self
+            .root
+            .join(".crescent/traces")
+            .join(format!("trace-{}.json", runtime.stats().frames));
+        let message = match rec.trace.write(&path) {
+            Ok(()) => crescent_api::dev::FromGame::TraceRecorded {
+                id: rec.id,
+                path: path.to_string_lossy().into_owned(),
+                frames: rec.frames,
+                events: rec.trace.len(),
+            },
+            Err(e) => crescent_api::dev::FromGame::Error {
+                message: format!("record_trace: cannot write {}: {e}", path.display()),
+            },
+        };
+        channel.send_message_to(rec.client, &message);
     }
 
     /// Sends a live sample ([`Runtime::live_stats`]) to the tools that subscribed, at most

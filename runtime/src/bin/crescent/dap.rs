@@ -636,7 +636,8 @@ impl Adapter {
             | FromGame::Pong
             | FromGame::Dropped { .. }
             | FromGame::Stats(_)
-            | FromGame::InspectReply { .. } => {}
+            | FromGame::InspectReply { .. }
+            | FromGame::TraceRecorded { .. } => {}
         }
     }
 

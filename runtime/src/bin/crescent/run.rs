@@ -111,7 +111,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let mut console = Console::new(&root, args.events.is_some());
     let mut trace = args.trace.as_ref().map(|_| {
         runtime.set_tracing(true);
-        crate::trace::Trace::default()
+        crescent_runtime::TraceWriter::default()
     });
     let started = Instant::now();
     match args.frames {
@@ -266,7 +266,7 @@ fn pump(runtime: &mut Runtime, console: &mut Console, dev: Option<&DevHost>) -> 
     show(&events, console, dev);
     console.tick(&runtime.stats());
     if let Some(dev) = dev {
-        dev.send_stats(runtime);
+        dev.after_frame(runtime, &events);
     }
     events
 }
@@ -287,7 +287,7 @@ fn real_time(
     console: &mut Console,
     dev: Option<&DevHost>,
     track: &InputTrack,
-    mut trace: Option<&mut crate::trace::Trace>,
+    mut trace: Option<&mut crescent_runtime::TraceWriter>,
 ) {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);

@@ -1,18 +1,38 @@
-//! `crescent run --trace FILE`: the frames' slices and the game's events as a Chrome trace-event
-//! JSON file, which ui.perfetto.dev and chrome://tracing open: a slice per frame, nested slices
+//! Chrome trace-event files (`crescent run --trace FILE`, and the dev channel's `record_trace`):
+//! the frames' slices and the game's events as JSON, which ui.perfetto.dev and chrome://tracing open: a slice per frame, nested slices
 //! per phase and per script callback (named after the script and its entity), logs, script
 //! errors and reloads as instant events, and the Lua state's memory as a counter track.
 
-use crescent_runtime::{Event, TraceSlice};
+use crate::{Event, TraceSlice};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 use std::path::Path;
 
 /// What a traced run collects until it is written: the trace events as JSON text, comma
 /// separated (a long run has hundreds of thousands; text costs a fraction of JSON values).
+///
+/// # Example
+/// ```
+/// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
+/// #     ("scripts/c.lua", "function update(self) end"),
+/// #     ("scene.json", r#"{"entities": [{"scripts": ["scripts/c.lua"]}]}"#),
+/// # ])?;
+/// let mut trace = crescent_runtime::TraceWriter::default();
+/// rt.set_tracing(true);
+/// for _ in 0..3 {
+///     rt.frame(1.0 / 60.0);
+///     let events = rt.drain_events();
+///     trace.add(rt.take_trace(), &events, rt.lua().used_memory());
+/// }
+/// let file = std::env::temp_dir().join("crescent-doc-trace.json");
+/// trace.write(&file)?;
+/// # std::fs::remove_file(file)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Default)]
-pub struct Trace {
+pub struct TraceWriter {
     out: String,
+    events: usize,
 }
 
 /// Microseconds, as trace events count time.
@@ -25,8 +45,9 @@ fn quoted(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
 }
 
-impl Trace {
+impl TraceWriter {
     fn push_raw(&mut self, event: std::fmt::Arguments<'_>) {
+        self.events += 1;
         if !self.out.is_empty() {
             self.out.push_str(",\n");
         }
@@ -35,6 +56,16 @@ impl Trace {
 
     fn push(&mut self, event: &Value) {
         self.push_raw(format_args!("{event}"));
+    }
+
+    /// How many trace events it holds.
+    pub fn len(&self) -> usize {
+        self.events
+    }
+
+    /// Whether it holds no event yet.
+    pub fn is_empty(&self) -> bool {
+        self.events == 0
     }
 
     /// Adds a frame's slices, the events it produced (stamped at the end of the frame, when
@@ -124,6 +155,9 @@ impl Trace {
     }
 
     /// Writes the trace file.
+    ///
+    /// # Errors
+    /// The file or its folder cannot be written.
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
         let names = [
             json!({ "name": "process_name", "ph": "M", "pid": 1, "args": { "name": "crescent" } }),
