@@ -9,6 +9,9 @@ import { createClient } from './client';
 import { disposeGameTerminal, newScript, openApiReference, runGame } from './commands';
 import { parseConfig, RESTART_SETTINGS } from './config';
 import { registerDebugger } from './debug';
+import { DevClient } from './dev_client';
+import { EDIT_VALUE_COMMAND, Inspector, REFRESH_INSPECTOR_COMMAND } from './inspector';
+import { GamePanel, SHOW_PANEL_COMMAND } from './panel';
 import { isReloadedParams, reloaded } from './lsp_ext';
 import { findProjectRoots } from './project';
 import { isGameRunning } from './session';
@@ -28,12 +31,15 @@ class Extension implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private starting: Promise<void> | undefined;
   private restarts: Promise<void> = Promise.resolve();
+  /** The views' own dev channel connection (the language server has another). */
+  private readonly dev: DevClient;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Crescent');
     this.trace = vscode.window.createOutputChannel('Crescent Language Server Trace');
     this.status = new StatusBar();
     this.fileEvents = vscode.workspace.createFileSystemWatcher('**/{scene.json,*.lua}');
+    this.dev = new DevClient((line) => this.write(line));
     this.refreshRoots();
   }
 
@@ -59,7 +65,10 @@ class Extension implements vscode.Disposable {
   }
 
   private refreshGame(): void {
-    const running = this.roots.some((root) => isGameRunning(root));
+    const runningRoot = this.roots.find((root) => isGameRunning(root));
+    // The inspector and the game panel follow the running game, else the first project's.
+    this.dev.setProject(runningRoot ?? this.roots[0]);
+    const running = runningRoot !== undefined;
     if (running !== this.status.state.gameRunning) {
       this.write(running ? 'game running' : 'no game running');
       this.status.update((s) => withGame(s, running));
@@ -87,8 +96,16 @@ class Extension implements vscode.Disposable {
       storageDir: () => this.context.globalStorageUri.fsPath,
       log: (line: string) => this.write(line),
     };
+    const inspector = new Inspector(this.dev);
+    const panel = new GamePanel(this.dev, (entity) => inspector.reveal(entity), (line) => this.write(line));
     this.disposables.push(
       this.log,
+      { dispose: () => this.dev.dispose() },
+      inspector,
+      panel,
+      vscode.commands.registerCommand(EDIT_VALUE_COMMAND, (node) => inspector.edit(node)),
+      vscode.commands.registerCommand(REFRESH_INSPECTOR_COMMAND, () => inspector.poll()),
+      vscode.commands.registerCommand(SHOW_PANEL_COMMAND, () => panel.show()),
       this.trace,
       this.status,
       this.fileEvents,

@@ -123,8 +123,10 @@ module.exports = [
     const frameText = await waitForText(h, frame, new RegExp(`${path.basename(h.options.script).replace('.', '\\.')}\\s*${line}:`), 15000, 'the script\'s frame');
     h.log('top frame:', frameText);
     // Locals (expanded by itself) lists self and dt.
-    const selfRow = h.page.locator('.debug-variables .monaco-list-row', { hasText: /^\s*self\b/ }).first();
-    await selfRow.waitFor({ timeout: 15000 });
+    // `self` is also a scope of its own, whose header row can show before Locals' children do:
+    // wait for `dt`, which only Locals holds.
+    const dtRow = h.page.locator('.debug-variables .monaco-list-row', { hasText: /^\s*dt\b/ }).first();
+    await dtRow.waitFor({ timeout: 15000 });
     const variables = (await h.page.locator('.debug-variables .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
     h.log('variables:', variables.join(' | '));
     if (!variables.some((v) => /^dt\b/.test(v))) throw new Error(`Variables should list dt: ${variables.join(' | ')}`);

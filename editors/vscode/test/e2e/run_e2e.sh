@@ -19,7 +19,8 @@
 #                            PROJECT --watch` runs during the test, and the steps of
 #                            debug_steps.js (a breakpoint in update, attach, paused, continue,
 #                            disconnect) then live_game_steps.js (API reference, break, runtime
-#                            diagnostic, fix, reloaded: the game runs on after the debugger) run
+#                            diagnostic, fix, reloaded: the game runs on after the debugger) then
+#                            inspector_steps.js (World Inspector, an edit, game panel, scene) run
 #   CHROMIUM                 the browser (default /usr/bin/chromium)
 #   CRESCENT_E2E_KEEP        when set, keep the throwaway profile and project copy (for debugging)
 set -euo pipefail
@@ -112,7 +113,7 @@ if [ -n "${CRESCENT_E2E_GAME:-}" ]; then
   GAMEPID=$!
   for _ in $(seq 150); do [ -f "$PROJECT/.crescent/session.json" ] && break; sleep 0.2; done
   [ -f "$PROJECT/.crescent/session.json" ] || { echo "the game wrote no session file" >&2; cat "$OUT/game.log" >&2; exit 1; }
-  EXTRA=${EXTRA:-$HERE/debug_steps.js:$HERE/live_game_steps.js}
+  EXTRA=${EXTRA:-$HERE/debug_steps.js:$HERE/live_game_steps.js:$HERE/inspector_steps.js}
 fi
 
 PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
