@@ -1,11 +1,11 @@
 //! A minimal Debug Adapter Protocol client for end-to-end tests: drives the real
 //! `crescent dap` over stdio the way VS Code or nvim-dap does.
 
-use crate::lsp_client::read_message;
+use crate::lsp_client::read_messages;
 use serde_json::{json, Value};
-use std::io::{BufReader, Write};
+use std::io::Write;
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 /// How long a test waits for an answer or an event.
@@ -33,15 +33,7 @@ impl DapClient {
             .expect("start crescent dap");
         let stdin = child.stdin.take().expect("piped stdin");
         let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, incoming) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            while let Some(message) = read_message(&mut reader) {
-                if tx.send(message).is_err() {
-                    break;
-                }
-            }
-        });
+        let incoming = read_messages(stdout);
         let mut client = DapClient {
             child,
             stdin,

@@ -18,6 +18,20 @@ pub struct LspClient {
     next_id: i64,
 }
 
+/// Reads `Content-Length`-framed messages from `stream` on a thread of their own, in order.
+pub fn read_messages(stream: impl std::io::Read + Send + 'static) -> Receiver<Value> {
+    let (tx, incoming) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(stream);
+        while let Some(message) = read_message(&mut reader) {
+            if tx.send(message).is_err() {
+                break;
+            }
+        }
+    });
+    incoming
+}
+
 /// Reads one `Content-Length`-framed JSON message (LSP and DAP frame them alike).
 pub fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     let mut length = None;
@@ -53,15 +67,7 @@ impl LspClient {
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", server.display()));
         let stdin = child.stdin.take().expect("piped stdin");
         let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, incoming) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            while let Some(message) = read_message(&mut reader) {
-                if tx.send(message).is_err() {
-                    break;
-                }
-            }
-        });
+        let incoming = read_messages(stdout);
         let mut client = LspClient {
             child,
             stdin,

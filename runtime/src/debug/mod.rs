@@ -102,6 +102,7 @@ struct Step {
 }
 
 /// What a reference of the stopped state stands for.
+#[derive(Clone, Copy)]
 enum Target {
     Locals(c_int),
     Upvalues(c_int),
@@ -704,6 +705,12 @@ impl Debugger {
             .ok_or_else(|| error("the game is running: pause it first"))
     }
 
+    /// What `reference` (1-based, of this stop) stands for.
+    fn target(&self, reference: u32) -> Option<Target> {
+        let s = self.stopped.as_ref()?;
+        s.targets.get((reference as usize).checked_sub(1)?).copied()
+    }
+
     fn new_ref(&mut self, target: Target) -> u32 {
         match &mut self.stopped {
             Some(s) => {
@@ -829,15 +836,8 @@ impl Debugger {
         if ffi::lua_checkstack(l, 16) == 0 {
             return error("no stack space");
         }
-        let target = match self
-            .stopped
-            .as_ref()
-            .and_then(|s| s.targets.get((reference as usize).wrapping_sub(1)))
-        {
-            Some(Target::Locals(f)) => Target::Locals(*f),
-            Some(Target::Upvalues(f)) => Target::Upvalues(*f),
-            Some(Target::Value(n)) => Target::Value(*n),
-            None => return error(format!("no variables {reference}")),
+        let Some(target) = self.target(reference) else {
+            return error(format!("no variables {reference}"));
         };
         let top = ffi::lua_gettop(l);
         let mut variables = Vec::new();
@@ -918,15 +918,8 @@ impl Debugger {
             Ok(l) => l,
             Err(e) => return e,
         };
-        let target = match self
-            .stopped
-            .as_ref()
-            .and_then(|s| s.targets.get((reference as usize).wrapping_sub(1)))
-        {
-            Some(Target::Locals(f)) => Target::Locals(*f),
-            Some(Target::Upvalues(f)) => Target::Upvalues(*f),
-            Some(Target::Value(n)) => Target::Value(*n),
-            None => return error(format!("no variables {reference}")),
+        let Some(target) = self.target(reference) else {
+            return error(format!("no variables {reference}"));
         };
         let frame = match target {
             Target::Locals(f) | Target::Upvalues(f) => f,
