@@ -740,14 +740,9 @@ impl Debugger {
         }];
         // `self`, when the frame has it.
         let top = ffi::lua_gettop(l);
-        let mut i = 1;
-        loop {
-            let name = ffi::lua_getlocal(l, &ar, i);
-            if name.is_null() {
-                break;
-            }
-            if CStr::from_ptr(name).to_bytes() == b"self" && ffi::lua_type(l, -1) == ffi::LUA_TTABLE
-            {
+        for (i, name) in local_names(l, &ar) {
+            ffi::lua_getlocal(l, &ar, i);
+            if name == "self" && ffi::lua_type(l, -1) == ffi::LUA_TTABLE {
                 let reference = self.anchor_top(l);
                 scopes.push(DebugScope {
                     name: "self".into(),
@@ -755,7 +750,6 @@ impl Debugger {
                 });
             }
             ffi::lua_settop(l, top);
-            i += 1;
         }
         if nups > 0 && has_upvalues(l, &mut ar) {
             scopes.push(DebugScope {
@@ -845,18 +839,10 @@ impl Debugger {
             Target::Locals(frame) => {
                 let mut ar: ffi::lua_Debug = std::mem::zeroed();
                 if ffi::lua_getstack(l, frame, &mut ar) != 0 {
-                    let mut i = 1;
-                    loop {
-                        let name = ffi::lua_getlocal(l, &ar, i);
-                        if name.is_null() {
-                            break;
-                        }
-                        let name = CStr::from_ptr(name).to_string_lossy().into_owned();
-                        if !name.starts_with('(') {
-                            variables.push(self.describe_top(l, name));
-                        }
+                    for (i, name) in local_names(l, &ar) {
+                        ffi::lua_getlocal(l, &ar, i);
+                        variables.push(self.describe_top(l, name));
                         ffi::lua_settop(l, top);
-                        i += 1;
                     }
                 }
             }
@@ -866,18 +852,12 @@ impl Debugger {
                     && ffi::lua_getinfo(l, c"f".as_ptr(), &mut ar) != 0
                 {
                     let f = ffi::lua_gettop(l);
-                    let mut i = 1;
-                    loop {
-                        let name = ffi::lua_getupvalue(l, f, i);
-                        if name.is_null() {
-                            break;
-                        }
-                        let name = CStr::from_ptr(name).to_string_lossy().into_owned();
+                    for (i, name) in upvalue_names(l, f) {
                         if name != "_ENV" {
+                            ffi::lua_getupvalue(l, f, i);
                             variables.push(self.describe_top(l, name));
+                            ffi::lua_settop(l, f);
                         }
-                        ffi::lua_settop(l, f);
-                        i += 1;
                     }
                 }
             }
@@ -936,22 +916,13 @@ impl Debugger {
                 let mut done = false;
                 if ffi::lua_getstack(l, frame, &mut ar) != 0 {
                     // The last local of that name is the one in scope.
-                    let mut found = 0;
-                    let mut i = 1;
-                    loop {
-                        let n = ffi::lua_getlocal(l, &ar, i);
-                        if n.is_null() {
-                            break;
-                        }
-                        if CStr::from_ptr(n).to_bytes() == name.as_bytes() {
-                            found = i;
-                        }
-                        ffi::lua_pop(l, 1);
-                        i += 1;
-                    }
-                    if found > 0 {
+                    let found = local_names(l, &ar)
+                        .into_iter()
+                        .rev()
+                        .find(|(_, n)| n == name);
+                    if let Some((i, _)) = found {
                         ffi::lua_pushvalue(l, top + 1);
-                        done = !ffi::lua_setlocal(l, &ar, found).is_null();
+                        done = !ffi::lua_setlocal(l, &ar, i).is_null();
                     }
                 }
                 done
@@ -962,20 +933,9 @@ impl Debugger {
                     && ffi::lua_getinfo(l, c"f".as_ptr(), &mut ar) != 0
                 {
                     let f = ffi::lua_gettop(l);
-                    let mut i = 1;
-                    loop {
-                        let n = ffi::lua_getupvalue(l, f, i);
-                        if n.is_null() {
-                            break;
-                        }
-                        let same = CStr::from_ptr(n).to_bytes() == name.as_bytes();
-                        ffi::lua_pop(l, 1);
-                        if same {
-                            ffi::lua_pushvalue(l, top + 1);
-                            done = !ffi::lua_setupvalue(l, f, i).is_null();
-                            break;
-                        }
-                        i += 1;
+                    if let Some((i, _)) = upvalue_names(l, f).into_iter().find(|(_, n)| n == name) {
+                        ffi::lua_pushvalue(l, top + 1);
+                        done = !ffi::lua_setupvalue(l, f, i).is_null();
                     }
                 }
                 done
@@ -1099,29 +1059,15 @@ impl Debugger {
         if have_frame {
             if ffi::lua_getinfo(l, c"f".as_ptr(), &mut ar) != 0 {
                 let f = ffi::lua_gettop(l);
-                let mut i = 1;
-                loop {
-                    let name = ffi::lua_getupvalue(l, f, i);
-                    if name.is_null() {
-                        break;
-                    }
-                    slot(l, vars, name);
-                    i += 1;
+                for (i, name) in upvalue_names(l, f) {
+                    ffi::lua_getupvalue(l, f, i);
+                    slot(l, vars, &name);
                 }
                 ffi::lua_settop(l, vars);
             }
-            let mut i = 1;
-            loop {
-                let name = ffi::lua_getlocal(l, &ar, i);
-                if name.is_null() {
-                    break;
-                }
-                if *name == b'(' as c_char {
-                    ffi::lua_pop(l, 1);
-                } else {
-                    slot(l, vars, name);
-                }
-                i += 1;
+            for (i, name) in local_names(l, &ar) {
+                ffi::lua_getlocal(l, &ar, i);
+                slot(l, vars, &name);
             }
         }
         ffi::lua_pushlstring(l, path.as_ptr() as *const c_char, path.len());
@@ -1170,33 +1116,55 @@ impl Debugger {
 /// Whether the function of the frame `ar` has an upvalue other than `_ENV`.
 unsafe fn has_upvalues(l: *mut ffi::lua_State, ar: &mut ffi::lua_Debug) -> bool {
     let top = ffi::lua_gettop(l);
-    let mut found = false;
-    if ffi::lua_getinfo(l, c"f".as_ptr(), ar) != 0 {
-        let f = ffi::lua_gettop(l);
-        let mut i = 1;
-        loop {
-            let name = ffi::lua_getupvalue(l, f, i);
-            if name.is_null() {
-                break;
-            }
-            ffi::lua_pop(l, 1);
-            if CStr::from_ptr(name).to_bytes() != b"_ENV" {
-                found = true;
-                break;
-            }
-            i += 1;
-        }
-    }
+    let found = ffi::lua_getinfo(l, c"f".as_ptr(), ar) != 0
+        && upvalue_names(l, ffi::lua_gettop(l))
+            .iter()
+            .any(|(_, n)| n != "_ENV");
     ffi::lua_settop(l, top);
     found
 }
 
+/// The locals of the frame `ar` by index, Lua's temporaries (`(for state)`, ...) left out.
+unsafe fn local_names(l: *mut ffi::lua_State, ar: &ffi::lua_Debug) -> Vec<(c_int, String)> {
+    let mut out = Vec::new();
+    let mut i = 1;
+    loop {
+        let name = ffi::lua_getlocal(l, ar, i);
+        if name.is_null() {
+            return out;
+        }
+        ffi::lua_pop(l, 1);
+        let name = CStr::from_ptr(name).to_string_lossy().into_owned();
+        if !name.starts_with('(') {
+            out.push((i, name));
+        }
+        i += 1;
+    }
+}
+
+/// The upvalues of the function at stack index `f`, by index (`_ENV` included).
+unsafe fn upvalue_names(l: *mut ffi::lua_State, f: c_int) -> Vec<(c_int, String)> {
+    let mut out = Vec::new();
+    let mut i = 1;
+    loop {
+        let name = ffi::lua_getupvalue(l, f, i);
+        if name.is_null() {
+            return out;
+        }
+        ffi::lua_pop(l, 1);
+        out.push((i, CStr::from_ptr(name).to_string_lossy().into_owned()));
+        i += 1;
+    }
+}
+
 /// `vars[name] = { value }` for the value on top of `l` (popped).
-unsafe fn slot(l: *mut ffi::lua_State, vars: c_int, name: *const c_char) {
+unsafe fn slot(l: *mut ffi::lua_State, vars: c_int, name: &str) {
     ffi::lua_createtable(l, 1, 0);
     ffi::lua_rotate(l, -2, 1);
     ffi::lua_rawseti(l, -2, 1);
-    ffi::lua_setfield(l, vars, name);
+    ffi::lua_pushlstring(l, name.as_ptr() as *const c_char, name.len());
+    ffi::lua_rotate(l, -2, 1);
+    ffi::lua_rawset(l, vars);
 }
 
 thread_local! {
