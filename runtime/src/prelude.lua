@@ -219,10 +219,11 @@ end
 function EI.id(h) return hid[h] end
 function EI.alive(h) return hbits[hid[h]] ~= nil end
 function EI.get(h, name)
+  -- The Transform is read straight from the handle (nil once despawned).
+  if name == "Transform" then return tf_value(h) end
   local id = hid[h]
   local bits = hbits[id]
   if bits == nil then return nil end
-  if name == "Transform" then return tf_value(bits) end
   local store = stores[name]
   if store ~= nil then
     local v = store[id]
@@ -247,15 +248,17 @@ local function name_taken(what, name)
 end
 
 function EI.set(h, name, value)
+  -- A Transform is written straight through the handle; what that refuses (a despawned
+  -- entity, a wrong value) goes the long way, to its error.
+  if name == "Transform" and tf_store(h, value) then return end
   local id = hid[h]
   local bits = hbits[id]
   if bits == nil then stale(h, "set") end
   if name == "Name" and name_holder(value, id) then error(name_taken("set", value), 2) end
   if name == "Transform" then
-    local tv = type(value)
-    if tv ~= "table" and tv ~= "userdata" then error("set: Transform must be a Transform value or a table { position, rotation, scale }", 2) end
     local ok, bad = tf_store(bits, value)
     if not ok then
+      if bad == "value" then error("set: Transform must be a Transform value or a table { position, rotation, scale }", 2) end
       if bad == "rotation" then error("set: Transform rotation must be a quat (or a table of numbers x, y, z, w)", 2) end
       if bad then error(sfmt("set: Transform %s must be a vec3 (or a table of numbers x, y, z)", bad), 2) end
       error("set: the world cannot be changed now", 2)

@@ -26,7 +26,9 @@ pub struct Config {
     /// Time budget of one callback; an overrun raises an error at the running line.
     /// `Duration::ZERO` turns the guard off.
     pub budget: Duration,
-    /// Bytes the whole Lua state may use.
+    /// Bytes the whole Lua state may use. On Unix the state's pool of small blocks reserves
+    /// this much address space (at most 4 GiB), committed page by page as it is used
+    /// (`docs/performance.md`, "Where memory comes from").
     pub memory_limit: usize,
     /// Fixed steps per second for `fixed_update`.
     pub fixed_hz: f64,
@@ -121,7 +123,8 @@ pub struct Runtime {
     watchdog: Option<std::thread::JoinHandle<()>>,
     mains: Vec<usize>,
     /// The memory limit's allocator state (`memory.rs`), alive as long as it is installed.
-    limiter: Box<crate::memory::Limiter>,
+    /// The state's allocator (`memory.rs`), which frees itself when the state closes.
+    limiter: *mut crate::memory::Limiter,
     api: Api,
     config: Config,
     accumulator: f64,
@@ -311,17 +314,8 @@ impl Runtime {
             config.memory_limit as u64,
             std::sync::atomic::Ordering::SeqCst,
         );
-        let main_state = mains.last().copied().unwrap_or_default() as *mut mlua::ffi::lua_State;
-        // SAFETY: `main_state` is this Lua state's main thread; the limiter lives in the
-        // Runtime, which restores the inner allocator in `drop` before the box goes.
-        let limiter = unsafe {
-            crate::memory::install(
-                main_state,
-                config.memory_limit,
-                lua.used_memory(),
-                guard.clone(),
-            )
-        };
+        // SAFETY: nothing else sets this state's allocator.
+        let limiter = unsafe { crate::memory::install(&lua, config.memory_limit, guard.clone())? };
         let watchdog = guard::spawn_watchdog(guard.clone());
         Ok(Runtime {
             calls,
@@ -1823,11 +1817,9 @@ impl Drop for Runtime {
         // The hook must not reach the debugger once its box is gone (a clone of the `Lua`
         // may still run code).
         self.guard.set_debugger(std::ptr::null());
-        let main_state =
-            self.mains.last().copied().unwrap_or_default() as *mut mlua::ffi::lua_State;
-        // SAFETY: the state the limiter was installed on; a clone of the `Lua` may outlive
-        // this Runtime, and keeps working with the inner allocator.
-        unsafe { crate::memory::uninstall(main_state, &self.limiter) };
+        // SAFETY: `self.lua` keeps the state open; a clone of the `Lua` may outlive this
+        // Runtime, and goes on without the world's limit.
+        unsafe { crate::memory::release(self.limiter) };
         self.guard.shutdown();
         if let Some(w) = self.watchdog.take() {
             w.thread().unpark();

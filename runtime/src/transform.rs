@@ -56,11 +56,18 @@ fn update(cell: &RefCell<Shared>, e: Entity, f: impl FnOnce(&mut Transform)) -> 
     sh.world.insert_one(e, t).is_ok()
 }
 
+/// The entity at `idx`, given as its hecs bits or as a handle (None when the handle's entity
+/// was despawned, or the value is neither).
 unsafe fn bits_arg(l: State, idx: c_int) -> Option<Entity> {
     let mut isnum: c_int = 0;
     let bits = ffi::lua_tointegerx(l, idx, &mut isnum);
     if isnum == 0 {
-        return None;
+        let h = handle_data(l, idx);
+        return if h.is_null() {
+            None
+        } else {
+            Entity::from_bits((*h).bits)
+        };
     }
     Entity::from_bits(bits as u64)
 }
@@ -191,15 +198,16 @@ unsafe fn push_value(l: State, t: Transform) {
     ffi::lua_setmetatable(l, -2);
 }
 
-/// `H.tf_value(bits)`: a Transform value with the entity's Transform, or nothing.
+/// `H.tf_value(entity)`: a Transform value with the entity's Transform (the entity given by its
+/// bits or its handle), or nil.
 unsafe extern "C-unwind" fn tf_value(l: State) -> c_int {
-    let (Some(cell), Some(e)) = (shared(l), bits_arg(l, 1)) else {
-        return 0;
-    };
-    let Some(t) = read(cell, e) else {
-        return 0;
-    };
-    push_value(l, t);
+    match (shared(l), bits_arg(l, 1)) {
+        (Some(cell), Some(e)) => match read(cell, e) {
+            Some(t) => push_value(l, t),
+            None => ffi::lua_pushnil(l),
+        },
+        _ => ffi::lua_pushnil(l),
+    }
     1
 }
 
@@ -292,15 +300,22 @@ unsafe extern "C-unwind" fn value_newindex(l: State) -> c_int {
     raw::finish(l, r)
 }
 
-/// `H.tf_store(bits, value)`: writes a Transform given as a Transform value or as a table
-/// (`position`, `rotation`, `scale`, each optional). Returns true, or false and which field is
-/// wrong (the prelude raises, at the script's line).
+/// `H.tf_store(entity, value)`: writes a Transform given as a Transform value or as a table
+/// (`position`, `rotation`, `scale`, each optional) to the entity given by its bits or its
+/// handle. Returns true, or false and which field is wrong (the prelude raises, at the script's
+/// line), `"value"` for a value that is neither; false alone for a despawned entity or a world
+/// that cannot be changed now.
 unsafe extern "C-unwind" fn tf_store(l: State) -> c_int {
     let (Some(cell), Some(e)) = (shared(l), bits_arg(l, 1)) else {
         ffi::lua_pushboolean(l, 0);
         return 1;
     };
     let value = tf_ptr(l, 2);
+    if value.is_null() && ffi::lua_type(l, 2) != ffi::LUA_TTABLE {
+        ffi::lua_pushboolean(l, 0);
+        ffi::lua_pushstring(l, c"value".as_ptr());
+        return 2;
+    }
     let t = if value.is_null() {
         match table_transform(l) {
             Ok(t) => t,

@@ -104,4 +104,13 @@ fn a_clone_of_the_lua_state_outlives_the_runtime_safely() {
         1
     );
     assert_eq!(lua.load("return 1 + 1").eval::<i64>().expect("eval"), 2);
+    // Blocks made before and after the drop are freed by the allocator they came from, and
+    // the world's memory limit no longer applies.
+    let n: i64 = lua
+        .load("local t = {} for i = 1, 20000 do t[i] = { i, tostring(i) } end t = nil return 20000")
+        .eval()
+        .expect("allocates after the Runtime is dropped");
+    assert_eq!(n, 20000);
+    lua.gc_collect().expect("collects");
+    drop(lua);
 }

@@ -724,6 +724,12 @@ function update(self)
   print(pcall(function() self.entity:translate(self.entity) end))
   print(pcall(function() self.entity:set_position(quat(0, 0, 0, 1)) end))
   print(type(self.entity), self.entity:id())
+  print(self.bare:get("Transform"), pcall(function() self.bare:set("Transform", { position = vec3() }) end))
+  print(pcall(function() self.entity:set("Transform", 5) end))
+  print(pcall(function() self.entity:set("Transform", vec3(1, 2, 3)) end))
+  print(pcall(function() self.entity:set("Transform", { position = 1 }) end))
+  print(pcall(function() self.entity:set("Transform", { rotation = vec3() }) end))
+  print(pcall(function() return self.entity.get({}, "Transform") end))
 end
 "#,
         ),
@@ -745,6 +751,12 @@ end
             "false\tscripts/t.lua:29: translate: offset must be a vec3, got Entity",
             "false\tscripts/t.lua:30: set_position: position must be a vec3 or three numbers, got quat",
             "userdata\t1",
+            "nil\tfalse\tscripts/t.lua:32: set: entity 2 was despawned",
+            "false\tscripts/t.lua:33: set: Transform must be a Transform value or a table { position, rotation, scale }",
+            "false\tscripts/t.lua:34: set: Transform must be a Transform value or a table { position, rotation, scale }",
+            "false\tscripts/t.lua:35: set: Transform position must be a vec3 (or a table of numbers x, y, z)",
+            "false\tscripts/t.lua:36: set: Transform rotation must be a quat (or a table of numbers x, y, z, w)",
+            "true\tnil",
         ]
     );
     // The writes went straight into hecs: the host sees them after the frame.
