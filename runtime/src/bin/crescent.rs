@@ -81,10 +81,15 @@ enum NewCommand {
         #[arg(long, default_value = ".")]
         dir: PathBuf,
     },
-    /// Create scripts/NAME.lua in a project, with every lifecycle function.
+    /// Create scripts/NAME.lua in a project from a template (every lifecycle function unless
+    /// --template names another).
     Script {
-        /// Script name, optionally in subfolders (`enemy`, `enemies/boss`).
+        /// Script name, optionally in subfolders (`enemy`, `enemies/boss`); a module's `require`
+        /// name is the same with dots (`lib/util` is `require("lib.util")`).
         name: String,
+        /// What the script starts as.
+        #[arg(long, value_enum, default_value_t = new::Template::Lifecycle)]
+        template: new::Template,
         /// Project folder, or a folder inside one (the project is the nearest folder at or
         /// above it with a scene.json).
         #[arg(long, default_value = ".")]
@@ -111,7 +116,11 @@ fn main() -> ExitCode {
         Command::Check { dir, deny_warnings } => check::check(&dir, deny_warnings),
         Command::Api { format, out } => api_cmd::api(format, out.as_deref()),
         Command::New(NewCommand::Project { name, dir }) => new::project(&dir, &name),
-        Command::New(NewCommand::Script { name, dir }) => new::script(&dir, &name),
+        Command::New(NewCommand::Script {
+            name,
+            template,
+            dir,
+        }) => new::script(&dir, &name, template),
         Command::Dap => dap::dap(),
     };
     match result {

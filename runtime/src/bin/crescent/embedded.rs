@@ -39,8 +39,16 @@ pub const PROJECT_TEMPLATE: &[(&str, &str)] = files!("lua/templates/project":
     "scripts/main.lua",
 );
 
-/// The script template of `crescent new script`.
-pub const SCRIPT_TEMPLATE: &str = include_str!("../../../../lua/templates/script.lua");
+/// The script templates of `crescent new script --template T`, as (file name, contents): the
+/// file of template `T` is `T.lua` (`new::Template` names them).
+pub const SCRIPT_TEMPLATES: &[(&str, &str)] = files!("lua/templates/scripts":
+    "lifecycle.lua",
+    "mover.lua",
+    "state-machine.lua",
+    "spawner.lua",
+    "hud-counter.lua",
+    "module.lua",
+);
 
 /// Writes the demo to a folder in the temporary directory named after its contents, and
 /// returns that folder. Files are rewritten when they differ, so an edited copy is restored.
@@ -137,6 +145,27 @@ mod tests {
             .collect();
         listed.sort();
         assert_eq!(listed, files_under(&repo().join("lua/templates/project")));
+    }
+
+    #[test]
+    fn every_script_template_is_embedded() {
+        let mut listed: Vec<String> = SCRIPT_TEMPLATES
+            .iter()
+            .map(|(p, _)| p.to_string())
+            .collect();
+        listed.sort();
+        assert_eq!(listed, files_under(&repo().join("lua/templates/scripts")));
+        // Nothing else under lua/templates/ but the project folder and the script templates.
+        let mut rest: Vec<String> = files_under(&repo().join("lua/templates"))
+            .into_iter()
+            .filter(|p| !p.starts_with("project/") && !p.starts_with("scripts/"))
+            .collect();
+        rest.sort();
+        assert_eq!(
+            rest,
+            Vec::<String>::new(),
+            "files under lua/templates/ nothing embeds"
+        );
     }
 
     #[test]

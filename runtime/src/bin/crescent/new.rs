@@ -1,7 +1,8 @@
 //! `crescent new project|script`: start a project or a script from the embedded templates.
 
-use crate::embedded::{PROJECT_TEMPLATE, SCRIPT_TEMPLATE};
+use crate::embedded::{PROJECT_TEMPLATE, SCRIPT_TEMPLATES};
 use anyhow::{bail, Context, Result};
+use clap::ValueEnum;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -61,9 +62,76 @@ fn project_root(dir: &Path) -> Result<std::path::PathBuf> {
     )
 }
 
-/// Creates `scripts/<name>.lua` in the project at or above `dir` from the script template.
+/// The templates of `crescent new script --template T`. Each is `lua/templates/scripts/T.lua`
+/// (embedded as `SCRIPT_TEMPLATES`); its doc line is what `--help` and the success message say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Template {
+    /// Every lifecycle function (init, update, fixed_update, on_event, on_reload, destroy), each commented
+    Lifecycle,
+    /// Moves its entity in a straight line: properties speed and direction, in-place translate
+    Mover,
+    /// Enemy AI as a table of states (idle, chase, flee) around an entity found with world.find
+    StateMachine,
+    /// Spawns entities on a timer around its entity (world.spawn) and despawns the old ones
+    Spawner,
+    /// Counts an event's points into a score: a log line and a Score component on each change
+    HudCounter,
+    /// A module for require: a table of shared functions, not attached to an entity
+    Module,
+}
+
+impl Template {
+    /// The name `--template` takes (`state-machine`).
+    fn name(self) -> String {
+        self.to_possible_value()
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default()
+    }
+
+    /// The doc line above, to go on after a colon (`moves its entity ...`).
+    fn about(self) -> String {
+        let doc = self
+            .to_possible_value()
+            .and_then(|v| v.get_help().map(|h| h.to_string()))
+            .unwrap_or_default();
+        let mut chars = doc.chars();
+        chars
+            .next()
+            .map(|first| first.to_lowercase().chain(chars).collect())
+            .unwrap_or_default()
+    }
+
+    /// The template's text, with `{{...}}` still in it.
+    fn text(self) -> Result<&'static str> {
+        let file = format!("{}.lua", self.name());
+        SCRIPT_TEMPLATES
+            .iter()
+            .find(|(f, _)| *f == file)
+            .map(|(_, text)| *text)
+            .with_context(|| format!("the `{}` template is not built in", self.name()))
+    }
+
+    /// What to know before attaching it, beyond the doc line.
+    fn hint(self) -> Option<&'static str> {
+        match self {
+            Template::Lifecycle | Template::Module => None,
+            Template::Mover => Some("the entity needs a Transform; set speed and direction in the script's properties"),
+            Template::StateMachine => Some("it watches the entity whose Name is its `target` property (\"player\" unless the scene sets another)"),
+            Template::Spawner => Some("its `script` property names a script for the spawned entities (\"scripts/coin.lua\")"),
+            Template::HudCounter => Some("it counts `coin_collected` events (`events.emit(\"coin_collected\", { points = 10 })`); its `event` property names another"),
+        }
+    }
+}
+
+/// Lua's reserved words, which cannot name a local.
+const LUA_KEYWORDS: &[&str] = &[
+    "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if", "in",
+    "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
+];
+
+/// Creates `scripts/<name>.lua` in the project at or above `dir` from a script template.
 /// Refuses to overwrite.
-pub fn script(dir: &Path, name: &str) -> Result<ExitCode> {
+pub fn script(dir: &Path, name: &str, template: Template) -> Result<ExitCode> {
     let name = name.strip_suffix(".lua").unwrap_or(name);
     let name = name.strip_prefix("scripts/").unwrap_or(name);
     validate_script_name(name)?;
@@ -74,10 +142,34 @@ pub fn script(dir: &Path, name: &str) -> Result<ExitCode> {
         bail!("{} already exists; not overwriting it", path.display());
     }
     let base = name.rsplit('/').next().unwrap_or(name);
-    write_new(&path, &SCRIPT_TEMPLATE.replace("{{name}}", base))?;
-    println!("created {}", path.display());
-    println!("  attach it to an entity in scene.json: \"scripts\": [\"{rel}\"]");
-    println!("  then run it: crescent run {}", root.display());
+    let module = name.replace('/', ".");
+    let text = template
+        .text()?
+        .replace("{{path}}", &rel)
+        .replace("{{module}}", &module)
+        .replace("{{name}}", base);
+    write_new(&path, &text)?;
+    println!(
+        "created {} from the `{}` template: {}",
+        path.display(),
+        template.name(),
+        template.about()
+    );
+    if template == Template::Module {
+        let local = if LUA_KEYWORDS.contains(&base) {
+            "m"
+        } else {
+            base
+        };
+        println!("  use it from any script: local {local} = require(\"{module}\")");
+        println!("  (a module is not attached to an entity in scene.json)");
+    } else {
+        println!("  attach it to an entity in scene.json: \"scripts\": [\"{rel}\"]");
+        if let Some(hint) = template.hint() {
+            println!("  {hint}");
+        }
+        println!("  then run it: crescent run {}", root.display());
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -155,6 +247,25 @@ mod tests {
         for bad in ["", "1x", "../x", "a//b", "/abs", "a-b", "a.b", "a/"] {
             assert!(validate_script_name(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn every_template_has_its_file_and_every_file_its_template() {
+        let mut names: Vec<String> = Template::value_variants()
+            .iter()
+            .map(|t| {
+                assert!(t.text().is_ok(), "{t:?}");
+                assert!(!t.about().is_empty(), "{t:?} has no doc line");
+                format!("{}.lua", t.name())
+            })
+            .collect();
+        names.sort();
+        let mut files: Vec<String> = SCRIPT_TEMPLATES
+            .iter()
+            .map(|(f, _)| f.to_string())
+            .collect();
+        files.sort();
+        assert_eq!(names, files);
     }
 
     #[test]

@@ -1,9 +1,10 @@
--- scripts/{{name}}.lua
--- Attach it to an entity in scene.json: "scripts": ["scripts/{{name}}.lua"].
+-- {{path}}
+-- Every lifecycle function, each with a comment on when it runs.
+-- Attach it to an entity in scene.json: "scripts": ["{{path}}"].
 -- Every function below is optional: delete the ones you do not need (a missing one costs nothing).
 
 -- Tunable values: copied into `self` before `init`; the scene may override them per entity with
--- { "path": "scripts/{{name}}.lua", "properties": { "speed": 3 } }.
+-- { "path": "{{path}}", "properties": { "speed": 3 } }.
 properties = {
   speed = 1.0,
 }
