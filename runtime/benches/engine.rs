@@ -450,6 +450,47 @@ fn bench_debugger(_c: &mut Criterion) {
     }
 }
 
+/// Frames of the demo per measured sample (its frames are tens of microseconds).
+const TRACE_FRAMES: usize = 50;
+
+/// The cost of tracing (`crescent run --trace`): the demo project run twice in the same
+/// process, one runtime traced (every frame's slices handed to a `TraceWriter`, as the command
+/// does), the other not, in turns.
+fn bench_tracing(_c: &mut Criterion) {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../lua/examples/demo");
+    let mut plain = runtime(&demo, Config::default());
+    let mut traced = runtime(&demo, Config::default());
+    traced.set_tracing(true);
+    let mut writer = crescent_runtime::TraceWriter::default();
+    let m = medians(
+        41,
+        &mut [
+            &mut || {
+                for _ in 0..TRACE_FRAMES {
+                    plain.frame(DT);
+                    plain.drain_events();
+                }
+            },
+            &mut || {
+                for _ in 0..TRACE_FRAMES {
+                    traced.frame(DT);
+                    let events = traced.drain_events();
+                    let slices = traced.take_trace();
+                    writer.add(slices, &events, 0);
+                }
+            },
+        ],
+    );
+    let per_frame = |d: Duration| d.as_secs_f64() * 1e6 / TRACE_FRAMES as f64;
+    println!(
+        "tracing the demo: {:.1} us a frame untraced, {:.1} us traced ({:+.1}%, target < 15%), {} trace events",
+        per_frame(m[0]),
+        per_frame(m[1]),
+        (m[1].as_secs_f64() / m[0].as_secs_f64() - 1.0) * 100.0,
+        writer.len(),
+    );
+}
+
 fn memory_per_instance(n: usize) -> f64 {
     let dir = project(COUNT, n, false);
     let mut rt = Runtime::new(dir.path(), Config::default(), Registry::new()).expect("runtime");
@@ -727,6 +768,7 @@ criterion_group!(
     bench_scripts,
     bench_guard,
     bench_debugger,
+    bench_tracing,
     bench_memory,
     bench_ops,
     bench_patterns,

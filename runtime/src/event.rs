@@ -101,14 +101,14 @@ pub struct Stats {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TraceSlice {
     /// `frame 12`, a phase (`update`, `events`, `tasks`, `init`, `fixed_update`,
-    /// `despawns`), or for a callback the phase it ran in.
-    pub name: String,
+    /// `despawns`), or for a callback the phase it ran in. Names are shared between slices.
+    pub name: std::sync::Arc<str>,
     /// Seconds since the clock's start.
     pub start: f64,
     /// Seconds.
     pub duration: f64,
     /// For a callback: the script and the entity it ran for.
-    pub script: Option<(String, u64)>,
+    pub script: Option<(std::sync::Arc<str>, u64)>,
     /// Whether this is a whole frame.
     pub frame: bool,
 }

@@ -134,6 +134,9 @@ pub struct Runtime {
     input: Input,
     /// Frame slices recorded while tracing (`None`: not tracing).
     trace: Option<Vec<TraceSlice>>,
+    /// The names the prelude's trace buffer refers to by index (`TRACE.names`), read as they
+    /// appear.
+    trace_names: Vec<std::sync::Arc<str>>,
     /// The attached debugger; the guard points at it while it is here.
     debugger: Option<Box<crate::debug::DebugCell>>,
     /// Frames since the last [`Runtime::live_stats`]: count, summed and longest wall time (ms).
@@ -333,6 +336,7 @@ impl Runtime {
             shut_down: false,
             input: Input::default(),
             trace: None,
+            trace_names: Vec::new(),
             debugger: None,
             window: (0, 0.0, 0.0),
         })
@@ -1170,28 +1174,64 @@ impl Runtime {
             return;
         }
         let end = host::clock();
-        let taken = self.calls.take_trace.call::<(Table, i64)>(());
+        let taken = self.calls.take_trace.call::<(Table, i64, Table)>(());
         let mut slices = Vec::new();
-        if let Ok((list, n)) = taken {
-            slices.reserve(n.max(0) as usize + 1);
-            for k in 0..n.max(0) {
-                let at = k * 5;
-                let t0: f64 = list.raw_get(at + 1).unwrap_or_default();
-                let t1: f64 = list.raw_get(at + 2).unwrap_or_default();
-                let name: String = list.raw_get(at + 3).unwrap_or_default();
-                let script: Option<String> = list.raw_get(at + 4).ok().flatten();
-                let entity: Option<i64> = list.raw_get(at + 5).ok().flatten();
-                slices.push(TraceSlice {
-                    name,
-                    start: t0,
-                    duration: (t1 - t0).max(0.0),
-                    script: script.zip(entity.map(|e| e as u64)),
-                    frame: false,
-                });
+        if let Ok((list, n, names)) = taken {
+            let n = n.max(0) as usize;
+            // Five numbers a slice (start, end, name index, script index, entity), read
+            // straight off the table: an mlua call per value cost more than the callbacks.
+            let mut raw = vec![0.0f64; n * 5];
+            let known = self.trace_names.len();
+            let mut fresh: Vec<std::sync::Arc<str>> = Vec::new();
+            // SAFETY: reads numbers and strings of the two tables pushed as arguments; the
+            // stack is left as found.
+            let read = unsafe {
+                self.lua.exec_raw::<()>((list, names), |l| {
+                    for (k, slot) in raw.iter_mut().enumerate() {
+                        ffi::lua_rawgeti(l, 1, k as ffi::lua_Integer + 1);
+                        *slot = ffi::lua_tonumberx(l, -1, std::ptr::null_mut());
+                        ffi::lua_settop(l, -2);
+                    }
+                    let total = ffi::lua_rawlen(l, 2);
+                    for k in known..total {
+                        ffi::lua_rawgeti(l, 2, k as ffi::lua_Integer + 1);
+                        let mut len = 0usize;
+                        let p = ffi::lua_tolstring(l, -1, &mut len);
+                        let text = if p.is_null() {
+                            String::new()
+                        } else {
+                            let bytes = std::slice::from_raw_parts(p as *const u8, len);
+                            String::from_utf8_lossy(bytes).into_owned()
+                        };
+                        fresh.push(text.into());
+                        ffi::lua_settop(l, -2);
+                    }
+                    ffi::lua_settop(l, 0);
+                })
+            };
+            if read.is_ok() {
+                self.trace_names.extend(fresh);
+                let name_of = |i: f64| -> Option<std::sync::Arc<str>> {
+                    let i = i as usize;
+                    (i >= 1)
+                        .then(|| self.trace_names.get(i - 1).cloned())
+                        .flatten()
+                };
+                slices.reserve(n + 1);
+                for s in raw.chunks_exact(5) {
+                    let (t0, t1) = (s[0], s[1]);
+                    slices.push(TraceSlice {
+                        name: name_of(s[2]).unwrap_or_else(|| "?".into()),
+                        start: t0,
+                        duration: (t1 - t0).max(0.0),
+                        script: name_of(s[3]).map(|path| (path, s[4] as u64)),
+                        frame: false,
+                    });
+                }
             }
         }
         slices.push(TraceSlice {
-            name: format!("frame {}", self.frames),
+            name: format!("frame {}", self.frames).into(),
             start: frame_start,
             duration: (end - frame_start).max(0.0),
             script: None,

@@ -5,8 +5,10 @@
 
 use crate::{Event, TraceSlice};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
+use std::sync::Arc;
 
 /// What a traced run collects until it is written: the trace events as JSON text, comma
 /// separated (a long run has hundreds of thousands; text costs a fraction of JSON values).
@@ -33,11 +35,40 @@ use std::path::Path;
 pub struct TraceWriter {
     out: String,
     events: usize,
+    /// The quoted JSON text of each name and of each script callback's `"name"` and `"args"`
+    /// prefix, made once per name, phase and entity instead of once per slice.
+    quoted: HashMap<Arc<str>, String>,
+    callbacks: HashMap<(Arc<str>, Arc<str>, u64), String>,
 }
 
-/// Microseconds, as trace events count time.
-fn us(seconds: f64) -> f64 {
-    (seconds * 1e6 * 1000.0).round() / 1000.0
+/// Microseconds, as trace events count time: a number with three decimals (nanoseconds),
+/// written from integers (formatting floats was most of the cost of writing a slice).
+struct Us(f64);
+
+impl std::fmt::Display for Us {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ns = (self.0 * 1e9).round();
+        if !ns.is_finite() || ns.abs() >= 9.0e18 {
+            return write!(f, "0");
+        }
+        let ns = ns as i64;
+        let sign = if ns < 0 { "-" } else { "" };
+        let ns = ns.unsigned_abs();
+        write!(f, "{sign}{}.{:03}", ns / 1000, ns % 1000)
+    }
+}
+
+fn us(seconds: f64) -> Us {
+    Us(seconds)
+}
+
+/// Appends one event's text to `out`.
+fn push_event(out: &mut String, events: &mut usize, event: std::fmt::Arguments<'_>) {
+    *events += 1;
+    if !out.is_empty() {
+        out.push_str(",\n");
+    }
+    let _ = out.write_fmt(event);
 }
 
 /// `text` as a JSON string.
@@ -47,11 +78,7 @@ fn quoted(text: &str) -> String {
 
 impl TraceWriter {
     fn push_raw(&mut self, event: std::fmt::Arguments<'_>) {
-        self.events += 1;
-        if !self.out.is_empty() {
-            self.out.push_str(",\n");
-        }
-        let _ = self.out.write_fmt(event);
+        push_event(&mut self.out, &mut self.events, event);
     }
 
     fn push(&mut self, event: &Value) {
@@ -75,28 +102,50 @@ impl TraceWriter {
             .iter()
             .map(|s| s.start + s.duration)
             .fold(0.0, f64::max);
-        for s in &slices {
+        for s in slices {
             let (ts, dur) = (us(s.start), us(s.duration));
-            match &s.script {
+            match s.script {
                 Some((path, entity)) => {
-                    let (name, phase, script) = (
-                        quoted(&format!("{path} #{entity}")),
-                        quoted(&s.name),
-                        quoted(path),
+                    let head = self
+                        .callbacks
+                        .entry((path, s.name, entity))
+                        .or_insert_with_key(|(path, phase, entity)| {
+                            let (name, phase, script) = (
+                                quoted(&format!("{path} #{entity}")),
+                                quoted(phase),
+                                quoted(path),
+                            );
+                            format!(
+                                r#""name":{name},"cat":"script","ph":"X","pid":1,"tid":1,"args":{{"phase":{phase},"script":{script},"entity":{entity}}}"#
+                            )
+                        });
+                    push_event(
+                        &mut self.out,
+                        &mut self.events,
+                        format_args!(r#"{{{head},"ts":{ts},"dur":{dur}}}"#),
                     );
-                    self.push_raw(format_args!(
-                        r#"{{"name":{name},"cat":"script","ph":"X","ts":{ts},"dur":{dur},"pid":1,"tid":1,"args":{{"phase":{phase},"script":{script},"entity":{entity}}}}}"#
-                    ));
                 }
                 // A phase that had nothing to do (no instance to start, no event to deliver)
                 // takes well under a microsecond: a slice for it is only clutter.
                 None if !s.frame && s.duration < 1e-6 => {}
-                None => {
+                None if s.frame => {
                     let name = quoted(&s.name);
-                    let cat = if s.frame { "frame" } else { "phase" };
                     self.push_raw(format_args!(
-                        r#"{{"name":{name},"cat":"{cat}","ph":"X","ts":{ts},"dur":{dur},"pid":1,"tid":1,"args":{{}}}}"#
+                        r#"{{"name":{name},"cat":"frame","ph":"X","ts":{ts},"dur":{dur},"pid":1,"tid":1,"args":{{}}}}"#
                     ));
+                }
+                None => {
+                    let name = self
+                        .quoted
+                        .entry(s.name)
+                        .or_insert_with_key(|name| quoted(name));
+                    push_event(
+                        &mut self.out,
+                        &mut self.events,
+                        format_args!(
+                            r#"{{"name":{name},"cat":"phase","ph":"X","ts":{ts},"dur":{dur},"pid":1,"tid":1,"args":{{}}}}"#
+                        ),
+                    );
                 }
             }
         }
@@ -149,7 +198,7 @@ impl TraceWriter {
             };
             self.push(&json!({
                 "name": name, "cat": cat, "ph": "i", "s": "g",
-                "ts": us(now), "pid": 1, "tid": 1, "args": args,
+                "ts": (now * 1e9).round() / 1e3, "pid": 1, "tid": 1, "args": args,
             }));
         }
     }
