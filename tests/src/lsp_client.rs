@@ -217,3 +217,52 @@ pub fn file_uri(path: &Path) -> String {
     }
     out
 }
+
+/// The errors and warnings the language server publishes for `files` (paths relative to the
+/// project `root`), each opened as an editor opens it once the workspace is indexed, as
+/// `path:line: message [code]`: what "clean in the editor" means for the tests of examples,
+/// templates and the tutorial.
+pub fn editor_problems(lsp_bin: &Path, root: &Path, files: &[String]) -> Vec<String> {
+    let root = root.canonicalize().expect("canonical project path");
+    let mut lsp = LspClient::start(lsp_bin, &root);
+    let indexed = lsp.wait_for(Duration::from_secs(30), |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    assert!(
+        indexed.is_some(),
+        "the language server did not index {}",
+        root.display()
+    );
+    let mut problems = Vec::new();
+    for rel in files {
+        let file = root.join(rel);
+        let text = std::fs::read_to_string(&file).expect("read script");
+        let uri = file_uri(&file);
+        lsp.clear();
+        lsp.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
+        );
+        let published = lsp
+            .wait_for(Duration::from_secs(20), |m| {
+                m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+            })
+            .unwrap_or_else(|| panic!("no diagnostics published for {rel}"));
+        for d in published["params"]["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            if d["severity"] == 1 || d["severity"] == 2 {
+                problems.push(format!(
+                    "{rel}:{}: {} [{}]",
+                    d["range"]["start"]["line"].as_u64().unwrap_or(0) + 1,
+                    d["message"].as_str().unwrap_or("?"),
+                    d["code"].as_str().unwrap_or("?")
+                ));
+            }
+        }
+    }
+    lsp.shutdown();
+    problems
+}

@@ -1,11 +1,10 @@
 //! `crescent new` end to end: a new project runs and checks clean; every script template makes
 //! a script that checks, runs and is clean in the editor; names and existing files are protected.
 
-use crescent_e2e::lsp_client::{file_uri, LspClient};
+use crescent_e2e::lsp_client::editor_problems;
 use crescent_e2e::*;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 #[test]
 fn a_new_project_checks_and_runs() {
@@ -185,55 +184,18 @@ fn templates() -> Vec<(String, String)> {
 }
 
 /// The errors and warnings the language server publishes for the Lua files under
-/// `root/scripts/`, each opened as an editor opens it once the workspace is indexed, as
-/// `path:line: message [code]`. (The same helper as in `tutorial.rs`.)
+/// `root/scripts/`.
 fn lsp_problems(root: &Path) -> Vec<String> {
-    let root = root.canonicalize().expect("canonical project path");
-    let mut lsp = LspClient::start(&lsp_bin(), &root);
-    let indexed = lsp.wait_for(Duration::from_secs(30), |m| {
-        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
-    });
-    assert!(
-        indexed.is_some(),
-        "the language server did not index {}",
-        root.display()
-    );
-    let mut problems = Vec::new();
-    for file in lua_files(&root.join("scripts")) {
-        let text = std::fs::read_to_string(&file).expect("read script");
-        let uri = file_uri(&file);
-        lsp.clear();
-        lsp.notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
-        );
-        let published = lsp
-            .wait_for(Duration::from_secs(20), |m| {
-                m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
-            })
-            .unwrap_or_else(|| panic!("no diagnostics published for {}", file.display()));
-        let shown = file
-            .strip_prefix(&root)
-            .unwrap_or(&file)
-            .display()
-            .to_string();
-        for d in published["params"]["diagnostics"]
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            if d["severity"] == 1 || d["severity"] == 2 {
-                problems.push(format!(
-                    "{shown}:{}: {} [{}]",
-                    d["range"]["start"]["line"].as_u64().unwrap_or(0) + 1,
-                    d["message"].as_str().unwrap_or("?"),
-                    d["code"].as_str().unwrap_or("?")
-                ));
-            }
-        }
-    }
-    lsp.shutdown();
-    problems
+    let files: Vec<String> = lua_files(&root.join("scripts"))
+        .iter()
+        .map(|f| {
+            f.strip_prefix(root)
+                .unwrap_or(f)
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    editor_problems(&lsp_bin(), root, &files)
 }
 
 /// Every `.lua` file under `dir`, sorted.

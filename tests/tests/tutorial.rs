@@ -5,9 +5,9 @@
 //! checks clean, runs 600 frames without an error, is clean in the editor and hot-reloads as the
 //! page says.
 
-use crescent_e2e::lsp_client::{file_uri, LspClient};
+use crescent_e2e::lsp_client::editor_problems;
 use crescent_e2e::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -223,54 +223,13 @@ fn the_outputs_shown_are_what_crescent_prints() {
     assert!(seen >= 3, "only {seen} outputs marked on the page");
 }
 
-/// The errors and warnings the language server publishes for every Lua file under `root`,
-/// each opened as an editor opens it once the workspace is indexed, as `path:line: message
-/// [code]`. (The same helper as in `new.rs`, over `steps/` too.)
+/// The errors and warnings the language server publishes for every Lua file under `root`
+/// (`steps/` too).
 fn lsp_problems(root: &Path) -> Vec<String> {
-    let root = root.canonicalize().expect("canonical project path");
-    let mut lsp = LspClient::start(&lsp_bin(), &root);
-    let indexed = lsp.wait_for(Duration::from_secs(30), |m| {
-        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
-    });
-    assert!(
-        indexed.is_some(),
-        "the language server did not index {}",
-        root.display()
-    );
     let mut files = Vec::new();
-    collect_files(&root, &root, &mut files);
-    let mut problems = Vec::new();
-    for rel in files.iter().filter(|f| f.ends_with(".lua")) {
-        let file = root.join(rel);
-        let text = std::fs::read_to_string(&file).expect("read script");
-        let uri = file_uri(&file);
-        lsp.clear();
-        lsp.notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
-        );
-        let published = lsp
-            .wait_for(Duration::from_secs(20), |m| {
-                m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
-            })
-            .unwrap_or_else(|| panic!("no diagnostics published for {rel}"));
-        for d in published["params"]["diagnostics"]
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            if d["severity"] == 1 || d["severity"] == 2 {
-                problems.push(format!(
-                    "{rel}:{}: {} [{}]",
-                    d["range"]["start"]["line"].as_u64().unwrap_or(0) + 1,
-                    d["message"].as_str().unwrap_or("?"),
-                    d["code"].as_str().unwrap_or("?")
-                ));
-            }
-        }
-    }
-    lsp.shutdown();
-    problems
+    collect_files(root, root, &mut files);
+    files.retain(|f| f.ends_with(".lua"));
+    editor_problems(&lsp_bin(), root, &files)
 }
 
 /// A 600-frame run's report: every instance running or despawned, without an error.
