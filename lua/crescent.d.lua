@@ -216,6 +216,11 @@ function world.find(name) end
 ---@return Entity[] 
 function world.entities() end
 
+---Returns the entities whose `Name` matches the Lua pattern `pattern`, in id order: `world.find_all("^coin")`
+---@param pattern string a Lua pattern, as `string.find` takes
+---@return Entity[] 
+function world.find_all(pattern) end
+
 ---Events between scripts, queued and delivered in order between phases
 events = {}
 
@@ -251,9 +256,48 @@ function task.wait(seconds) end
 ---@param n integer 
 function task.wait_frames(n) end
 
+---Calls `fn(...)` once, `seconds` of game time from now, as a task: `task.after(2, explode, self)`
+---@param seconds number 
+---@param fn fun(...) 
+---@param ... any arguments passed to fn
+---@return integer task id for `task.cancel`
+function task.after(seconds, fn, ...) end
+
+---Calls `fn(...)` every `seconds` of game time, as a task, until it returns false or is cancelled; the calls keep time (N calls end at N x seconds)
+---@param seconds number more than 0
+---@param fn fun(...): boolean return false to stop
+---@param ... any arguments passed to fn
+---@return integer task id for `task.cancel`
+function task.every(seconds, fn, ...) end
+
 ---Stops a task; unknown or finished ids are ignored
 ---@param id integer what `task.spawn` returned
 function task.cancel(id) end
+
+---Random numbers from the world's seeded generator (the one `math.random` uses): the same seed and inputs give the same numbers
+random = {}
+
+---A number in [0, 1), in [0, hi) with one argument, or in [lo, hi) with two
+---@param lo? number the lower bound, or the upper one alone
+---@param hi? number the upper bound
+---@return number 
+function random.float(lo, hi) end
+
+---An integer from `lo` to `hi`, both included
+---@param lo integer 
+---@param hi integer at least lo
+---@return integer 
+function random.int(lo, hi) end
+
+---True with probability `p`: `if random.chance(0.25) then drop_loot() end`
+---@param p number from 0 (never) to 1 (always)
+---@return boolean 
+function random.chance(p) end
+
+---One element of the array `list`, each as likely; nil for an empty list
+---@param list any[] 
+---@return any 
+function random.pick(list) end
 
 ---The game clock, updated by the engine before each phase
 ---@field dt number Seconds since the last frame

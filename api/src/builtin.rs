@@ -177,6 +177,12 @@ fn namespaces() -> Vec<Namespace> {
                     vec![],
                     vec![ret("Entity[]", "")],
                 ),
+                func(
+                    "find_all",
+                    "Returns the entities whose `Name` matches the Lua pattern `pattern`, in id order: `world.find_all(\"^coin\")`",
+                    vec![param("pattern", "string", "a Lua pattern, as `string.find` takes")],
+                    vec![ret("Entity[]", "")],
+                ),
             ],
             fields: vec![],
         },
@@ -237,10 +243,64 @@ fn namespaces() -> Vec<Namespace> {
                     vec![],
                 ),
                 func(
+                    "after",
+                    "Calls `fn(...)` once, `seconds` of game time from now, as a task: `task.after(2, explode, self)`",
+                    vec![
+                        param("seconds", "number", ""),
+                        param("fn", "fun(...)", ""),
+                        variadic("any", "arguments passed to fn"),
+                    ],
+                    vec![ret("integer", "task id for `task.cancel`")],
+                ),
+                func(
+                    "every",
+                    "Calls `fn(...)` every `seconds` of game time, as a task, until it returns false or is cancelled; the calls keep time (N calls end at N x seconds)",
+                    vec![
+                        param("seconds", "number", "more than 0"),
+                        param("fn", "fun(...): boolean?", "return false to stop"),
+                        variadic("any", "arguments passed to fn"),
+                    ],
+                    vec![ret("integer", "task id for `task.cancel`")],
+                ),
+                func(
                     "cancel",
                     "Stops a task; unknown or finished ids are ignored",
                     vec![param("id", "integer", "what `task.spawn` returned")],
                     vec![],
+                ),
+            ],
+            fields: vec![],
+        },
+        Namespace {
+            name: "random".into(),
+            doc: "Random numbers from the world's seeded generator (the one `math.random` uses): the same seed and inputs give the same numbers".into(),
+            functions: vec![
+                func(
+                    "float",
+                    "A number in [0, 1), in [0, hi) with one argument, or in [lo, hi) with two",
+                    vec![
+                        optional("lo", "number", "the lower bound, or the upper one alone"),
+                        optional("hi", "number", "the upper bound"),
+                    ],
+                    vec![ret("number", "")],
+                ),
+                func(
+                    "int",
+                    "An integer from `lo` to `hi`, both included",
+                    vec![param("lo", "integer", ""), param("hi", "integer", "at least lo")],
+                    vec![ret("integer", "")],
+                ),
+                func(
+                    "chance",
+                    "True with probability `p`: `if random.chance(0.25) then drop_loot() end`",
+                    vec![param("p", "number", "from 0 (never) to 1 (always)")],
+                    vec![ret("boolean", "")],
+                ),
+                func(
+                    "pick",
+                    "One element of the array `list`, each as likely; nil for an empty list",
+                    vec![param("list", "any[]", "")],
+                    vec![ret("any", "")],
                 ),
             ],
             fields: vec![],

@@ -1043,6 +1043,17 @@ function world_ns.entities()
   end
   return out
 end
+-- Names are matched with the pattern functions scripts get (the global `string` table's, which
+-- the time budget reaches into), looked up when called.
+function world_ns.find_all(pattern)
+  if type(pattern) ~= "string" then error("world.find_all: pattern must be a string", 2) end
+  local find = string.find
+  local out = {}
+  for h, name in world_ns.query("Name") do
+    if type(name) == "string" and find(name, pattern) then out[#out + 1] = h end
+  end
+  return out
+end
 impl.namespaces.world = world_ns
 
 -------------------------------------------------------------------------------------------------
@@ -1228,6 +1239,23 @@ function task_ns.cancel(id)
       return
     end
   end
+end
+function task_ns.after(seconds, fn, ...)
+  if type(seconds) ~= "number" then error("task.after: seconds must be a number", 2) end
+  if type(fn) ~= "function" then error("task.after: expected a function", 2) end
+  if cur() == nil then error("task.after: only a script instance can start a task (call it from a callback)", 2) end
+  return task_ns.spawn(function(...)
+    task_ns.wait(seconds)
+    return fn(...)
+  end, ...)
+end
+function task_ns.every(seconds, fn, ...)
+  if type(seconds) ~= "number" or not (seconds > 0) then error("task.every: seconds must be a number above 0", 2) end
+  if type(fn) ~= "function" then error("task.every: expected a function", 2) end
+  if cur() == nil then error("task.every: only a script instance can start a task (call it from a callback)", 2) end
+  return task_ns.spawn(function(...)
+    repeat task_ns.wait(seconds) until fn(...) == false
+  end, ...)
 end
 impl.namespaces.task = task_ns
 
@@ -1684,6 +1712,38 @@ math_copy.random = lua_random
 math_copy.randomseed = function(...)
   if select("#", ...) == 0 then return lua_randomseed(world_seed) end
   return lua_randomseed(...)
+end
+
+do
+  -- `random`: helpers over the world's generator, so they are as reproducible as math.random.
+  local R = {}
+  local function num(v, what, name)
+    if type(v) ~= "number" then error(sfmt("random.%s: %s must be a number, got %s", what, name, type(v)), 3) end
+  end
+  function R.float(lo, hi)
+    if lo == nil then return lua_random() end
+    num(lo, "float", hi == nil and "hi" or "lo")
+    if hi == nil then lo, hi = 0, lo end
+    num(hi, "float", "hi")
+    return lo + (hi - lo) * lua_random()
+  end
+  function R.int(lo, hi)
+    if mtype(lo) ~= "integer" and not (type(lo) == "number" and lo == floor(lo)) then error("random.int: lo must be an integer", 2) end
+    if mtype(hi) ~= "integer" and not (type(hi) == "number" and hi == floor(hi)) then error("random.int: hi must be an integer", 2) end
+    if hi < lo then error(sfmt("random.int: hi (%d) is below lo (%d)", hi, lo), 2) end
+    return lua_random(floor(lo), floor(hi))
+  end
+  function R.chance(p)
+    num(p, "chance", "p")
+    return lua_random() < p
+  end
+  function R.pick(list)
+    if type(list) ~= "table" then error("random.pick: list must be a table (an array)", 2) end
+    local n = #list
+    if n == 0 then return nil end
+    return list[lua_random(n)]
+  end
+  impl.namespaces.random = R
 end
 
 local os_copy = { clock = os.clock, time = os.time, date = os.date, difftime = os.difftime }

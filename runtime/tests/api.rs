@@ -1159,3 +1159,126 @@ end
 "#);
     assert_eq!(lines, ["true nil", "nil true", "nil", "nil", "a"]);
 }
+
+#[test]
+fn find_all_matches_names_with_a_pattern() {
+    let out = one(r#"
+function init(self)
+  for _, n in ipairs({ "coin_1", "enemy", "coin_2", "coin" }) do world.spawn({ Name = n }) end
+end
+function update(self)
+  if self.done then return end
+  self.done = true
+  local names = {}
+  for _, e in ipairs(world.find_all("^coin_%d$")) do names[#names + 1] = e:get("Name") end
+  print(table.concat(names, " "), #world.find_all("nothing"), #world.find_all("."))
+  print(pcall(function() local r = world.find_all(5) return r end))
+end
+"#);
+    assert_eq!(
+        out,
+        vec![
+            "coin_1 coin_2\t0\t4",
+            "false\tscripts/t.lua:11: world.find_all: pattern must be a string",
+        ]
+    );
+}
+
+#[test]
+fn timers_keep_game_time() {
+    let dir = project(&[
+        (
+            "scene.json",
+            r#"{"entities": [{"scripts": ["scripts/t.lua"]}]}"#,
+        ),
+        (
+            "scripts/t.lua",
+            r#"
+function init(self)
+  self.ticks = 0
+  task.after(0.5, function(what) print("after", what, time.frame) end, "boom")
+  self.every = task.every(0.25, function()
+    self.ticks = self.ticks + 1
+    print("tick", self.ticks, time.frame)
+    if self.ticks == 3 then return false end
+  end)
+  local cancelled = task.after(0.1, function() print("never") end)
+  task.cancel(cancelled)
+  print(pcall(function() local r = task.every(0, print) return r end))
+  print(pcall(function() local r = task.after("soon", print) return r end))
+end
+"#,
+        ),
+    ]);
+    let mut rt = run(dir.path(), Config::default());
+    let mut out = Vec::new();
+    for _ in 0..60 {
+        rt.frame(0.05);
+        let events = rt.drain_events();
+        assert!(errors(&events).is_empty(), "{:?}", errors(&events));
+        out.extend(logs(&events));
+    }
+    assert_eq!(
+        out,
+        vec![
+            "false\tscripts/t.lua:12: task.every: seconds must be a number above 0",
+            "false\tscripts/t.lua:13: task.after: seconds must be a number",
+            "tick\t1\t5",
+            "after\tboom\t10",
+            "tick\t2\t10",
+            "tick\t3\t15",
+        ]
+    );
+}
+
+#[test]
+fn random_helpers_follow_the_world_seed() {
+    let script = r#"
+function update(self)
+  if self.done then return end
+  self.done = true
+  local xs = {}
+  for i = 1, 5 do xs[#xs + 1] = random.int(1, 6) end
+  for i = 1, 3 do xs[#xs + 1] = string.format("%.3f", random.float(2, 4)) end
+  xs[#xs + 1] = tostring(random.chance(1))
+  xs[#xs + 1] = tostring(random.chance(0))
+  xs[#xs + 1] = random.pick({ "a" })
+  xs[#xs + 1] = tostring(random.pick({}))
+  print(table.concat(xs, " "))
+  local ok = true
+  for i = 1, 1000 do
+    local f, n = random.float(), random.int(-2, 2)
+    local g = random.float(10)
+    if f < 0 or f >= 1 or n < -2 or n > 2 or math.type(n) ~= "integer" or g < 0 or g >= 10 then ok = false end
+  end
+  print(ok, pcall(function() local r = random.int(3, 1) return r end))
+  print(pcall(function() local r = random.float("x") return r end))
+  print(pcall(function() local r = random.int(1.5, 2) return r end))
+end
+"#;
+    let first = one(script);
+    assert_eq!(first, one(script), "the same seed gives the same numbers");
+    assert_eq!(first.len(), 4);
+    let draws: Vec<&str> = first[0].split(' ').collect();
+    assert_eq!(draws.len(), 12);
+    assert!(draws[..5]
+        .iter()
+        .all(|d| (1..=6).contains(&d.parse::<i64>().unwrap())));
+    assert!(draws[5..8].iter().all(|d| {
+        let f: f64 = d.parse().unwrap();
+        (2.0..4.0).contains(&f)
+    }));
+    assert_eq!(draws[8..], ["true", "false", "a", "nil"]);
+    assert_eq!(
+        first[1],
+        "true\tfalse\tscripts/t.lua:19: random.int: hi (1) is below lo (3)"
+    );
+    assert_eq!(
+        first[2],
+        "false\tscripts/t.lua:20: random.float: hi must be a number, got string"
+    );
+    assert_eq!(
+        first[3],
+        "false\tscripts/t.lua:21: random.int: lo must be an integer"
+    );
+}
