@@ -394,3 +394,48 @@ fn the_editor_check_reports_warnings_and_errors() {
         "{problems:?}"
     );
 }
+
+/// The VS Code command "New Script from Template" runs `crescent new script --template ID`;
+/// its picker lists the templates from `editors/vscode/src/templates.ts` (ids, labels and the
+/// `--help` line, no bodies). That list is the CLI's: the same ids in the same order, each with
+/// its line from `--help`.
+#[test]
+fn the_vscode_template_list_is_the_clis() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../editors/vscode/src/templates.ts");
+    let source = std::fs::read_to_string(&file).expect("read templates.ts");
+    let list = source
+        .split_once("export const TEMPLATES")
+        .and_then(|(_, rest)| rest.split_once("\n];"))
+        .map(|(list, _)| list)
+        .expect("templates.ts has `export const TEMPLATES = [ ... ];`");
+    // A field's single-quoted string, `\'` unescaped.
+    let field = |line: &str, key: &str| -> Option<String> {
+        let value = line.trim().strip_prefix(key)?.trim().strip_prefix('\'')?;
+        let value = value
+            .strip_suffix(',')
+            .unwrap_or(value)
+            .strip_suffix('\'')?;
+        Some(value.replace("\\'", "'"))
+    };
+    let ids: Vec<String> = list.lines().filter_map(|l| field(l, "id:")).collect();
+    let abouts: Vec<String> = list.lines().filter_map(|l| field(l, "about:")).collect();
+    let cli = templates();
+    let cli_ids: Vec<String> = cli.iter().map(|(name, _)| name.clone()).collect();
+    assert_eq!(
+        ids,
+        cli_ids,
+        "the template ids in {} are not `crescent new script --help`'s",
+        file.display()
+    );
+    let cli_abouts: Vec<String> = cli.iter().map(|(_, doc)| doc.clone()).collect();
+    assert_eq!(
+        abouts,
+        cli_abouts,
+        "the `about` lines in {} are not `crescent new script --help`'s",
+        file.display()
+    );
+    assert!(
+        !list.contains("body:") && !list.contains('`'),
+        "templates.ts carries template text again; the CLI has the templates"
+    );
+}

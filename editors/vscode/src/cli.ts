@@ -5,7 +5,7 @@ import * as os from 'os';
 import { isExecutableFile, resolveUserPath, searchPath } from './bootstrap';
 
 /**
- * The `crescent` command every feature runs (Run Game, Open API Reference, the debugger), from
+ * The `crescent` command every feature runs (Run Game, Open API Reference, New Script, the debugger), from
  * the `crescent.cli.path` value: a bare name stays bare (PATH finds it); a path gets `~`
  * expanded and, when relative, is resolved against the first workspace folder.
  */

@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { API_REFERENCE_ARGS, runGameCommandLine } from './cli';
 import { projectCandidates } from './debug_config';
-import { renderTemplate, scriptRelativePath, TEMPLATES, validateScriptName } from './templates';
+import { newScriptArgs, parseNewScriptOutput, TEMPLATES, validateScriptName } from './templates';
 
 export interface CommandContext {
   /** The Crescent projects of the workspace (folders with a scene.json). */
@@ -96,15 +96,35 @@ export async function openApiReference(ctx: CommandContext): Promise<void> {
   await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(file));
 }
 
-/** Crescent: New Script from Template — scripts/NAME.lua from a template, opened. */
+/** What a run of the `crescent` tool gave: its output, or why it failed (its error output first). */
+type CliResult = { ok: true; stdout: string } | { ok: false; message: string; notFound: boolean };
+
+/** Runs the `crescent` tool with `args` in `cwd`, without a shell. */
+function runCli(cli: string, args: readonly string[], cwd: string | undefined): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(cli, [...args], { cwd, maxBuffer: 32 * 1024 * 1024, timeout: 30_000 }, (err, stdout, stderr) => {
+      if (err) {
+        const notFound = (err as NodeJS.ErrnoException).code === 'ENOENT';
+        resolve({ ok: false, message: stderr.trim() || err.message, notFound });
+      } else {
+        resolve({ ok: true, stdout });
+      }
+    });
+  });
+}
+
+/**
+ * Crescent: New Script from Template — `crescent new script NAME --template ID --dir PROJECT`
+ * (the templates are the CLI's), then the new file opened.
+ */
 export async function newScript(ctx: CommandContext): Promise<void> {
   const root = await pickProject(ctx, 'gets the script');
   if (root === undefined) {
     return;
   }
   const template = await vscode.window.showQuickPick(
-    TEMPLATES.map((t) => ({ label: t.label, description: t.description, template: t })),
-    { placeHolder: 'Template' },
+    TEMPLATES.map((t) => ({ label: t.label, description: t.id, detail: t.about, template: t })),
+    { placeHolder: 'Template', matchOnDescription: true, matchOnDetail: true },
   );
   if (template === undefined) {
     return;
@@ -116,16 +136,29 @@ export async function newScript(ctx: CommandContext): Promise<void> {
   if (name === undefined) {
     return;
   }
-  const relative = scriptRelativePath(name);
-  const file = path.join(root, ...relative.split('/'));
-  if (fs.existsSync(file)) {
-    void vscode.window.showErrorMessage(`${relative} already exists.`);
+  const cli = ctx.cliPath();
+  const args = newScriptArgs(name, template.template.id, root);
+  const result = await runCli(cli, args, root);
+  if (!result.ok) {
+    ctx.log(`new script: ${cli} ${args.join(' ')} failed: ${result.message}`);
+    if (result.notFound) {
+      const choice = await vscode.window.showErrorMessage(
+        `Could not run "${cli}": ${result.message}. Set "crescent.cli.path" to the crescent tool.`,
+        'Open Settings',
+      );
+      if (choice === 'Open Settings') {
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'crescent.cli.path');
+      }
+    } else {
+      void vscode.window.showErrorMessage(`crescent new script failed: ${result.message}`);
+    }
     return;
   }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, renderTemplate(template.template, name), { flag: 'wx' });
-  ctx.log(`new script: ${file}`);
-  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  const created = parseNewScriptOutput(result.stdout, root, name);
+  ctx.log(`new script: ${cli} ${args.join(' ')}: ${created.file}`);
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(created.file));
   await vscode.window.showTextDocument(doc);
-  void vscode.window.showInformationMessage(`Created ${relative}. Attach it to an entity in scene.json: "scripts": ["${relative}"].`);
+  const relative = path.relative(root, created.file).split(path.sep).join('/');
+  const notes = created.notes.length > 0 ? `: ${created.notes.join('; ')}` : '.';
+  void vscode.window.showInformationMessage(`Created ${relative} from the ${template.template.id} template${notes}`);
 }

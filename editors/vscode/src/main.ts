@@ -84,7 +84,7 @@ class Extension implements vscode.Disposable {
     }
   }
 
-  /** The `crescent` tool every feature runs: Run Game, Open API Reference and the debugger. */
+  /** The `crescent` tool every feature runs: Run Game, Open API Reference, New Script and the debugger. */
   private cliPath(): string {
     return resolveCliPath(this.readConfig(false).cliPath, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
   }

@@ -1,96 +1,51 @@
-//! The script templates behind "Crescent: New Script from Template", and script name checks.
+//! What "Crescent: New Script from Template" needs of `crescent new script`: the template list, name checks, its output.
 
+import * as path from 'path';
+
+/**
+ * One template of `crescent new script NAME --template ID`. The bodies live in the CLI only
+ * (lua/templates/scripts/ID.lua); this is its list for the picker. tests/tests/new.rs fails when
+ * the ids and lines here differ from `crescent new script --help`.
+ */
 export interface ScriptTemplate {
+  /** What `--template` takes. */
   id: string;
+  /** The picker's label. */
   label: string;
-  description: string;
-  /** The script's text; `$NAME` is replaced by the script's name. */
-  body: string;
+  /** The template's line in `crescent new script --help`. */
+  about: string;
 }
 
 export const TEMPLATES: readonly ScriptTemplate[] = [
   {
-    id: 'behaviour',
-    label: 'Behaviour',
-    description: 'properties, init and update',
-    body: `-- $NAME: what this script does.
-
-properties = {
-  speed = 1.0,
-}
-
-function init(self)
-end
-
-function update(self, dt)
-end
-`,
-  },
-  {
-    id: 'full',
-    label: 'All lifecycle functions',
-    description: 'init, update, fixed_update, on_event, on_reload, destroy',
-    body: `-- $NAME: what this script does.
-
-properties = {}
-
--- Once, before the first update of this instance.
-function init(self)
-end
-
--- Every frame; dt is the frame time in seconds.
-function update(self, dt)
-end
-
--- Every fixed step (60 per second by default).
-function fixed_update(self, dt)
-end
-
--- An event sent to this entity, or broadcast with events.emit.
-function on_event(self, name, data, sender)
-end
-
--- After a hot reload swapped this script's code; self survives the reload.
-function on_reload(self)
-end
-
--- When the entity despawns, the script is removed, or the world ends.
-function destroy(self)
-end
-`,
+    id: 'lifecycle',
+    label: 'Lifecycle',
+    about: 'Every lifecycle function (init, update, fixed_update, on_event, on_reload, destroy), each commented',
   },
   {
     id: 'mover',
     label: 'Mover',
-    description: 'moves its entity along x every frame',
-    body: `-- $NAME: moves its entity along the x axis.
-
-properties = { speed = 2.0 }
-
-function init(self)
-  self.velocity = vec3(self.speed, 0, 0)
-end
-
-function update(self, dt)
-  -- Moves the Transform in place: no copy of the component, no new vector.
-  self.entity:translate(self.velocity, dt)
-end
-`,
+    about: 'Moves its entity in a straight line: properties speed and direction, in-place translate',
+  },
+  {
+    id: 'state-machine',
+    label: 'State machine',
+    about: 'Enemy AI as a table of states (idle, chase, flee) around an entity found with world.find',
+  },
+  {
+    id: 'spawner',
+    label: 'Spawner',
+    about: 'Spawns entities on a timer around its entity (world.spawn) and despawns the old ones',
+  },
+  {
+    id: 'hud-counter',
+    label: 'HUD counter',
+    about: 'Counts an event\'s points into a score: a log line and a Score component on each change',
   },
   {
     id: 'module',
     label: 'Module',
-    description: 'a library for require("…")',
-    body: `-- $NAME: a module; other scripts use it with require.
-
-local M = {}
-
-function M.hello(name)
-  return "hello, " .. name
-end
-
-return M
-`,
+    about: 'A module for require: a table of shared functions, not attached to an entity',
   },
 ];
 
@@ -112,15 +67,48 @@ export function validateScriptName(name: string): string | undefined {
   return undefined;
 }
 
-/** `enemies/bat` → `scripts/enemies/bat.lua` (project-relative, `/` separators). */
-export function scriptRelativePath(name: string): string {
+/** The name as the CLI takes it: without `.lua` and a leading `scripts/` (`scripts/bat.lua` → `bat`). */
+function bareName(name: string): string {
   const trimmed = name.trim();
-  const bare = trimmed.endsWith('.lua') ? trimmed.slice(0, -4) : trimmed;
-  return `scripts/${bare}.lua`;
+  const noExt = trimmed.endsWith('.lua') ? trimmed.slice(0, -4) : trimmed;
+  return noExt.startsWith('scripts/') ? noExt.slice('scripts/'.length) : noExt;
 }
 
-export function renderTemplate(template: ScriptTemplate, name: string): string {
-  const trimmed = name.trim();
-  const bare = trimmed.endsWith('.lua') ? trimmed.slice(0, -4) : trimmed;
-  return template.body.split('$NAME').join(bare);
+/** `enemies/bat` → `scripts/enemies/bat.lua` (project-relative, `/` separators), where the CLI writes it. */
+export function scriptRelativePath(name: string): string {
+  return `scripts/${bareName(name)}.lua`;
+}
+
+/** The arguments of `crescent new script NAME --template ID --dir PROJECT`. */
+export function newScriptArgs(name: string, templateId: string, projectRoot: string): string[] {
+  return ['new', 'script', bareName(name), '--template', templateId, '--dir', projectRoot];
+}
+
+/** What `crescent new script` printed: the file it created and the lines on how to use it. */
+export interface NewScriptOutput {
+  /** The new file, absolute. */
+  file: string;
+  /** The lines after the first (how to attach or require it, what it needs), trimmed. */
+  notes: string[];
+}
+
+/**
+ * Reads the output of `crescent new script` run in `projectRoot` (its first line is
+ * `created PATH from the \`ID\` template: ...`). When that line is missing, the file is where the
+ * CLI writes it: PROJECT/scripts/NAME.lua, a module too.
+ */
+export function parseNewScriptOutput(stdout: string, projectRoot: string, name: string): NewScriptOutput {
+  const lines = stdout.split(/\r?\n/);
+  const first = lines.findIndex((l) => /^created .+ from the `[^`]+` template/.test(l));
+  const notes = lines
+    .slice(first + 1)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  if (first >= 0) {
+    const created = /^created (.+?) from the `[^`]+` template/.exec(lines[first]);
+    if (created) {
+      return { file: path.resolve(projectRoot, created[1]), notes };
+    }
+  }
+  return { file: path.join(projectRoot, ...scriptRelativePath(name).split('/')), notes };
 }

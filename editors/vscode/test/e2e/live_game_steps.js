@@ -1,7 +1,9 @@
-// Steps for a project whose game is running (`crescent run PROJECT --watch`, started by
-// run_e2e.sh when CRESCENT_E2E_GAME is set): break the script with a runtime error, see the
-// runtime's diagnostic in the Problems panel and the status bar, fix it, see "reloaded" and the
-// diagnostic gone. Loaded with --extra-steps; uses the helpers of vscode_e2e.js.
+// Steps that need the `crescent` tool (crescent.cli.path) and a project whose game is running
+// (`crescent run PROJECT --watch`, started by run_e2e.sh when CRESCENT_E2E_GAME is set): New
+// Script from Template writes a script with `crescent new script`, Open API Reference renders the
+// reference; then break the script with a runtime error, see the runtime's diagnostic in the
+// Problems panel and the status bar, fix it, see "reloaded" and the diagnostic gone. Loaded with
+// --extra-steps; uses the helpers of vscode_e2e.js.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -22,6 +24,27 @@ function expectOnDisk(h, text) {
 }
 
 module.exports = [
+  ['new-script', async (h) => {
+    // New Script from Template: a template, a name, `crescent new script` (crescent.cli.path)
+    // writes the file and it opens; then it goes again.
+    const rel = 'scripts/e2e_new_script.lua';
+    const file = path.join(h.options.project, rel);
+    if (fs.existsSync(file)) throw new Error(`${rel} exists before the test`);
+    await h.runCommand('Crescent: New Script from Template');
+    await h.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Lifecycle' }).first().click();
+    const input = h.page.locator('.quick-input-widget input');
+    await h.page.locator('.quick-input-widget', { hasText: 'Script name' }).waitFor({ timeout: 15000 });
+    await input.fill('e2e_new_script');
+    await h.page.keyboard.press('Enter');
+    await h.page.locator('.tab.active', { hasText: 'e2e_new_script.lua' }).waitFor({ timeout: 15000 });
+    const text = fs.readFileSync(file, 'utf8');
+    for (const fn of ['init', 'update', 'fixed_update', 'on_event', 'on_reload', 'destroy']) {
+      if (!text.includes(`function ${fn}(`)) throw new Error(`the new script lacks ${fn}`);
+    }
+    await h.shot('new-script');
+    await h.runCommand('View: Close All Editors');
+    fs.unlinkSync(file);
+  }],
   ['api-reference', async (h) => {
     // `crescent api --format markdown` (crescent.cli.path) opened in a Markdown preview.
     await h.runCommand('Crescent: Open API Reference');

@@ -186,26 +186,6 @@ const defaultSteps = [
     await h.shot('commands');
     await h.page.keyboard.press('Escape');
   }],
-  ['new-script', async (h) => {
-    // New Script from Template: a template, a name, and the new file opens; then it goes again.
-    const rel = 'scripts/e2e_new_script.lua';
-    const file = path.join(h.options.project, rel);
-    if (fs.existsSync(file)) throw new Error(`${rel} exists before the test`);
-    await h.runCommand('Crescent: New Script from Template');
-    await h.page.locator('.quick-input-list .monaco-list-row', { hasText: 'All lifecycle functions' }).first().click();
-    const input = h.page.locator('.quick-input-widget input');
-    await h.page.locator('.quick-input-widget', { hasText: 'Script name' }).waitFor({ timeout: 15000 });
-    await input.fill('e2e_new_script');
-    await h.page.keyboard.press('Enter');
-    await h.page.locator('.tab.active', { hasText: 'e2e_new_script.lua' }).waitFor({ timeout: 15000 });
-    const text = fs.readFileSync(file, 'utf8');
-    for (const fn of ['init', 'update', 'fixed_update', 'on_event', 'on_reload', 'destroy']) {
-      if (!text.includes(`function ${fn}(`)) throw new Error(`the new script lacks ${fn}`);
-    }
-    await h.shot('new-script');
-    await h.runCommand('View: Close All Editors');
-    fs.unlinkSync(file);
-  }],
   ['open-script', async (h) => {
     await h.openFile(h.options.script);
     h.log('opened', h.options.script);
