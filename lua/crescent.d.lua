@@ -443,7 +443,7 @@ function fixed_update(self, dt) end
 ---@param sender Entity?
 function on_event(self, name, data, sender) end
 
----After hot reload swapped this script's code; `self` is kept
+---After hot reload swapped this script's code; `self` is kept, and a property the file added or whose default changed takes its new default where the instance still held the old one and the scene did not set it
 ---@param self Self
 function on_reload(self) end
 

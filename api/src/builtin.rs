@@ -688,7 +688,7 @@ fn callbacks() -> Vec<Callback> {
         },
         Callback {
             name: "on_reload".into(),
-            doc: "After hot reload swapped this script's code; `self` is kept".into(),
+            doc: "After hot reload swapped this script's code; `self` is kept, and a property the file added or whose default changed takes its new default where the instance still held the old one and the scene did not set it".into(),
             params: vec![this()],
         },
         Callback {

@@ -921,13 +921,18 @@ local function attach(id, path, order, index, overrides)
   if keys then
     for _, k in ipairs(keys) do self[k] = copy(props[k]) end
   end
+  local set_here = nil
   if type(overrides) == "table" then
-    for _, k in ipairs(sorted_keys(overrides)) do self[k] = copy(overrides[k]) end
+    set_here = {}
+    for _, k in ipairs(sorted_keys(overrides)) do
+      self[k] = copy(overrides[k])
+      set_here[k] = true
+    end
   end
   next_instance = next_instance + 1
   local inst = {
     n = next_instance, rec = rec, self = self, entity = id, order = order, index = index,
-    faulted = false, started = false, time = 0,
+    faulted = false, started = false, time = 0, overrides = set_here,
     c_init = 0, c_update = 0, c_fixed_update = 0, c_on_event = 0, c_on_reload = 0, c_destroy = 0,
   }
   local list = by_entity[id]
@@ -1494,6 +1499,7 @@ end
 function S.reload(path, fn)
   local rec = scripts[path]
   local m = modules[path]
+  local old_props = rec and rawget(rec.env, "properties")
   local ok, err = run_top(fn, path)
   if not ok then
     local msg = split_error(err)
@@ -1507,6 +1513,23 @@ function S.reload(path, fn)
   bind_callbacks(rec)
   lists_dirty = true
   sort(instances, inst_less)
+  -- New defaults reach the running instances: a property the file adds, or one whose default
+  -- changed while the instance still holds the old default, takes the new one, unless the
+  -- scene or the spawn set it for that instance. What a script changed is its state, and kept.
+  local props = rawget(rec.env, "properties")
+  local keys = type(props) == "table" and sorted_keys(props) or {}
+  if type(old_props) ~= "table" then old_props = {} end
+  local function unchanged(v, old)
+    if type(v) ~= type(old) then return false end
+    if type(v) ~= "table" then return v == old end
+    for k, x in next, old do
+      if type(x) == "table" or not (v[k] == x) then return false end
+    end
+    for k in next, v do
+      if old[k] == nil then return false end
+    end
+    return true
+  end
   local count = 0
   for i = 1, #instances do
     local inst = instances[i]
@@ -1514,6 +1537,15 @@ function S.reload(path, fn)
       count = count + 1
       if inst.faulted then n_faulted = n_faulted - 1 end
       inst.faulted = false
+      local self, set_here = inst.self, inst.overrides
+      for _, k in ipairs(keys) do
+        if not (set_here and set_here[k]) then
+          local old, v = old_props[k], rawget(self, k)
+          if (old == nil and v == nil) or (old ~= nil and unchanged(v, old) and not unchanged(props[k], old)) then
+            self[k] = copy(props[k])
+          end
+        end
+      end
       if rec.on_reload and inst.started then call_one(inst, "on_reload", rec.on_reload, inst.self) end
     end
   end

@@ -17,8 +17,8 @@ function update(self, dt)
   self.entity:translate(self.velocity, dt)
 end
 
--- After a hot reload: `self` is kept, and `properties` was copied into it only before `init`,
--- so take the file's speed now (the scene sets none for the player).
+-- After a hot reload: `self` is kept, so state a newer `init` makes is made here for the
+-- instances that started under the older one.
 function on_reload(self)
-  self.speed = properties.speed
+  self.velocity = self.velocity or vec3()
 end
