@@ -300,6 +300,7 @@ fn component_names(model: &Model, api: &Api, facts: &WorkspaceFacts) -> BTreeSet
         .iter()
         .map(|c| c.name.clone())
         .chain(facts.script_components.iter().cloned())
+        .chain(facts.scene_components.iter().cloned())
         .chain(
             model
                 .components

@@ -79,6 +79,7 @@ pub fn hover(
                 s
             }
             None if facts.script_components.contains(name)
+                || facts.scene_components.contains(name)
                 || model
                     .components
                     .iter()

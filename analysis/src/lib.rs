@@ -178,6 +178,9 @@ pub fn repaired(
 pub struct WorkspaceFacts {
     /// Components some script sets or spawns.
     pub script_components: Arc<BTreeSet<String>>,
+    /// Components an entity of a project's `scene.json` has (every name, known or not: the
+    /// scene makes a script component of any name it gives).
+    pub scene_components: Arc<BTreeSet<String>>,
     /// Module names `require` can load (`lib.util`).
     pub modules: Arc<BTreeSet<String>>,
     /// Files under `assets/`, relative to it.

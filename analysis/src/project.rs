@@ -30,7 +30,7 @@ pub struct Finding {
 
 /// Checks the project at `root`. Findings are sorted by path, then position.
 pub fn check(root: &Path, api: &Api) -> Vec<Finding> {
-    let (lua, assets) = workspace::scan(root);
+    let workspace::Scan { lua, assets, .. } = workspace::scan(root);
     let scripts_dir = root.join("scripts");
     let files: Vec<_> = lua
         .into_iter()
@@ -42,6 +42,14 @@ pub fn check(root: &Path, api: &Api) -> Vec<Finding> {
         assets,
         ..Workspace::default()
     };
+    let scene_text = workspace::read_text(&root.join("scene.json"));
+    ws.scene_components.insert(
+        root.join("scene.json"),
+        scene_text
+            .as_deref()
+            .map(crate::scene::component_names)
+            .unwrap_or_default(),
+    );
     ws.refresh_facts();
     let facts = ws.facts.clone();
     // As the server does: the types the project's files declare are known in every file.
@@ -128,11 +136,11 @@ mod tests {
         let files = [
             (
                 "scene.json",
-                "{\"entities\": [\n  {\"components\": {\"Transfrom\": {}},\n   \"scripts\": [{\"path\": \"scripts/player.lua\", \"properties\": {\"sped\": 2}}, \"scripts/player.lua\"]}\n]}\n",
+                "{\"entities\": [\n  {\"components\": {\"Transfrom\": {}, \"Loot\": {}},\n   \"scripts\": [{\"path\": \"scripts/player.lua\", \"properties\": {\"sped\": 2}}, \"scripts/player.lua\"]}\n]}\n",
             ),
             (
                 "scripts/player.lua",
-                "local util = require(\"lib.utl\")\nproperties = { speed = 1 }\nfunction init(self)\n  local lvl = assets.load_json(\"levels/1.json\")\n  self.entity:get(\"Helth\")\nend\n",
+                "local util = require(\"lib.utl\")\nproperties = { speed = 1 }\nfunction init(self)\n  local lvl = assets.load_json(\"levels/1.json\")\n  self.entity:get(\"Helth\")\n  print(self.entity:get(\"Loot\"))\nend\n",
             ),
             ("scripts/lib/util.lua", "return {}\n"),
             ("scripts/broken.lua", "local = 1\n"),

@@ -16,6 +16,26 @@ pub const UNKNOWN_PROPERTY: &str = "scene-unknown-property";
 /// `scene-duplicate-script`: the same script attached twice to one entity.
 pub const DUPLICATE_SCRIPT: &str = "scene-duplicate-script";
 
+/// The component names the entities of a scene's text give (nothing for text that is not a
+/// scene).
+pub fn component_names(text: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let Some(root) = json::parse(text) else {
+        return out;
+    };
+    let Some(entities) = root.get("entities") else {
+        return out;
+    };
+    for entity in entities.items() {
+        if let Some(components) = entity.get("components") {
+            for (name, _, _) in components.members() {
+                out.insert(name.clone());
+            }
+        }
+    }
+    out
+}
+
 /// The scene's findings, sorted by position. `properties(path)` gives the names a script
 /// declares in its `properties` table (`None` when it has no literal one, or is unknown).
 pub fn diagnostics<'p>(

@@ -24,14 +24,28 @@ pub struct Workspace {
     pub summaries: HashMap<PathBuf, Summary>,
     /// Files under the `assets/` folders, relative to them.
     pub assets: BTreeSet<String>,
+    /// The component names each project's `scene.json` gives, by the scene's path.
+    pub scene_components: BTreeMap<PathBuf, BTreeSet<String>>,
     /// Derived from the summaries and assets; rebuilt when they change.
     pub facts: Arc<WorkspaceFacts>,
 }
 
-/// Every `.lua` file and every file under an `assets/` folder below `root`.
-pub fn scan(root: &Path) -> (Vec<PathBuf>, BTreeSet<String>) {
+/// What [`scan`] finds below a folder.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Every `.lua` file, sorted.
+    pub lua: Vec<PathBuf>,
+    /// Every file under an `assets/` folder, relative to it.
+    pub assets: BTreeSet<String>,
+    /// Every `scene.json` (one per project), sorted.
+    pub scenes: Vec<PathBuf>,
+}
+
+/// Every `.lua` file, every file under an `assets/` folder and every `scene.json` below `root`.
+pub fn scan(root: &Path) -> Scan {
     let mut lua = Vec::new();
     let mut assets = BTreeSet::new();
+    let mut scenes = Vec::new();
     let mut stack = vec![(root.to_path_buf(), None::<PathBuf>)];
     while let Some((dir, assets_root)) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -61,12 +75,19 @@ pub fn scan(root: &Path) -> (Vec<PathBuf>, BTreeSet<String>) {
                 }
                 if name.ends_with(".lua") {
                     lua.push(path);
+                } else if name == "scene.json" && assets_root.is_none() {
+                    scenes.push(path);
                 }
             }
         }
     }
     lua.sort();
-    (lua, assets)
+    scenes.sort();
+    Scan {
+        lua,
+        assets,
+        scenes,
+    }
 }
 
 /// Reads a file as text, replacing invalid UTF-8 rather than failing.
@@ -175,6 +196,21 @@ pub fn module_name(path: &Path) -> Option<String> {
 }
 
 impl Workspace {
+    /// Records the components the scene at `path` gives (`text` None: the scene is gone).
+    /// Returns whether they changed; the facts are refreshed then.
+    pub fn set_scene(&mut self, path: PathBuf, text: Option<&str>) -> bool {
+        let names = text.map(crate::scene::component_names);
+        let changed = self.scene_components.get(&path) != names.as_ref();
+        match names {
+            Some(n) => self.scene_components.insert(path, n),
+            None => self.scene_components.remove(&path),
+        };
+        if changed {
+            self.refresh_facts();
+        }
+        changed
+    }
+
     /// Recomputes the facts from the summaries and assets.
     pub fn refresh_facts(&mut self) {
         let mut script_components = BTreeSet::new();
@@ -204,8 +240,10 @@ impl Workspace {
             }
             modules.insert(m);
         }
+        let scene_components = self.scene_components.values().flatten().cloned().collect();
         self.facts = Arc::new(WorkspaceFacts {
             script_components: Arc::new(script_components),
+            scene_components: Arc::new(scene_components),
             modules: Arc::new(modules),
             assets: Arc::new(self.assets.clone()),
             exports: Arc::new(exports),
@@ -293,8 +331,20 @@ mod tests {
         )
         .expect("write");
         std::fs::write(root.join("assets/levels/one.json"), "{}").expect("write");
-        let (files, assets) = scan(root);
+        std::fs::write(root.join("assets/levels/scene.json"), "{}").expect("write");
+        let scene = r#"{"entities": [{"components": {"Loot": {"gold": 3}, "Transform": {}}}]}"#;
+        std::fs::write(root.join("scene.json"), scene).expect("write");
+        let Scan {
+            lua: files,
+            assets,
+            scenes,
+        } = scan(root);
         assert_eq!(files.len(), 2);
+        assert_eq!(
+            scenes,
+            [root.join("scene.json")],
+            "a scene.json under assets/ is data"
+        );
         let mut ws = Workspace {
             summaries: index(files, Arc::new(crescent_api::builtin()), |_, _| {}),
             assets,
@@ -305,6 +355,14 @@ mod tests {
         assert!(ws.facts.modules.contains("lib.util"));
         assert!(ws.facts.modules.contains("player"));
         assert!(ws.facts.assets.contains("levels/one.json"));
+        assert!(ws.set_scene(root.join("scene.json"), Some(scene)));
+        assert!(
+            !ws.set_scene(root.join("scene.json"), Some(scene)),
+            "unchanged"
+        );
+        assert!(ws.facts.scene_components.contains("Loot"));
+        assert!(ws.set_scene(root.join("scene.json"), None));
+        assert!(!ws.facts.scene_components.contains("Loot"));
         assert_eq!(
             ws.module_path("lib.util"),
             Some(root.join("scripts/lib/util.lua"))

@@ -7,8 +7,9 @@ use crate::fuzzy::suggest;
 /// The lint.
 pub const LINT: Lint = Lint {
     code: "unknown-component",
-    doc: "A component name that is neither built in, registered by the host, nor set by any \
-          script of the workspace; usually a typo that makes `get` return nil. \
+    doc: "A component name that is neither built in, registered by the host, set by any \
+          script of the workspace, nor given by a `scene.json`; usually a typo that makes `get` \
+          return nil. \
           Example: `self.entity:get(\"Transfrom\")`.",
     severity: Severity::Error,
     run,
@@ -25,6 +26,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     let known = |name: &str| {
         ctx.api.component(name).is_some()
             || ctx.facts.script_components.contains(name)
+            || ctx.facts.scene_components.contains(name)
             || defined_here.contains(name)
     };
     for c in &model.components {
@@ -37,6 +39,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
             .iter()
             .map(|c| c.name.as_str())
             .chain(ctx.facts.script_components.iter().map(String::as_str))
+            .chain(ctx.facts.scene_components.iter().map(String::as_str))
             .chain(
                 model
                     .components
@@ -69,6 +72,22 @@ function update(self, dt)
                                       --^^^^^ error: unknown component `Helth`
 end
 "#,
+        );
+    }
+
+    #[test]
+    fn components_a_scene_gives_are_known() {
+        let mut facts = WorkspaceFacts::default();
+        std::sync::Arc::make_mut(&mut facts.scene_components).insert("Loot".into());
+        check_diagnostics_with(
+            r#"
+function init(self)
+  print(self.entity:get("Loot"), self.entity:get("Lot"))
+                                                --^^^ error: unknown component `Lot`; did you mean `Loot`?
+end
+"#,
+            &facts,
+            None,
         );
     }
 

@@ -390,15 +390,22 @@ impl Backend {
         let job = tokio::task::spawn_blocking(move || {
             let mut files = Vec::new();
             let mut assets = std::collections::BTreeSet::new();
+            let mut scenes = Vec::new();
             for root in &roots {
-                let (f, a) = workspace::scan(root);
-                files.extend(f);
-                assets.extend(a);
+                let found = workspace::scan(root);
+                files.extend(found.lua);
+                assets.extend(found.assets);
+                scenes.extend(found.scenes.into_iter().map(|p| {
+                    let names = workspace::read_text(&p)
+                        .map(|t| analysis::scene::component_names(&t))
+                        .unwrap_or_default();
+                    (p, names)
+                }));
             }
             let summaries = workspace::index(files, api, |done, total| {
                 let _ = tx.send((done, total));
             });
-            (summaries, assets)
+            (summaries, assets, scenes)
         });
         let mut last_pct = 0;
         while let Some((done, total)) = rx.recv().await {
@@ -414,7 +421,7 @@ impl Backend {
             }
         }
         let count = match job.await {
-            Ok((summaries, assets)) => {
+            Ok((summaries, assets, scenes)) => {
                 let count = summaries.len();
                 let mut ws = write(&self.state.workspace);
                 for (path, s) in summaries {
@@ -422,6 +429,7 @@ impl Backend {
                     ws.summaries.entry(path).or_insert(s);
                 }
                 ws.assets = assets;
+                ws.scene_components = scenes.into_iter().collect();
                 ws.refresh_facts();
                 drop(ws);
                 self.sync_classes();
@@ -773,6 +781,14 @@ impl LanguageServer for Backend {
                 continue;
             }
             let deleted = change.typ == lsp::FileChangeType::DELETED;
+            if path.file_name().is_some_and(|n| n == "scene.json") {
+                let text = if deleted {
+                    None
+                } else {
+                    workspace::read_text(&path)
+                };
+                write(&self.state.workspace).set_scene(path.clone(), text.as_deref());
+            }
             if let Some(asset) = self.asset_path(&path) {
                 let mut ws = write(&self.state.workspace);
                 if deleted {
