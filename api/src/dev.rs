@@ -466,6 +466,9 @@ pub enum FromGame {
     Error {
         /// Why, in words.
         message: String,
+        /// The `id` of the request it answers, when it answers one (a refused `record_trace`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<u64>,
     },
     /// A sample of the running game, to connections that subscribed (at most ten a second).
     Stats(GameStats),
@@ -591,6 +594,11 @@ mod tests {
             FromGame::Dropped { count: 12 },
             FromGame::Error {
                 message: "bad token".into(),
+                id: None,
+            },
+            FromGame::Error {
+                message: "record_trace: a trace is being recorded already".into(),
+                id: Some(7),
             },
             FromGame::Stats(GameStats {
                 frame: 600,

@@ -248,7 +248,7 @@ async fn converse(
                             return format!("writing to the game failed: {e}");
                         }
                     }
-                    Ok(FromGame::Error { message }) if !*welcomed => {
+                    Ok(FromGame::Error { message, .. }) if !*welcomed => {
                         return format!("the game refused the connection: {message}");
                     }
                     _ => {

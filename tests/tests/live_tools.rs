@@ -281,7 +281,10 @@ fn a_tool_records_a_trace_of_the_running_game() {
                 frames: 30,
                 events,
             }) => break (path, events),
-            Ok(FromGame::Error { message }) if message.contains("already") => refused = true,
+            Ok(FromGame::Error {
+                message,
+                id: Some(10),
+            }) if message.contains("already") => refused = true,
             _ => {}
         }
     };
@@ -300,8 +303,9 @@ fn a_tool_records_a_trace_of_the_running_game() {
     loop {
         let mut line = String::new();
         reader.read_line(&mut line).expect("an answer");
-        if let Ok(FromGame::Error { message }) = serde_json::from_str::<FromGame>(&line) {
+        if let Ok(FromGame::Error { message, id }) = serde_json::from_str::<FromGame>(&line) {
             assert!(message.contains("1 to 3600"), "{message}");
+            assert_eq!(id, Some(11), "the error names the request it answers");
             break;
         }
     }

@@ -106,7 +106,7 @@ export class DevClient extends EventEmitter {
       if (this.statsWanted) this.send(subscribeStats());
       this.emit('connected');
     }
-    const id = msg.type === 'inspect_reply' || msg.type === 'trace_recorded' ? msg.id : undefined;
+    const id = msg.type === 'inspect_reply' || msg.type === 'trace_recorded' || msg.type === 'error' ? msg.id : undefined;
     if (id !== undefined) {
       const p = this.pending.get(id);
       if (p !== undefined) {
@@ -145,29 +145,13 @@ export class DevClient extends EventEmitter {
 
   /**
    * Records `frames` frames into a trace file; resolves with its path. A game refusing answers with
-   * an `error` line that carries no id: the request then fails on the first such error.
+   * an `error` that carries the request's id.
    */
-  recordTrace(frames: number, timeoutMs = 60000): Promise<{ path: string; frames: number; events: number }> {
-    return new Promise((resolve, reject) => {
-      const onMessage = (msg: FromGame) => {
-        if (msg.type === 'error') {
-          this.off('message', onMessage);
-          reject(new Error(msg.message));
-        }
-      };
-      this.on('message', onMessage);
-      this.request((id) => recordTrace(id, frames), timeoutMs).then(
-        (reply) => {
-          this.off('message', onMessage);
-          if (reply.type === 'trace_recorded') resolve({ path: reply.path, frames: reply.frames, events: reply.events });
-          else reject(new Error('unexpected reply'));
-        },
-        (e) => {
-          this.off('message', onMessage);
-          reject(e);
-        },
-      );
-    });
+  async recordTrace(frames: number, timeoutMs = 60000): Promise<{ path: string; frames: number; events: number }> {
+    const reply = await this.request((id) => recordTrace(id, frames), timeoutMs);
+    if (reply.type === 'trace_recorded') return { path: reply.path, frames: reply.frames, events: reply.events };
+    if (reply.type === 'error') throw new Error(reply.message);
+    throw new Error('unexpected reply');
   }
 
   private dropConnection(): void {

@@ -86,7 +86,7 @@ export interface Stats {
 /** What the views read from the game; any other line is `other`. */
 export type FromGame =
   | { type: 'welcome' }
-  | { type: 'error'; message: string }
+  | { type: 'error'; message: string; id?: number }
   | { type: 'stats'; stats: Stats }
   | { type: 'inspect_reply'; id: number; result: InspectResult }
   | { type: 'trace_recorded'; id: number; path: string; frames: number; events: number }
@@ -158,7 +158,9 @@ export function parseFromGame(line: string): FromGame | undefined {
     case 'welcome':
       return { type: 'welcome' };
     case 'error':
-      return { type: 'error', message: typeof v.message === 'string' ? v.message : 'error' };
+      return isNum(v.id)
+        ? { type: 'error', message: typeof v.message === 'string' ? v.message : 'error', id: v.id }
+        : { type: 'error', message: typeof v.message === 'string' ? v.message : 'error' };
     case 'stats': {
       const stats = parseStats(v);
       return stats === undefined ? undefined : { type: 'stats', stats };

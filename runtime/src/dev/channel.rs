@@ -330,6 +330,15 @@ fn line_of(message: &Value) -> Arc<str> {
 fn error_message(message: impl Into<String>) -> Value {
     wire(&FromGame::Error {
         message: message.into(),
+        id: None,
+    })
+}
+
+/// An `error` answering the request `id`.
+fn error_answer(id: u64, message: impl Into<String>) -> Value {
+    wire(&FromGame::Error {
+        message: message.into(),
+        id: Some(id),
     })
 }
 
@@ -632,10 +641,13 @@ fn handle_request(
         "record_trace" => match serde_json::from_value::<ToGame>(message.clone()) {
             Ok(ToGame::RecordTrace { id, frames }) if (1..=3600).contains(&frames) => {
                 if lock(&shared.traces).send((client, id, frames)).is_err() {
-                    return Some(error_message("the game is shutting down"));
+                    return Some(error_answer(id, "the game is shutting down"));
                 }
                 shared.bell.ring();
                 None
+            }
+            Ok(ToGame::RecordTrace { id, .. }) => {
+                Some(error_answer(id, "record_trace: frames must be 1 to 3600"))
             }
             Ok(_) => Some(error_message("record_trace: frames must be 1 to 3600")),
             Err(e) => Some(error_message(format!("record_trace: {e}"))),

@@ -229,6 +229,7 @@ impl DevHost {
                 client,
                 &FromGame::Error {
                     message: format!("record_trace: {message}"),
+                    id: Some(id),
                 },
             )
         };
@@ -278,6 +279,7 @@ impl DevHost {
             },
             Err(e) => crescent_api::dev::FromGame::Error {
                 message: format!("record_trace: cannot write {}: {e}", path.display()),
+                id: Some(rec.id),
             },
         };
         channel.send_message_to(rec.client, &message);

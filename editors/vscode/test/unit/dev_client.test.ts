@@ -27,6 +27,10 @@ function fakeGame(): Promise<{ server: net.Server; port: number; got: Record<str
           const line = JSON.stringify({ type: 'inspect_reply', id: msg.id, result: { kind: 'entities', entities: [{ id: 1, name: 'player', scripts: ['scripts/player.lua'] }] } });
           socket.write(line.slice(0, 10));
           setTimeout(() => socket.write(line.slice(10) + '\n{"type":"log","level":"info","message":"x"}\n'), 5);
+        } else if (msg.type === 'record_trace' && msg.frames > 3600) {
+          // A refusal names the request; an unrelated error first must not fail it.
+          socket.write('{"type":"error","message":"something else"}\n');
+          socket.write(JSON.stringify({ type: 'error', id: msg.id, message: 'record_trace: frames must be 1 to 3600' }) + '\n');
         } else if (msg.type === 'record_trace') {
           socket.write(JSON.stringify({ type: 'trace_recorded', id: msg.id, path: '/t.json', frames: msg.frames, events: 3 }) + '\n');
         }
@@ -51,7 +55,8 @@ test('connects from the session file, asks, subscribes, and records a trace', as
     const result = await client.inspect({ command: 'entities' });
     assert.deepEqual(result, { kind: 'entities', entities: [{ id: 1, name: 'player', scripts: ['scripts/player.lua'] }] });
     assert.deepEqual(await client.recordTrace(7), { path: '/t.json', frames: 7, events: 3 });
-    assert.deepEqual(game.got.map((m) => m.type), ['hello', 'subscribe', 'inspect', 'record_trace']);
+    await assert.rejects(client.recordTrace(5000), /frames must be 1 to 3600/);
+    assert.deepEqual(game.got.map((m) => m.type), ['hello', 'subscribe', 'inspect', 'record_trace', 'record_trace']);
     assert.deepEqual(game.got[0], { type: 'hello', token: 'tok', client: 'vscode' });
 
     game.server.close();

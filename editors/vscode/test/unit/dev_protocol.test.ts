@@ -47,6 +47,10 @@ test('stats, inspect replies and trace_recorded samples parse; other types are "
     type: 'trace_recorded', id: 4, path: '/home/me/game/.crescent/traces/trace-600.json', frames: 120, events: 2890,
   });
   assert.deepEqual(parseFromGame(JSON.stringify(sample('error'))), { type: 'error', message: 'bad token' });
+  const answering = samples.from_game.find((m) => m.type === 'error' && m.id !== undefined);
+  assert.deepEqual(parseFromGame(JSON.stringify(answering)), {
+    type: 'error', message: 'record_trace: a trace is being recorded already', id: 7,
+  });
   assert.deepEqual(parseFromGame('{"type":"pong"}'), { type: 'other', name: 'pong' });
   assert.equal(parseFromGame('{"type":"stats"}'), undefined, 'a stats line without numbers');
   assert.equal(parseFromGame('[1]'), undefined);

@@ -495,7 +495,9 @@ impl Adapter {
         reader.read_line(&mut line)?;
         match serde_json::from_str::<FromGame>(&line) {
             Ok(FromGame::Welcome { .. }) => {}
-            Ok(FromGame::Error { message }) => return Err(anyhow!("the game refused: {message}")),
+            Ok(FromGame::Error { message, .. }) => {
+                return Err(anyhow!("the game refused: {message}"))
+            }
             _ => return Err(anyhow!("the game did not welcome the debugger")),
         }
         let tx = self.tx.clone();
@@ -626,7 +628,7 @@ impl Adapter {
                 }
             }
             FromGame::Event(event) => self.game_event(event),
-            FromGame::Error { message } => {
+            FromGame::Error { message, .. } => {
                 self.event(
                     "output",
                     json!({"category": "stderr", "output": format!("game: {message}\n")}),
