@@ -221,3 +221,37 @@ fn attach_breaks_on_errors_and_rebinds_after_a_save_while_stopped() {
     assert!(dir.path().join(".crescent/session.json").exists());
     drop(game);
 }
+
+#[test]
+fn terminating_while_stopped_ends_a_launched_game_cleanly() {
+    let dir = scene();
+    let path = mover(&dir);
+    let (mut dap, _) = DapClient::start();
+    dap.request("launch", json!({"project": dir.path()}));
+    dap.event("initialized", |_| true);
+    set_breakpoints(&mut dap, &path, &[5]);
+    dap.request("configurationDone", json!({}));
+    dap.event("stopped", |b| b["reason"] == "breakpoint");
+    let session = dir.path().join(".crescent/session.json");
+    assert!(session.exists());
+    // The game is stopped in its hook: Ctrl-C (what the adapter sends) lets the debugger go
+    // and the game ends as it does when running, removing its session file; a game the
+    // adapter had to kill after its two seconds would leave the file behind.
+    let asked = std::time::Instant::now();
+    dap.request("terminate", json!({}));
+    dap.event("terminated", |_| true);
+    let deadline = asked + std::time::Duration::from_secs(10);
+    while session.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        !session.exists(),
+        "the stopped game ended cleanly and removed its session file"
+    );
+    assert!(
+        asked.elapsed() < std::time::Duration::from_millis(1900),
+        "ended in {:?}, before the adapter's two-second kill",
+        asked.elapsed()
+    );
+    dap.disconnect();
+}

@@ -26,6 +26,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -44,6 +45,7 @@ const STOPPED_POLL: Duration = Duration::from_millis(250);
 pub struct DebugLink {
     incoming: Receiver<DebugIncoming>,
     out: Box<Sink>,
+    quit: Option<Arc<AtomicBool>>,
 }
 
 /// Sends a message to one connection.
@@ -79,7 +81,16 @@ impl DebugLink {
         DebugLink {
             incoming,
             out: Box::new(out),
+            quit: None,
         }
+    }
+
+    /// A game that is asked to end (Ctrl-C) sets `flag`: a stopped game then lets the
+    /// debugger go (breakpoints cleared, as on a detach) and runs on to its end instead of
+    /// waiting for a `continue` that may never come.
+    pub fn quit_when(mut self, flag: Arc<AtomicBool>) -> DebugLink {
+        self.quit = Some(flag);
+        self
     }
 }
 
@@ -628,6 +639,15 @@ impl Debugger {
                 }
                 Err(RecvTimeoutError::Timeout) => {
                     if self.client.is_none() {
+                        break;
+                    }
+                    if self
+                        .link
+                        .quit
+                        .as_ref()
+                        .is_some_and(|q| q.load(Ordering::SeqCst))
+                    {
+                        self.detach(l);
                         break;
                     }
                 }

@@ -97,7 +97,9 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         },
         None => InputTrack::default(),
     };
-    let (mut runtime, dev) = match start(&root, watch, args.wait_for_debugger) {
+    // Set by Ctrl-C; a game stopped in the debugger reads it too, and lets the debugger go.
+    let stop = Arc::new(AtomicBool::new(false));
+    let (mut runtime, dev) = match start(&root, watch, args.wait_for_debugger, &stop) {
         Ok(started) => started,
         Err(text) => {
             eprintln!("{text}");
@@ -135,6 +137,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
             dev.as_ref(),
             &track,
             trace.as_mut(),
+            stop,
         ),
     }
     if let (Some(t), Some(path)) = (&trace, &args.trace) {
@@ -199,6 +202,7 @@ fn start(
     root: &Path,
     watch: bool,
     wait_for_debugger: bool,
+    stop: &Arc<AtomicBool>,
 ) -> std::result::Result<(Runtime, Option<DevHost>), String> {
     if !root.is_dir() {
         return Err(format!("error: {} is not a folder", root.display()));
@@ -224,7 +228,7 @@ fn start(
             );
             if let Some(link) = channel.debug_link() {
                 runtime
-                    .attach_debugger(link)
+                    .attach_debugger(link.quit_when(stop.clone()))
                     .map_err(|e| format!("error: cannot set up the debugger: {e}"))?;
             }
         }
@@ -288,8 +292,8 @@ fn real_time(
     dev: Option<&DevHost>,
     track: &InputTrack,
     mut trace: Option<&mut crescent_runtime::TraceWriter>,
+    stop: Arc<AtomicBool>,
 ) {
-    let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
     let handler = ctrlc::set_handler(move || {
         if flag.swap(true, Ordering::SeqCst) {
