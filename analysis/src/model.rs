@@ -1262,6 +1262,19 @@ impl<'a> Walker<'a> {
                             });
                         }
                     }
+                    // A receiver of no known type (a helper's parameter): `e:set("Ammo", 3)`
+                    // with a literal name is taken as the entity setter, so the component is
+                    // known to the rest of the workspace. Only a define: a `get` on something
+                    // that may not be an entity is never reported.
+                    if cur.ty.is_none() && ident(mc.name()) == Some("set") {
+                        if let Some(Some((name, s))) = string_args(mc.args()).first() {
+                            self.model.components.push(ComponentUse {
+                                name: name.clone(),
+                                span: *s,
+                                defines: true,
+                            });
+                        }
+                    }
                     if let (Some(Ty::Module(module)), Some(m)) = (&cur.ty, ident(mc.name())) {
                         self.model.occurrences.push(Occurrence {
                             span: span_name,

@@ -76,6 +76,25 @@ end
     }
 
     #[test]
+    fn components_set_through_a_helper_parameter_are_known() {
+        check_diagnostics(
+            r#"
+local function arm(e, n)
+  e:set("Ammo", n)
+end
+function init(self)
+  arm(self.entity, 3)
+  print(self.entity:get("Ammo"), self.entity:get("Amo"))
+                                                --^^^ error: unknown component `Amo`; did you mean `Ammo`?
+  local cache = {}
+  function cache:get(key) return key end
+  print(cache:get("anything"))
+end
+"#,
+        );
+    }
+
+    #[test]
     fn components_a_scene_gives_are_known() {
         let mut facts = WorkspaceFacts::default();
         std::sync::Arc::make_mut(&mut facts.scene_components).insert("Loot".into());
