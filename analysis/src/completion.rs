@@ -241,6 +241,13 @@ pub fn completions(
                 api,
                 &mut out.items,
             );
+            for name in facts.meta_globals.iter() {
+                if !out.items.iter().any(|i| &i.label == name) {
+                    let mut it = item(name.clone(), ItemKind::Variable);
+                    it.detail = Some("declared by a ---@meta file".into());
+                    out.items.push(it);
+                }
+            }
             filter(&mut out.items, &prefix);
         }
     }

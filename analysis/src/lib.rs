@@ -192,6 +192,9 @@ pub struct WorkspaceFacts {
     pub indexed: bool,
     /// The types the workspace's files declare (`---@class`), in path order.
     pub classes: Arc<Vec<classes::Class>>,
+    /// Globals that definition files (`---@meta`, LuaLS style) declare: what a host provides
+    /// beyond the registry, known to every file.
+    pub meta_globals: Arc<BTreeSet<String>>,
 }
 
 /// The exports of one module and the file they come from.

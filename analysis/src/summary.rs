@@ -98,6 +98,17 @@ pub struct Summary {
     pub properties: Option<Vec<String>>,
     /// The types it declares (`---@class`), known to every file of the workspace.
     pub classes: Vec<crate::classes::Class>,
+    /// For a definition file (its first line `---@meta`), the globals it declares, sorted.
+    pub meta_globals: Vec<String>,
+}
+
+/// Whether `text` is a definition file: its first line that is not blank is `---@meta`
+/// (optionally with a name, as LuaLS writes it).
+pub fn is_meta(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .is_some_and(|l| l == "---@meta" || l.starts_with("---@meta "))
 }
 
 /// Summarizes an analyzed file; `classes` are the types it declares (`classes::read` of
@@ -145,6 +156,17 @@ pub fn summarize(
         names.sort();
         names
     });
+    let mut meta_globals: Vec<String> = if is_meta(text) {
+        file.model
+            .global_writes
+            .iter()
+            .map(|(n, _)| n.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    meta_globals.sort();
+    meta_globals.dedup();
     Summary {
         symbols,
         script_components,
@@ -153,6 +175,7 @@ pub fn summarize(
         exports,
         properties,
         classes,
+        meta_globals,
     }
 }
 
@@ -184,6 +207,21 @@ mod tests {
         );
         assert!(s.symbols.iter().any(|s| s.name == "init"));
         assert!(s.symbols.iter().any(|s| s.name == "util"));
+    }
+
+    #[test]
+    fn a_meta_file_declares_its_globals() {
+        let text =
+            "\n---@meta\n\n---@param id integer\nfunction host_spawn(id) end\nHOST_VERSION = 2\n";
+        let s = summarize_text(text, &crescent_api::builtin());
+        assert_eq!(s.meta_globals, ["HOST_VERSION", "host_spawn"]);
+        assert!(is_meta("---@meta crescent\n"));
+        let plain = summarize_text("function helper() end\n", &crescent_api::builtin());
+        assert!(
+            plain.meta_globals.is_empty(),
+            "a script's globals are its own"
+        );
+        assert!(!is_meta("-- ---@meta\n"));
     }
 
     #[test]

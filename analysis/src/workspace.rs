@@ -241,6 +241,11 @@ impl Workspace {
             modules.insert(m);
         }
         let scene_components = self.scene_components.values().flatten().cloned().collect();
+        let meta_globals = self
+            .summaries
+            .values()
+            .flat_map(|s| s.meta_globals.iter().cloned())
+            .collect();
         self.facts = Arc::new(WorkspaceFacts {
             script_components: Arc::new(script_components),
             scene_components: Arc::new(scene_components),
@@ -249,6 +254,7 @@ impl Workspace {
             exports: Arc::new(exports),
             indexed: true,
             classes: Arc::new(classes),
+            meta_globals: Arc::new(meta_globals),
         });
     }
 
@@ -260,6 +266,7 @@ impl Workspace {
         let (rebuild, exports_changed) = match self.summaries.get(&path) {
             Some(old) => (
                 old.script_components != summary.script_components
+                    || old.meta_globals != summary.meta_globals
                     || old.exports.is_some() != summary.exports.is_some()
                     || old.classes != summary.classes,
                 old.exports != summary.exports,

@@ -6,7 +6,8 @@ use crate::fuzzy::suggest;
 /// The lint.
 pub const LINT: Lint = Lint {
     code: "undefined-global",
-    doc: "A global read that nothing defines; it is nil at run time, usually a typo or a missing \
+    doc: "A global read that nothing defines (neither the file, the engine, Lua, nor a \
+          `---@meta` definition file of the workspace); it is nil at run time, usually a typo or a missing \
           `local`. A warning, never an error, so scripts written elsewhere still open cleanly. \
           Example: `print(helth)`.",
     severity: Severity::Warning,
@@ -26,6 +27,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         .chain(api.callbacks.iter().map(|c| c.name.as_str()))
         .chain(api.script_fields.iter().map(|f| f.name.as_str()))
         .chain(model.global_writes.iter().map(|(n, _)| n.as_str()))
+        .chain(ctx.facts.meta_globals.iter().map(String::as_str))
         .collect();
     for (name, span) in &model.global_reads {
         if known.contains(name.as_str()) {
@@ -64,6 +66,23 @@ print(helth, counter, undefined_thing, math.floor(1), world)
     --^^^^^ warning: `helth` is not defined; did you mean `health`?
                     --^^^^^^^^^^^^^^^ warning: `undefined_thing` is not defined
 "#,
+        );
+    }
+
+    #[test]
+    fn globals_a_meta_file_declares_are_defined() {
+        let mut facts = crate::WorkspaceFacts::default();
+        std::sync::Arc::make_mut(&mut facts.meta_globals).insert("host_spawn".into());
+        crate::diagnostics::check_diagnostics_with(
+            r#"
+function init(self)
+  host_spawn(1)
+  host_spwn(2)
+--^^^^^^^^^ warning: `host_spwn` is not defined; did you mean `host_spawn`?
+end
+"#,
+            &facts,
+            None,
         );
     }
 
