@@ -4,7 +4,7 @@
 //! errors and reloads as instant events, and the Lua state's memory as a counter track.
 
 use crate::{Event, TraceSlice};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -58,10 +58,6 @@ impl std::fmt::Display for Us {
     }
 }
 
-fn us(seconds: f64) -> Us {
-    Us(seconds)
-}
-
 /// Appends one event's text to `out`.
 fn push_event(out: &mut String, events: &mut usize, event: std::fmt::Arguments<'_>) {
     *events += 1;
@@ -79,10 +75,6 @@ fn quoted(text: &str) -> String {
 impl TraceWriter {
     fn push_raw(&mut self, event: std::fmt::Arguments<'_>) {
         push_event(&mut self.out, &mut self.events, event);
-    }
-
-    fn push(&mut self, event: &Value) {
-        self.push_raw(format_args!("{event}"));
     }
 
     /// How many trace events it holds.
@@ -103,7 +95,7 @@ impl TraceWriter {
             .map(|s| s.start + s.duration)
             .fold(0.0, f64::max);
         for s in slices {
-            let (ts, dur) = (us(s.start), us(s.duration));
+            let (ts, dur) = (Us(s.start), Us(s.duration));
             match s.script {
                 Some((path, entity)) => {
                     let head = self
@@ -153,7 +145,7 @@ impl TraceWriter {
             let kib = (lua_bytes as f64 / 1024.0 * 10.0).round() / 10.0;
             self.push_raw(format_args!(
                 r#"{{"name":"lua memory","cat":"memory","ph":"C","ts":{},"pid":1,"args":{{"KiB":{kib}}}}}"#,
-                us(now)
+                Us(now)
             ));
         }
         for e in events {
@@ -196,10 +188,10 @@ impl TraceWriter {
                     json!({ "path": path, "line": line }),
                 ),
             };
-            self.push(&json!({
-                "name": name, "cat": cat, "ph": "i", "s": "g",
-                "ts": (now * 1e9).round() / 1e3, "pid": 1, "tid": 1, "args": args,
-            }));
+            let (name, ts) = (quoted(&name), Us(now));
+            self.push_raw(format_args!(
+                r#"{{"name":{name},"cat":"{cat}","ph":"i","s":"g","ts":{ts},"pid":1,"tid":1,"args":{args}}}"#
+            ));
         }
     }
 
