@@ -42,15 +42,11 @@ pub fn check(root: &Path, api: &Api) -> Vec<Finding> {
         assets,
         ..Workspace::default()
     };
-    let scene_text = workspace::read_text(&root.join("scene.json"));
-    ws.scene_components.insert(
-        root.join("scene.json"),
-        scene_text
-            .as_deref()
-            .map(crate::scene::component_names)
-            .unwrap_or_default(),
-    );
-    ws.refresh_facts();
+    let scene = workspace::read_text(&root.join("scene.json"));
+    // The summaries were set directly: the facts are made here, once.
+    if !ws.set_scene(root.join("scene.json"), scene.as_deref()) {
+        ws.refresh_facts();
+    }
     let facts = ws.facts.clone();
     // As the server does: the types the project's files declare are known in every file.
     let api = &crate::classes::with_classes(api, &facts.classes);
