@@ -123,12 +123,6 @@ impl Template {
     }
 }
 
-/// Lua's reserved words, which cannot name a local.
-const LUA_KEYWORDS: &[&str] = &[
-    "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if", "in",
-    "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
-];
-
 /// Creates `scripts/<name>.lua` in the project at or above `dir` from a script template.
 /// Refuses to overwrite.
 pub fn script(dir: &Path, name: &str, template: Template) -> Result<ExitCode> {
@@ -156,7 +150,8 @@ pub fn script(dir: &Path, name: &str, template: Template) -> Result<ExitCode> {
         template.about()
     );
     if template == Template::Module {
-        let local = if LUA_KEYWORDS.contains(&base) {
+        // A reserved word cannot name the local the module is kept in.
+        let local = if crescent_analysis::context::KEYWORDS.contains(&base) {
             "m"
         } else {
             base
