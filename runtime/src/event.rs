@@ -111,4 +111,7 @@ pub struct TraceSlice {
     pub script: Option<(std::sync::Arc<str>, u64)>,
     /// Whether this is a whole frame.
     pub frame: bool,
+    /// For the collector's phase (`gc`, while tracing): the Lua state's bytes before and
+    /// after it.
+    pub collected: Option<(usize, usize)>,
 }

@@ -348,6 +348,15 @@ unsafe extern "C-unwind" fn hook(l: *mut ffi::lua_State, ar: *mut ffi::lua_Debug
         return;
     }
     if g.memory_over.load(Ordering::Relaxed) {
+        if ffi::lua_gc(l, ffi::LUA_GCISRUNNING) == 0 {
+            // The automatic collector is stopped while tracing (`gc.rs`): the garbage it
+            // would have collected by now is still there. Collect it before blaming the script;
+            // the frees clear the flag when memory is back under the limit.
+            ffi::lua_gc(l, ffi::LUA_GCCOLLECT);
+            if !g.memory_over.load(Ordering::Relaxed) {
+                return;
+            }
+        }
         memory_error(l, g, ar);
         return;
     }

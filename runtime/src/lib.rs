@@ -47,6 +47,7 @@ pub mod doc_support;
 mod error;
 mod event;
 mod fault;
+mod gc;
 mod guard;
 mod host;
 mod input;

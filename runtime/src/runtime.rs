@@ -137,6 +137,8 @@ pub struct Runtime {
     /// The names the prelude's trace buffer refers to by index (`TRACE.names`), read as they
     /// appear.
     trace_names: Vec<std::sync::Arc<str>>,
+    /// While tracing, the collector's pacing between frames (`gc.rs`).
+    gc: Option<crate::gc::FramePacer>,
     /// The attached debugger; the guard points at it while it is here.
     debugger: Option<Box<crate::debug::DebugCell>>,
     /// Frames since the last [`Runtime::live_stats`]: count, summed and longest wall time (ms).
@@ -337,6 +339,7 @@ impl Runtime {
             input: Input::default(),
             trace: None,
             trace_names: Vec::new(),
+            gc: None,
             debugger: None,
             window: (0, 0.0, 0.0),
         })
@@ -1023,7 +1026,9 @@ impl Runtime {
 
     /// Turns tracing on or off: while on, every frame records a slice for itself, each phase
     /// and each script callback of `fixed_update` and `update` ([`take_trace`](Self::take_trace)
-    /// hands them over). Off, nothing is recorded and frames cost what they did.
+    /// hands them over). While on, the garbage collector runs as a `gc` phase at the end of
+    /// each frame instead of inside the callbacks that allocate (`docs/profiling.md`). Off,
+    /// nothing is recorded, collection is automatic again, and frames cost what they did.
     ///
     /// ```
     /// # let (_dir, mut rt) = crescent_runtime::doc_support::world(&[
@@ -1043,6 +1048,12 @@ impl Runtime {
             return;
         }
         self.trace = on.then(Vec::new);
+        match (on, self.gc.take()) {
+            (true, None) => self.gc = Some(crate::gc::FramePacer::start(&self.lua)),
+            (true, kept) => self.gc = kept,
+            (false, Some(pacer)) => pacer.stop(&self.lua),
+            (false, None) => {}
+        }
     }
 
     /// Whether tracing is on ([`Runtime::set_tracing`]).
@@ -1173,6 +1184,7 @@ impl Runtime {
         if self.trace.is_none() {
             return;
         }
+        let gc = self.gc_phase();
         let end = host::clock();
         let taken = self.calls.take_trace.call::<(Table, i64, Table)>(());
         let mut slices = Vec::new();
@@ -1226,20 +1238,39 @@ impl Runtime {
                         duration: (t1 - t0).max(0.0),
                         script: name_of(s[3]).map(|path| (path, s[4] as u64)),
                         frame: false,
+                        collected: None,
                     });
                 }
             }
         }
+        slices.extend(gc);
         slices.push(TraceSlice {
             name: format!("frame {}", self.frames).into(),
             start: frame_start,
             duration: (end - frame_start).max(0.0),
             script: None,
             frame: true,
+            collected: None,
         });
         if let Some(trace) = self.trace.as_mut() {
             trace.extend(slices);
         }
+    }
+
+    /// The collector's end-of-frame step while tracing, as a `gc` slice (`gc.rs`); `None`
+    /// when the frame added nothing to collect.
+    fn gc_phase(&mut self) -> Option<TraceSlice> {
+        let pacer = self.gc.as_mut()?;
+        let start = host::clock();
+        let step = pacer.step(&self.lua)?;
+        Some(TraceSlice {
+            name: "gc".into(),
+            start,
+            duration: (host::clock() - start).max(0.0),
+            script: None,
+            frame: false,
+            collected: Some((step.before, step.after)),
+        })
     }
 
     /// Runs one whole frame: inits of new instances, fixed steps (each followed by event

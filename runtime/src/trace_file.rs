@@ -1,7 +1,8 @@
 //! Chrome trace-event files (`crescent run --trace FILE`, and the dev channel's `record_trace`):
 //! the frames' slices and the game's events as JSON, which ui.perfetto.dev and chrome://tracing open: a slice per frame, nested slices
-//! per phase and per script callback (named after the script and its entity), logs, script
-//! errors and reloads as instant events, and the Lua state's memory as a counter track.
+//! per phase and per script callback (named after the script and its entity), the collector's
+//! steps (`gc`), logs, script errors and reloads as instant events, and the Lua state's memory
+//! as a counter track.
 
 use crate::{Event, TraceSlice};
 use serde_json::json;
@@ -116,6 +117,14 @@ impl TraceWriter {
                         &mut self.events,
                         format_args!(r#"{{{head},"ts":{ts},"dur":{dur}}}"#),
                     );
+                }
+                None if s.collected.is_some() => {
+                    let (before, after) = s.collected.unwrap_or_default();
+                    let kib = |b: usize| (b as f64 / 1024.0 * 10.0).round() / 10.0;
+                    let (before, after) = (kib(before), kib(after));
+                    self.push_raw(format_args!(
+                        r#"{{"name":"gc","cat":"gc","ph":"X","ts":{ts},"dur":{dur},"pid":1,"tid":1,"args":{{"before_KiB":{before},"after_KiB":{after}}}}}"#
+                    ));
                 }
                 // A phase that had nothing to do (no instance to start, no event to deliver)
                 // takes well under a microsecond: a slice for it is only clutter.

@@ -461,8 +461,12 @@ fn a_trace_file_has_nested_frame_phase_and_script_slices() {
             "function init(self)\n  task.spawn(function() while true do task.wait_frames(1) end end)\nend\nfunction update(self)\n  self.n = (self.n or 0) + 1\n  if self.n == 3 then log.info(\"third\") end\nend\n",
         ),
         (
+            "scripts/litter.lua",
+            "function update(self)\n  local t = {}\n  for i = 1, 2000 do t[i] = { i } end\nend\n",
+        ),
+        (
             "scene.json",
-            r#"{"entities": [{"name": "h", "scripts": ["scripts/heavy.lua"]}, {"scripts": ["scripts/light.lua"]}]}"#,
+            r#"{"entities": [{"name": "h", "scripts": ["scripts/heavy.lua"]}, {"scripts": ["scripts/light.lua"]}, {"scripts": ["scripts/litter.lua"]}]}"#,
         ),
     ]);
     let out = dir.path().join("traces/run.json");
@@ -536,6 +540,19 @@ fn a_trace_file_has_nested_frame_phase_and_script_slices() {
         assert!(
             frames.iter().any(|f| inside(span(u), span(f))),
             "{u} outside any frame"
+        );
+    }
+    // The collector runs as a phase of its own at the end of the frames (litter.lua leaves
+    // ~100 KiB of garbage each), with the memory before and after it.
+    let gc = slices("gc");
+    assert!(gc.len() >= 6, "{} gc slices in 12 frames", gc.len());
+    for g in &gc {
+        assert!(
+            g["args"]["before_KiB"].as_f64().is_some() && g["args"]["after_KiB"].as_f64().is_some()
+        );
+        assert!(
+            frames.iter().any(|f| inside(span(g), span(f))),
+            "{g} outside any frame"
         );
     }
     // The heavy script's updates take most of the time, and are named after its script and
