@@ -161,8 +161,21 @@ pub fn repaired(
     patched.push_str(&text[..start]);
     patched.extend(std::iter::repeat_n(' ', end - start));
     patched.push_str(&text[end..]);
-    let fixed = analyze_after(&patched, api, Some(file));
-    let done = (fixed.parse.errors.len() < file.parse.errors.len()).then(|| Arc::new(fixed));
+    // Only the runs the blanked line touched are parsed again, and no syntax check runs: the
+    // trees say whether the run now parses.
+    let parse = parse::reparse_trees(&patched, &file.parse);
+    let fixed_run = parse.run_at(offset);
+    let better = parse.tree_errors_in(fixed_run) < file.parse.tree_errors_in(run);
+    let done = better.then(|| {
+        let (model, fragments) =
+            Model::build_after(&parse, &patched, api, Some(&file.fragments), true);
+        Arc::new(FileAnalysis {
+            parse,
+            model,
+            fragments,
+            repairs: Default::default(),
+        })
+    });
     if repairs.len() >= REPAIRS_KEPT {
         repairs.remove(0);
     }

@@ -64,6 +64,9 @@ pub struct Parse {
     text: Arc<str>,
     /// The cuts the runs were made with (`None`: one run).
     cuts: Option<Cuts>,
+    /// What the syntax check left for the next version's (`luac::check_after`); `None`
+    /// without a check.
+    check: Option<Arc<luac::Resume>>,
 }
 
 impl std::fmt::Debug for Parse {
@@ -101,6 +104,19 @@ impl Parse {
     }
 
     /// How many runs of this parse were taken from the parse it was made from.
+    /// How many errors the trees of the runs overlapping `span` have (the parser's own, which
+    /// [`Parse::errors`] leaves out when the syntax checker accepts the text).
+    pub fn tree_errors_in(&self, span: crate::Span) -> usize {
+        let mut n = 0;
+        for (i, s) in self.segments.iter().enumerate() {
+            let end = self.segments.get(i + 1).map_or(self.text.len(), |n| n.base);
+            if s.base <= span.end && span.start < end.max(s.base + 1) {
+                n += s.tree_errors.len();
+            }
+        }
+        n
+    }
+
     pub fn reused(&self, prev: &Parse) -> usize {
         let old: std::collections::HashSet<*const Ast> =
             prev.segments.iter().map(|p| Arc::as_ptr(&p.ast)).collect();
@@ -142,23 +158,44 @@ pub fn parse(text: &str) -> Parse {
 /// earlier version) already parsed: an edit costs the runs it touches, plus a scan of the
 /// text that is linear and cheap (the checker's lexer and parser).
 pub fn reparse(text: &str, prev: Option<&Parse>) -> Parse {
-    parse_cut(text, prev, &[Some(Cuts::Lenient), Some(Cuts::Strict), None])
+    parse_cut(
+        text,
+        prev,
+        &[Some(Cuts::Lenient), Some(Cuts::Strict), None],
+        true,
+    )
+}
+
+/// `text`, a version of `prev.text` that is read once and thrown away (a broken line blanked
+/// for completion, [`crate::repaired`]), reparsed in `prev`'s runs without the syntax checker:
+/// what it costs is the runs the change touched, not the whole text. Its errors are the trees'
+/// own, which say whether a run parses but not what luac would report.
+pub fn reparse_trees(text: &str, prev: &Parse) -> Parse {
+    parse_cut(text, Some(prev), &[prev.cuts], false)
 }
 
 /// Parses `text` in one run, as one tree: what the runs of [`parse`] must agree with on any
 /// text Lua accepts.
 pub fn parse_whole(text: &str) -> Parse {
-    parse_cut(text, None, &[None])
+    parse_cut(text, None, &[None], true)
 }
 
 /// Parses with the first of `tries` whose runs all parse (or the last); `None` is one run.
-fn parse_cut(text: &str, prev: Option<&Parse>, tries: &[Option<Cuts>]) -> Parse {
-    let checked = luac::check(text);
+/// Without `check`, the errors are the trees' own instead of the syntax checker's.
+fn parse_cut(text: &str, prev: Option<&Parse>, tries: &[Option<Cuts>], check: bool) -> Parse {
+    let (checked, resume) = if check {
+        let earlier = prev.and_then(|p| Some((&*p.text, &**p.check.as_ref()?)));
+        let (errors, resume) = luac::check_after(text, earlier);
+        (errors, Some(Arc::new(resume)))
+    } else {
+        (Vec::new(), None)
+    };
     let no_tree = |errors| Parse {
         segments: Vec::new(),
         errors,
         text: text.into(),
         cuts: None,
+        check: resume.clone(),
     };
     let mut result = None;
     for &cuts in tries {
@@ -170,7 +207,7 @@ fn parse_cut(text: &str, prev: Option<&Parse>, tries: &[Option<Cuts>]) -> Parse 
             (None, _) => vec![Run::New(0)],
         };
         let Some(parsed) = parse_runs(text, &runs) else {
-            return parser_failed(text, &checked);
+            return parser_failed(text, &checked, resume);
         };
         let Some(parsed) = parsed else {
             // Nested too deep for the parser: no tree, but the errors are still the
@@ -193,12 +230,17 @@ fn parse_cut(text: &str, prev: Option<&Parse>, tries: &[Option<Cuts>]) -> Parse 
             message: e.message.clone(),
         })
     });
-    let errors = combine(text, &checked, tree_errors);
+    let errors = if check {
+        combine(text, &checked, tree_errors)
+    } else {
+        tree_errors.collect()
+    };
     Parse {
         segments,
         errors,
         text: text.into(),
         cuts,
+        check: resume,
     }
 }
 
@@ -339,7 +381,7 @@ fn parse_piece(piece: &str) -> Option<(Ast, Vec<SyntaxError>)> {
 
 /// The parser failed: the checker's errors, or an error of the whole file, and no tree; the
 /// server stays up.
-fn parser_failed(text: &str, checked: &[luac::Error]) -> Parse {
+fn parser_failed(text: &str, checked: &[luac::Error], check: Option<Arc<luac::Resume>>) -> Parse {
     let mut errors = combine(text, checked, std::iter::empty());
     if errors.is_empty() {
         errors.push(SyntaxError {
@@ -353,6 +395,7 @@ fn parser_failed(text: &str, checked: &[luac::Error]) -> Parse {
         errors,
         text: text.into(),
         cuts: None,
+        check,
     }
 }
 

@@ -198,6 +198,29 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// A lexer at `pos`, which starts line `line` (1-based) at `line_start`: where an earlier
+    /// check stood (see `super::parser::Point`).
+    pub fn at(src: &'a [u8], pos: usize, line: u32, line_start: usize) -> Self {
+        Lexer {
+            src,
+            pos: pos.min(src.len()),
+            line,
+            line_start,
+        }
+    }
+
+    /// The text being lexed.
+    pub fn source(&self) -> &'a [u8] {
+        self.src
+    }
+
+    /// Where `part`, a slice of the text, starts in it.
+    pub fn offset_of(&self, part: &[u8]) -> Option<usize> {
+        let base = self.src.as_ptr() as usize;
+        let at = (part.as_ptr() as usize).checked_sub(base)?;
+        (at + part.len() <= self.src.len()).then_some(at)
+    }
+
     fn current(&self) -> Option<u8> {
         self.src.get(self.pos).copied()
     }

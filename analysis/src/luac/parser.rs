@@ -18,14 +18,14 @@ const MAX_C_CALLS: u32 = 200;
 const UNARY_PRIORITY: u8 = 12;
 /// Semantic errors recorded at most (the first is the one that matters; the rest help fix a
 /// file with many at once).
-const MAX_SEMANTIC_ERRORS: usize = 100;
+pub(crate) const MAX_SEMANTIC_ERRORS: usize = 100;
 /// The hidden names of a `for` loop's control variables.
 const FOR_STATE: &[u8] = b"(for state)";
 
 type R<T> = Result<T, Error>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum VarKind {
+pub(crate) enum VarKind {
     /// `VDKREG`.
     Regular,
     /// `RDKCONST` (compile-time constants, `RDKCTC`, behave the same for every check here).
@@ -102,6 +102,52 @@ fn is_unop(t: Tok) -> bool {
     matches!(t, Tok::Not | Tok::Char(b'-' | b'~' | b'#'))
 }
 
+/// Bytes of text between two [`Point`]s at least: a check after an edit starts again at most
+/// this far before it and goes on at most this far past it.
+const POINT_SPACING: usize = 1024;
+
+/// The parser's state before a top-level statement, where a later check of an edited text can
+/// start again or find that it is back in step with this one (`super::check_after`). Only taken
+/// where no function or block is open, no label or `goto` of the main function is pending and
+/// no token was looked ahead at: all that is left is the main function's locals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Point {
+    /// The statement's first token.
+    pub start: usize,
+    pub end: usize,
+    pub line: u32,
+    pub line_start: usize,
+    /// Active locals of the main function (the first ones of [`Parser::top`]).
+    pub nactvar: usize,
+    /// Semantic errors recorded before it.
+    pub semantic: usize,
+    pub ccalls: u32,
+}
+
+/// A local of the main function: its name's span in the text, and its kind.
+pub(crate) type TopVar = (usize, usize, VarKind);
+
+/// What an earlier check of an earlier version of the text left, to find where the new check
+/// is back in step with it.
+pub(crate) struct Sync<'a> {
+    /// New offset minus old offset in the unchanged end of the text.
+    pub delta: isize,
+    /// Where the unchanged end starts in the new text.
+    pub tail: usize,
+    pub points: &'a [Point],
+    pub top: &'a [TopVar],
+    pub old: &'a [u8],
+}
+
+/// Where to start: a point of an earlier check, in the unchanged start of the text, with that
+/// check's locals and semantic errors.
+pub(crate) struct Restart<'r> {
+    pub at: usize,
+    pub points: &'r [Point],
+    pub top: &'r [TopVar],
+    pub semantic: &'r [Error],
+}
+
 /// The parser (`LexState` plus `Dyndata`).
 pub struct Parser<'a> {
     lex: Lexer<'a>,
@@ -118,6 +164,14 @@ pub struct Parser<'a> {
     /// Semantic errors met so far (`luac` stops at the first; the rest are what it would
     /// report next once the earlier ones are fixed).
     pub semantic: Vec<Error>,
+    /// The points taken so far, in order.
+    pub(crate) points: Vec<Point>,
+    /// The main function's locals, as far as the last point knows them.
+    pub(crate) top: Vec<TopVar>,
+    /// The earlier check to get back in step with.
+    pub(crate) sync: Option<Sync<'a>>,
+    /// Where it got back in step: the earlier check's point, and new line minus old line.
+    pub(crate) synced: Option<(usize, i64)>,
 }
 
 impl<'a> Parser<'a> {
@@ -138,6 +192,10 @@ impl<'a> Parser<'a> {
             label: Vec::new(),
             ccalls: 1,
             semantic: Vec::new(),
+            points: Vec::new(),
+            top: Vec::new(),
+            sync: None,
+            synced: None,
         }
     }
 
@@ -501,14 +559,110 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// `mainfunc`.
-    pub fn mainfunc(&mut self) -> R<()> {
+    /// `mainfunc`, from `restart` when given (on a text whose start up to its point is the
+    /// earlier check's). Stops early, with [`Parser::synced`] set, where the state is the
+    /// earlier check's again in the unchanged end of the text ([`Parser::sync`]).
+    pub(crate) fn main_from(&mut self, restart: Option<Restart<'_>>) -> R<()> {
         self.open_func(0, true);
+        if let Some(r) = restart {
+            let p = r.points[r.at];
+            let src = self.lex.source();
+            for &(start, end, kind) in &r.top[..p.nactvar.min(r.top.len())] {
+                self.actvar.push(VarDesc {
+                    name: src.get(start..end).unwrap_or(&[]),
+                    kind,
+                });
+            }
+            if let Some(f) = self.fs.last_mut() {
+                f.nactvar = self.actvar.len();
+            }
+            self.top = r.top[..self.actvar.len()].to_vec();
+            self.points = r.points[..r.at].to_vec();
+            self.semantic = r.semantic[..p.semantic.min(r.semantic.len())].to_vec();
+            self.ccalls = p.ccalls;
+            self.lex = Lexer::at(src, p.start, p.line, p.line_start);
+        }
         self.next()?;
         self.statlist()?;
+        if self.synced.is_some() {
+            return Ok(());
+        }
         self.check(Tok::Eos)?;
         self.close_func();
         Ok(())
+    }
+
+    /// Adds the main function's locals declared since the last point to [`Parser::top`];
+    /// `false` when a name is not a slice of the text (which no local of the main block is).
+    fn fill_top(&mut self) -> bool {
+        for v in &self.actvar[self.top.len().min(self.actvar.len())..] {
+            let Some(start) = self.lex.offset_of(v.name) else {
+                return false;
+            };
+            self.top.push((start, start + v.name.len(), v.kind));
+        }
+        true
+    }
+
+    /// Before a statement of the main function's own block: takes a [`Point`] (one in
+    /// [`POINT_SPACING`] bytes), or finds the state back in step with the earlier check's and
+    /// says so (`true`: stop here).
+    fn top_level_point(&mut self) -> bool {
+        let Some(main) = self.fs.first() else {
+            return false;
+        };
+        let nactvar = main.nactvar;
+        if self.fs.len() != 1
+            || main.blocks.len() != 1
+            || self.lookahead.is_some()
+            || !self.gt.is_empty()
+            || !self.label.is_empty()
+            || self.actvar.len() != nactvar
+        {
+            return false;
+        }
+        let t = self.t;
+        if let Some(s) = &self.sync {
+            if t.start >= s.tail {
+                let old_start = t.start as isize - s.delta;
+                let at = usize::try_from(old_start)
+                    .ok()
+                    .and_then(|o| s.points.binary_search_by_key(&o, |p| p.start).ok());
+                if let Some(i) = at {
+                    let p = s.points[i];
+                    let same = p.nactvar == nactvar
+                        && p.ccalls == self.ccalls
+                        && s.top.len() >= nactvar
+                        && self.actvar.iter().zip(s.top).all(|(v, &(a, b, kind))| {
+                            v.kind == kind && s.old.get(a..b) == Some(v.name)
+                        });
+                    if same && self.fill_top() {
+                        self.synced = Some((i, i64::from(t.line) - i64::from(p.line)));
+                        return true;
+                    }
+                }
+            }
+        }
+        if self
+            .points
+            .last()
+            .is_some_and(|p| t.start < p.start + POINT_SPACING)
+        {
+            return false;
+        }
+        if !self.fill_top() {
+            return false;
+        }
+        self.points.push(Point {
+            start: t.start,
+            end: t.end,
+            line: t.line,
+            line_start: t.line_start,
+            nactvar,
+            semantic: self.semantic.len(),
+            ccalls: self.ccalls,
+        });
+        false
     }
 
     // ---- grammar -----------------------------------------------------------------------
@@ -516,6 +670,9 @@ impl<'a> Parser<'a> {
     /// `statlist`.
     fn statlist(&mut self) -> R<()> {
         while !self.block_follow(true) {
+            if self.fs.len() == 1 && self.top_level_point() {
+                return Ok(());
+            }
             if self.t.tok == Tok::Return {
                 self.statement()?;
                 return Ok(());

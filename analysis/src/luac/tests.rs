@@ -382,3 +382,127 @@ fn never_panics_on_truncated_files() {
     }
     assert!(files > 50, "corpus not found: {files} files");
 }
+
+/// A file of top-level statements long enough for several resume points, with locals (one of
+/// them `<const>`), a table of functions, loops and a `goto` inside a function.
+fn long_file() -> String {
+    let mut s = String::from("local M = {}\nlocal LIMIT <const> = 10\n");
+    for i in 0..120 {
+        s.push_str(&format!(
+            "-- step {i}\nlocal v{i} = {i}\nfunction M.f{i}(self, dt)\n  for n = 1, 3 do\n    if n > LIMIT then goto done end\n    self.x = (self.x or 0) + n * dt + v{i}\n  end\n  ::done::\n  return self.x\nend\n"
+        ));
+    }
+    s.push_str("return M\n");
+    s
+}
+
+/// The check of an edited text started from the check of the text before the edit
+/// ([`super::check_after`]) reports what a check from scratch reports, for edits that break,
+/// fix, declare, shadow, make a constant assigned, or move lines, anywhere in the file.
+#[test]
+fn a_check_after_an_edit_agrees_with_a_check_from_scratch() {
+    let base = long_file();
+    let edits: &[(&str, &str)] = &[
+        (
+            "-- step 60",
+            "-- step 60 with a longer comment\n-- and a second line",
+        ),
+        ("local v60 = 60", "local v60 = "),
+        ("local v60 = 60", "local v60 = 60 +"),
+        ("local v60 = 60", "local v60, w60 = 60, 61"),
+        ("local v60 = 60", "v60 = 60"),
+        ("local v60 = 60", "LIMIT = 60"),
+        ("local v60 = 60", "local LIMIT = 60"),
+        ("local v60 = 60", "local v60 <const> = 60 v60 = 1"),
+        ("local v60 = 60", "goto nowhere"),
+        ("local v60 = 60", "::top:: local v60 = 60"),
+        ("local v60 = 60", "local v60 = [[60"),
+        ("local v60 = 60", "local v60 = '60"),
+        ("function M.f60(self, dt)", "function M.f60(self, dt"),
+        ("function M.f60(self, dt)", "local function f60(self, dt)"),
+        (
+            "  ::done::\n  return self.x\nend\n-- step 61",
+            "  ::done::\n  return self.x\n-- step 61",
+        ),
+        ("-- step 0\n", ""),
+        ("return M\n", "return M\nlocal late = 1\n"),
+        ("return M\n", ""),
+        ("local LIMIT <const> = 10", "local LIMIT = 10"),
+        ("local M = {}", "local M = {"),
+        ("-- step 119", "do"),
+        ("-- step 5", "if true then"),
+    ];
+    let mut wrong = Vec::new();
+    for &(from, to) in edits {
+        let at = base.find(from).expect("edit anchor");
+        let mut edited = base.clone();
+        edited.replace_range(at..at + from.len(), to);
+        let (_, before) = super::check_after(&base, None);
+        let (after, resume) = super::check_after(&edited, Some((&base, &before)));
+        let scratch = check(&edited);
+        if from == "-- step 60" {
+            // Only the statements around the edit were checked again.
+            assert_eq!(resume.reused, (true, true));
+        }
+        if after != scratch {
+            wrong.push(format!(
+                "{from:?} -> {to:?}\n  after  {after:?}\n  scratch {scratch:?}"
+            ));
+        }
+        // And back: the edited check's state serves the next edit as well.
+        let (back, _) = super::check_after(&base, Some((&edited, &resume)));
+        if back != check(&base) {
+            wrong.push(format!("back from {to:?}: {back:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Random single-byte and line edits in sequence, each checked from the last one's state.
+#[test]
+fn checks_chained_over_random_edits_agree_with_checks_from_scratch() {
+    let mut text = long_file();
+    let (_, mut resume) = super::check_after(&text, None);
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut rand = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n.max(1) as u64) as usize
+    };
+    let pieces = [
+        "end",
+        "local q = 1\n",
+        "(",
+        ")",
+        "\n",
+        "x",
+        "'",
+        "--",
+        "goto done",
+        "::l::",
+        "=",
+        "LIMIT = 2\n",
+    ];
+    for round in 0..300 {
+        let mut at = rand(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let mut edited = text.clone();
+        if round % 3 == 0 {
+            let end = (at + rand(8)).min(edited.len());
+            let end = (at..=end)
+                .rev()
+                .find(|&e| edited.is_char_boundary(e))
+                .unwrap_or(at);
+            edited.replace_range(at..end, "");
+        } else {
+            edited.insert_str(at, pieces[rand(pieces.len())]);
+        }
+        let (after, next) = super::check_after(&edited, Some((&text, &resume)));
+        assert_eq!(after, check(&edited), "round {round}, edit at {at}");
+        text = edited;
+        resume = next;
+    }
+}

@@ -152,22 +152,65 @@ fn shift_all(spans: &[Span], by: usize) -> impl Iterator<Item = Span> + '_ {
     spans.iter().map(move |&s| shift(s, by))
 }
 
+/// A fragment's model on its way into the joined one: moved when it is not kept, read in
+/// place (each item cloned once, straight into the joined model) when it is.
+enum Source<'a> {
+    Owned(Box<Model>),
+    Kept(&'a Model),
+}
+
+/// The items of one of a [`Source`]'s lists, by value.
+enum Items<'a, T> {
+    Owned(std::vec::IntoIter<T>),
+    Kept(std::slice::Iter<'a, T>),
+}
+
+impl<T: Clone> Iterator for Items<'_, T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        match self {
+            Items::Owned(i) => i.next(),
+            Items::Kept(i) => i.next().cloned(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Items::Owned(i) => i.size_hint(),
+            Items::Kept(i) => i.size_hint(),
+        }
+    }
+}
+
+/// The items of `$src`'s list `$field`.
+macro_rules! items {
+    ($src:expr, $field:ident) => {
+        match $src {
+            Source::Owned(m) => Items::Owned(std::mem::take(&mut m.$field).into_iter()),
+            Source::Kept(m) => Items::Kept(m.$field.iter()),
+        }
+    };
+}
+
 /// Appends `m`, the model of a fragment (with its `placeholders` and `declared` own
 /// top-level locals) of the run at `base`, to `out`, and moves `state` past it.
 fn join(
-    m: Model,
+    mut m: Source<'_>,
     placeholders: &[(usize, usize)],
     declared: &[usize],
     base: usize,
     out: &mut Model,
     state: &mut State,
 ) {
+    let src = &mut m;
     let mut typed = Vec::new();
     // Where each of the run's locals lands in the joined model.
-    let mut map = Vec::with_capacity(m.locals.len());
+    let locals = items!(src, locals);
+    let mut map = Vec::with_capacity(locals.size_hint().0);
     let mut next = out.locals.len();
     let mut holders = placeholders.iter().peekable();
-    for (i, l) in m.locals.into_iter().enumerate() {
+    for (i, l) in locals.enumerate() {
         if let Some(&(_, k)) = holders.next_if(|(at, _)| *at == i) {
             // What the run did to a top-level local of an earlier run.
             let real_index = state.top[k];
@@ -193,14 +236,14 @@ fn join(
     }
     let map = |i: usize| map.get(i).copied().unwrap_or(i);
     out.occurrences
-        .extend(m.occurrences.into_iter().map(|mut o| {
+        .extend(items!(src, occurrences).map(|mut o| {
             o.span = shift(o.span, base);
             if let Target::Local(i) = &mut o.target {
                 *i = map(*i);
             }
             o
         }));
-    out.calls.extend(m.calls.into_iter().map(|mut c| {
+    out.calls.extend(items!(src, calls).map(|mut c| {
         c.name_span = shift(c.name_span, base);
         c.span = shift(c.span, base);
         c.args_span = shift(c.args_span, base);
@@ -213,35 +256,45 @@ fn join(
         c
     }));
     out.unknown_members
-        .extend(m.unknown_members.into_iter().map(|mut u| {
+        .extend(items!(src, unknown_members).map(|mut u| {
             u.span = shift(u.span, base);
             u
         }));
-    out.components.extend(m.components.into_iter().map(|mut c| {
+    out.components.extend(items!(src, components).map(|mut c| {
         c.span = shift(c.span, base);
         c
     }));
-    let named = |v: Vec<(String, Span)>| v.into_iter().map(|(n, s)| (n, shift(s, base)));
-    out.global_reads.extend(named(m.global_reads));
-    out.global_writes.extend(named(m.global_writes));
-    out.global_paths.extend(named(m.global_paths));
-    out.namespace_calls.extend(named(m.namespace_calls));
-    out.requires.extend(named(m.requires));
-    out.functions.extend(m.functions.into_iter().map(|mut d| {
+    fn named<'a>(
+        v: Items<'a, (String, Span)>,
+        base: usize,
+    ) -> impl Iterator<Item = (String, Span)> + 'a {
+        v.map(move |(n, s)| (n, shift(s, base)))
+    }
+    out.global_reads
+        .extend(named(items!(src, global_reads), base));
+    out.global_writes
+        .extend(named(items!(src, global_writes), base));
+    out.global_paths
+        .extend(named(items!(src, global_paths), base));
+    out.namespace_calls
+        .extend(named(items!(src, namespace_calls), base));
+    out.requires.extend(named(items!(src, requires), base));
+    out.functions.extend(items!(src, functions).map(|mut d| {
         d.name_span = shift(d.name_span, base);
         d.span = shift(d.span, base);
         d
     }));
     out.function_bodies
-        .extend(shift_all(&m.function_bodies, base));
+        .extend(items!(src, function_bodies).map(|s| shift(s, base)));
     out.top_level_bodies
-        .extend(shift_all(&m.top_level_bodies, base));
-    let fields = m.self_fields.len();
+        .extend(items!(src, top_level_bodies).map(|s| shift(s, base)));
+    let before = out.self_fields.len();
     out.self_fields
-        .extend(m.self_fields.into_iter().map(|mut f| {
+        .extend(items!(src, self_fields).map(|mut f| {
             f.span = shift(f.span, base);
             f
         }));
+    let fields = out.self_fields.len() - before;
     let declared: Vec<usize> = declared.iter().map(|&i| map(i)).collect();
     state.advance(out, &declared, &typed, fields);
 }
@@ -280,7 +333,7 @@ impl Model {
             match reused {
                 Some(f) => {
                     join(
-                        f.model.clone(),
+                        Source::Kept(&f.model),
                         &f.placeholders,
                         &f.declared,
                         seg.base,
@@ -293,9 +346,9 @@ impl Model {
                     let run = text.get(seg.base..end).unwrap_or("");
                     let mut f = walk(&seg.ast, run, api, &model, &state);
                     let part = if keep {
-                        f.model.clone()
+                        Source::Kept(&f.model)
                     } else {
-                        std::mem::take(&mut f.model)
+                        Source::Owned(Box::new(std::mem::take(&mut f.model)))
                     };
                     join(
                         part,

@@ -28,6 +28,29 @@ pub struct Document {
     earlier: Mutex<Option<Arc<FileAnalysis>>>,
 }
 
+/// Drops `earlier` on a thread of its own: freeing the analysis of a large file (its model,
+/// its trees, the repairs it cached) takes a millisecond or more, which the request waiting
+/// for the new version's analysis should not pay.
+fn drop_later(earlier: Option<Arc<FileAnalysis>>) {
+    static DROPS: OnceLock<std::sync::mpsc::Sender<Arc<FileAnalysis>>> = OnceLock::new();
+    let Some(earlier) = earlier else {
+        return;
+    };
+    let drops = DROPS.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<Arc<FileAnalysis>>();
+        let spawned = std::thread::Builder::new()
+            .name("analysis-drop".into())
+            .spawn(move || rx.into_iter().for_each(drop));
+        if spawned.is_err() {
+            // No thread: the receiver is gone and every send below fails, dropping here.
+            tracing::debug!("no thread for dropping analyses; dropping them inline");
+        }
+        tx
+    });
+    // A failed send hands the analysis back, and it is dropped here.
+    drop(drops.send(earlier));
+}
+
 /// `api` with the types `classes` declare; the same `Arc` when there are none.
 fn with_types(api: &Arc<Api>, classes: &[Class]) -> Arc<Api> {
     if classes.is_empty() {
@@ -88,7 +111,9 @@ impl Document {
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .take();
-                Arc::new(analyze_after(&self.text, &self.api, earlier.as_deref()))
+                let now = Arc::new(analyze_after(&self.text, &self.api, earlier.as_deref()));
+                drop_later(earlier);
+                now
             })
             .clone()
     }
