@@ -163,7 +163,8 @@ pub fn completions(
     facts: &WorkspaceFacts,
 ) -> Completions {
     let fixed = super::repaired(text, offset, file, api);
-    let model = &fixed.as_deref().unwrap_or(file).model;
+    let place = fixed.as_deref().unwrap_or(file).at(offset);
+    let model: &Model = &place;
     let ctx = cursor_context(text, offset);
     let mut out = Completions {
         replace_start: offset,
@@ -277,7 +278,8 @@ pub fn enclosing_call(
 ) -> Option<(CallContext, Called)> {
     let call = call_at(text, offset)?;
     let fixed = super::repaired(text, offset, file, api);
-    let model = &fixed.as_deref().unwrap_or(file).model;
+    let place = fixed.as_deref().unwrap_or(file).at(offset);
+    let model: &Model = &place;
     if let Some(callee) = resolve_callee(&call.callee, model, api, offset) {
         return Some((call, Called::Engine(callee)));
     }

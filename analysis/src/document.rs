@@ -18,7 +18,7 @@ pub struct Highlight {
 /// writes and reads; a `self` field, a global, an engine member or a component everywhere it
 /// occurs in the file.
 pub fn highlights(offset: usize, file: &FileAnalysis, text: &str) -> Vec<Highlight> {
-    let model = &file.model;
+    let model = &file.model();
     let Some(occ) = model.occurrence_at(offset) else {
         return Vec::new();
     };
@@ -83,7 +83,7 @@ pub struct Fold {
 /// Function bodies that span more than one line, and blocks of consecutive comment lines.
 pub fn folding_ranges(file: &FileAnalysis, text: &str) -> Vec<Fold> {
     let mut out: Vec<Fold> = file
-        .model
+        .model()
         .function_bodies
         .iter()
         .filter(|b| text.get(b.start..b.end).is_some_and(|t| t.contains('\n')))
@@ -148,7 +148,7 @@ pub struct Link {
 /// `require("name")` names and the literal paths of `assets.*` calls. Whether the target
 /// exists is for the caller (the lints say when it does not).
 pub fn links(file: &FileAnalysis, api: &Api) -> Vec<Link> {
-    let model = &file.model;
+    let model = &file.model();
     let mut out: Vec<Link> = model
         .requires
         .iter()
@@ -219,7 +219,7 @@ pub fn selection_ranges(offset: usize, file: &FileAnalysis, text: &str) -> Vec<S
     }
     // Calls holding it, innermost first.
     let mut calls: Vec<&crate::model::Call> = file
-        .model
+        .model()
         .calls
         .iter()
         .filter(|c| c.span.start <= offset && offset <= c.span.end)
@@ -239,7 +239,7 @@ pub fn selection_ranges(offset: usize, file: &FileAnalysis, text: &str) -> Vec<S
     push(Span::new(line_start + indent, line_end));
     // Enclosing functions, innermost first: the body, then the definition's lines.
     let mut bodies: Vec<Span> = file
-        .model
+        .model()
         .function_bodies
         .iter()
         .copied()

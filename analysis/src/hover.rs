@@ -26,7 +26,8 @@ pub fn hover(
     api: &Api,
     facts: &WorkspaceFacts,
 ) -> Option<Hover> {
-    let model = &file.model;
+    let place = file.at(offset);
+    let model: &crate::Model = &place;
     let occ = model.occurrence_at(offset)?;
     let markdown = match &occ.target {
         Target::Local(i) => {
@@ -54,7 +55,7 @@ pub fn hover(
             }
             s
         }
-        Target::Global(name) => global_doc(name, file, api)?,
+        Target::Global(name) => global_doc(name, model, api)?,
         Target::Member {
             base: Ty::Module(m),
             name,
@@ -128,7 +129,7 @@ fn describe_ty(t: &Ty, api: &Api) -> String {
     }
 }
 
-fn global_doc(name: &str, file: &FileAnalysis, api: &Api) -> Option<String> {
+fn global_doc(name: &str, model: &crate::Model, api: &Api) -> Option<String> {
     if let Some(f) = api.global(name) {
         return Some(format!("{}\n\n{}", code(&f.signature()), function_doc(f)));
     }
@@ -153,7 +154,7 @@ fn global_doc(name: &str, file: &FileAnalysis, api: &Api) -> Option<String> {
             cb.doc
         ));
     }
-    if let Some(f) = file.model.functions.iter().find(|f| f.name == name) {
+    if let Some(f) = model.functions.iter().find(|f| f.name == name) {
         return Some(code(&format!(
             "function {}({})",
             f.name,

@@ -23,7 +23,7 @@ pub struct InlayHint {
 /// (`vec3:dot(other)`).
 pub fn parameter_hints(file: &FileAnalysis, text: &str, api: &Api, range: Span) -> Vec<InlayHint> {
     let mut out = Vec::new();
-    for call in &file.model.calls {
+    for call in &file.model().calls {
         if call.args_span.end < range.start || call.args_span.start > range.end {
             continue;
         }

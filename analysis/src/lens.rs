@@ -19,7 +19,7 @@ pub struct Callback {
 /// The lifecycle callbacks `file` defines (top-level global functions the API names as
 /// callbacks), in source order.
 pub fn callbacks(file: &FileAnalysis, api: &Api) -> Vec<Callback> {
-    file.model
+    file.model()
         .functions
         .iter()
         .filter(|f| f.top_level && f.global && !f.method && !f.name.contains('.'))

@@ -62,10 +62,13 @@ use summary::Export;
 pub struct FileAnalysis {
     /// The tree and syntax errors.
     pub parse: Parse,
-    /// What one walk over the tree learned.
-    pub model: Model,
+    /// What one walk over the tree learned, joined from the fragments when first asked for
+    /// ([`FileAnalysis::model`]).
+    model: std::sync::OnceLock<Model>,
     /// The model of each run, for the next version to reuse.
     pub fragments: model::Fragments,
+    /// The last models made for a request at one place, by run ([`FileAnalysis::at`]).
+    cursors: std::sync::Mutex<Vec<(usize, Arc<Model>)>>,
     /// The last [`repaired`] analyses, by the line blanked: completion and signature help
     /// ask for the same one request after request while the cursor stays on a broken line.
     repairs: std::sync::Mutex<Vec<Repair>>,
@@ -77,17 +80,14 @@ type Repair = ((usize, usize), Option<Arc<FileAnalysis>>);
 
 /// How many repaired analyses a file keeps.
 const REPAIRS_KEPT: usize = 2;
+/// How many models for requests at one place a file keeps.
+const CURSORS_KEPT: usize = 2;
 
 /// Parses and models `text`, once (nothing is kept for a next version).
 pub fn analyze(text: &str, api: &Api) -> FileAnalysis {
     let parse = parse::parse(text);
     let (model, fragments) = Model::build_after(&parse, text, api, None, false);
-    FileAnalysis {
-        parse,
-        model,
-        fragments,
-        repairs: Default::default(),
-    }
+    FileAnalysis::new(parse, Some(model), fragments)
 }
 
 /// Parses and models `text`, a later version of the text `prev` analysed against the same
@@ -95,26 +95,85 @@ pub fn analyze(text: &str, api: &Api) -> FileAnalysis {
 /// walked again.
 pub fn analyze_after(text: &str, api: &Api, prev: Option<&FileAnalysis>) -> FileAnalysis {
     let parse = parse::reparse(text, prev.map(|p| &p.parse));
-    let (model, fragments) =
-        Model::build_after(&parse, text, api, prev.map(|p| &p.fragments), true);
-    FileAnalysis {
-        parse,
-        model,
-        fragments,
-        repairs: Default::default(),
+    let fragments = model::Fragments::build(&parse, text, api, prev.map(|p| &p.fragments));
+    FileAnalysis::new(parse, None, fragments)
+}
+
+/// The model a request at one place reads: the whole file's when it is made already, else
+/// the one of the place's run ([`model::Fragments::cursor`]).
+pub enum PlaceModel<'a> {
+    /// The whole file's.
+    File(&'a Model),
+    /// The run's.
+    Run(Arc<Model>),
+}
+
+impl std::ops::Deref for PlaceModel<'_> {
+    type Target = Model;
+
+    fn deref(&self) -> &Model {
+        match self {
+            PlaceModel::File(m) => m,
+            PlaceModel::Run(m) => m,
+        }
     }
 }
 
 impl FileAnalysis {
+    fn new(parse: Parse, model: Option<Model>, fragments: model::Fragments) -> FileAnalysis {
+        let joined = std::sync::OnceLock::new();
+        if let Some(m) = model {
+            let _ = joined.set(m);
+        }
+        FileAnalysis {
+            parse,
+            model: joined,
+            fragments,
+            cursors: Default::default(),
+            repairs: Default::default(),
+        }
+    }
+
+    /// The model of the whole file, made on first use (it costs the whole file: a version's
+    /// analysis walks only the runs an edit touched, and requests at one place use
+    /// [`FileAnalysis::at`]).
+    pub fn model(&self) -> &Model {
+        self.model.get_or_init(|| self.fragments.join())
+    }
+
+    /// Whether the whole file's model is made already ([`FileAnalysis::model`]).
+    pub fn has_model(&self) -> bool {
+        self.model.get().is_some()
+    }
+
+    /// The model for a request at byte `offset` (completion, hover, signature help): what it
+    /// says there is what [`FileAnalysis::model`] says, at the cost of the run holding
+    /// `offset` and the file's declarations.
+    pub fn at(&self, offset: usize) -> PlaceModel<'_> {
+        if let Some(m) = self.model.get() {
+            return PlaceModel::File(m);
+        }
+        let run = self.parse.run_index(offset);
+        let mut cursors = self.cursors.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, m)) = cursors.iter().find(|(r, _)| *r == run) {
+            return PlaceModel::Run(m.clone());
+        }
+        let m = Arc::new(self.fragments.cursor(offset));
+        if cursors.len() >= CURSORS_KEPT {
+            cursors.remove(0);
+        }
+        cursors.push((run, m.clone()));
+        PlaceModel::Run(m)
+    }
+
     /// The parse alone, for a version analysed against another API (whose models cannot be
     /// reused).
     pub fn parse_only(&self) -> FileAnalysis {
-        FileAnalysis {
-            parse: self.parse.clone(),
-            model: Model::default(),
-            fragments: model::Fragments::default(),
-            repairs: Default::default(),
-        }
+        FileAnalysis::new(
+            self.parse.clone(),
+            Some(Model::default()),
+            model::Fragments::default(),
+        )
     }
 }
 
@@ -167,14 +226,8 @@ pub fn repaired(
     let fixed_run = parse.run_at(offset);
     let better = parse.tree_errors_in(fixed_run) < file.parse.tree_errors_in(run);
     let done = better.then(|| {
-        let (model, fragments) =
-            Model::build_after(&parse, &patched, api, Some(&file.fragments), true);
-        Arc::new(FileAnalysis {
-            parse,
-            model,
-            fragments,
-            repairs: Default::default(),
-        })
+        let fragments = model::Fragments::build(&parse, &patched, api, Some(&file.fragments));
+        Arc::new(FileAnalysis::new(parse, None, fragments))
     });
     if repairs.len() >= REPAIRS_KEPT {
         repairs.remove(0);

@@ -28,7 +28,7 @@ pub fn definition(
     file: &FileAnalysis,
     facts: &WorkspaceFacts,
 ) -> Option<Definition> {
-    let model = &file.model;
+    let model = &file.model();
     let occ = model.occurrence_at(offset)?;
     match &occ.target {
         Target::Local(i) => {
@@ -91,7 +91,7 @@ pub fn export_under(
     text: &str,
     this_module: Option<&str>,
 ) -> Option<(String, String)> {
-    if let Some(o) = file.model.occurrence_at(offset) {
+    if let Some(o) = file.model().occurrence_at(offset) {
         if let Target::Member {
             base: Ty::Module(m),
             name,
@@ -114,7 +114,7 @@ pub fn export_under(
 /// the required module.
 pub fn export_uses(file: &FileAnalysis, module: &str, name: &str) -> Vec<Span> {
     let mut out: Vec<Span> = file
-        .model
+        .model()
         .occurrences
         .iter()
         .filter(|o| {
@@ -155,7 +155,7 @@ fn own_uses(file: &FileAnalysis, text: &str, e: &crate::exports::RawExport) -> V
         .rev()
         .collect();
     let mut out = Vec::new();
-    for l in file.model.locals.iter().filter(|l| l.name == table) {
+    for l in file.model().locals.iter().filter(|l| l.name == table) {
         for r in &l.reads {
             let rest = text.get(r.end..).unwrap_or("");
             let Some(after) = rest.strip_prefix(['.', ':']) else {
@@ -185,7 +185,7 @@ pub fn valid_name(name: &str) -> bool {
 /// Every span of the local under `offset`: declaration (if `include_declaration`), reads and
 /// writes, sorted.
 pub fn references(offset: usize, file: &FileAnalysis, include_declaration: bool) -> Vec<Span> {
-    let model = &file.model;
+    let model = &file.model();
     let Some(occ) = model.occurrence_at(offset) else {
         return Vec::new();
     };
@@ -230,13 +230,13 @@ pub struct RenameError(pub String);
 /// The span of the local under `offset` that a rename would change.
 pub fn prepare_rename(offset: usize, file: &FileAnalysis) -> Result<Span, RenameError> {
     let occ = file
-        .model
+        .model()
         .occurrence_at(offset)
         .ok_or_else(|| RenameError("nothing to rename here".into()))?;
     match occ.target {
         Target::Local(i)
             if file
-                .model
+                .model()
                 .locals
                 .get(i)
                 .is_some_and(|l| l.decl.end > l.decl.start) =>

@@ -92,6 +92,13 @@ impl Parse {
         s.ast.nodes().last_stmt().map(|l| (s.base, l))
     }
 
+    /// The index of the run holding byte `offset` (0 when there is none).
+    pub fn run_index(&self, offset: usize) -> usize {
+        self.segments
+            .partition_point(|s| s.base <= offset)
+            .saturating_sub(1)
+    }
+
     /// The span of the run holding `offset` (the whole text when there is no run).
     pub fn run_at(&self, offset: usize) -> crate::Span {
         let i = self.segments.partition_point(|s| s.base <= offset);
@@ -419,23 +426,30 @@ fn combine(
         })
         .collect();
     if let Some(hard) = checked.iter().find(|e| e.fatal) {
-        let hard_line = line_of(text, hard.start);
-        let mut last_line = errors.iter().map(|e| line_of(text, e.end)).max();
+        // Every error's line, from one pass over the text.
+        let newlines: Vec<usize> = text
+            .bytes()
+            .enumerate()
+            .filter_map(|(i, b)| (b == b'\n').then_some(i))
+            .collect();
+        let line_at = |offset: usize| newlines.partition_point(|&n| n < offset);
+        let hard_line = line_at(hard.start);
+        let mut last_line = errors.iter().map(|e| line_at(e.end)).max();
         let mut later: Vec<SyntaxError> = full_moon
             .filter(|e| {
-                line_of(text, e.start) >= hard_line + 2
+                line_at(e.start) >= hard_line + 2
                     && !e.message.contains("to close")
                     && !e.message.contains("needs to be a statement")
             })
             .collect();
         later.sort_by_key(|e| e.start);
         for e in later {
-            let line = line_of(text, e.start);
+            let line = line_at(e.start);
             // A cascade sits on the same line as the previous error or the next one.
             if last_line.is_some_and(|prev| line <= prev + 1) {
                 continue;
             }
-            last_line = Some(line_of(text, e.end));
+            last_line = Some(line_at(e.end));
             errors.push(e);
         }
     }
@@ -443,6 +457,7 @@ fn combine(
     errors
 }
 
+#[cfg(test)]
 fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
         .iter()

@@ -65,7 +65,7 @@ pub struct Token {
 
 /// The tokens of the names the model knows, in source order, none overlapping.
 pub fn tokens(file: &FileAnalysis, text: &str, api: &Api) -> Vec<Token> {
-    let model = &file.model;
+    let model = &file.model();
     let mut out: Vec<Token> = Vec::new();
     for l in &model.locals {
         if l.decl.end > l.decl.start {

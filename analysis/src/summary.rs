@@ -128,7 +128,7 @@ pub fn summarize(
         })
         .collect();
     let mut script_components: Vec<String> = file
-        .model
+        .model()
         .components
         .iter()
         .filter(|c| c.defines)
@@ -136,7 +136,12 @@ pub fn summarize(
         .collect();
     script_components.sort();
     script_components.dedup();
-    let mut requires: Vec<String> = file.model.requires.iter().map(|(m, _)| m.clone()).collect();
+    let mut requires: Vec<String> = file
+        .model()
+        .requires
+        .iter()
+        .map(|(m, _)| m.clone())
+        .collect();
     requires.sort();
     requires.dedup();
     let exports = super::exports::exports(&file.parse, text).map(|raw| {
@@ -157,7 +162,7 @@ pub fn summarize(
         names
     });
     let mut meta_globals: Vec<String> = if is_meta(text) {
-        file.model
+        file.model()
             .global_writes
             .iter()
             .map(|(n, _)| n.clone())

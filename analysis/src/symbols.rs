@@ -33,7 +33,7 @@ pub struct Symbol {
 
 /// The symbols of a file, in source order.
 pub fn document_symbols(file: &FileAnalysis) -> Vec<Symbol> {
-    let model = &file.model;
+    let model = &file.model();
     let mut out = Vec::new();
     for f in &model.functions {
         out.push(Symbol {

@@ -157,8 +157,8 @@ fn an_analysis_after_an_edit_is_the_analysis_of_the_new_text() {
                 path.display()
             );
             assert_eq!(
-                format!("{:?}", after.model),
-                format!("{:?}", fresh.model),
+                format!("{:?}", after.model()),
+                format!("{:?}", fresh.model()),
                 "{}: replacing {at}..{end} with {insert:?}",
                 path.display()
             );

@@ -8,8 +8,8 @@ fn main() {
     for seg in &f.parse.segments {
         println!("-- run at byte {}\n{}", seg.base, seg.ast.nodes());
     }
-    for l in &f.model.locals {
+    for l in &f.model().locals {
         println!("{} {:?} {:?}", l.name, l.visible, l.ty);
     }
-    println!("{:?}", f.model.function_bodies);
+    println!("{:?}", f.model().function_bodies);
 }

@@ -12,7 +12,7 @@ pub const LINT: Lint = Lint {
 };
 
 fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    for call in &ctx.file.model.calls {
+    for call in &ctx.file.model().calls {
         let Some(f) = call.callee.function(ctx.api) else {
             continue;
         };

@@ -14,7 +14,7 @@ pub const LINT: Lint = Lint {
 };
 
 fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    let model = &ctx.file.model;
+    let model = &ctx.file.model();
     for f in &model.functions {
         if !(f.top_level && f.global) || f.method || f.name.contains('.') {
             continue;

@@ -18,7 +18,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     if !ctx.facts.indexed {
         return;
     }
-    for call in &ctx.file.model.calls {
+    for call in &ctx.file.model().calls {
         let Some((path, span)) = &call.first_string else {
             continue;
         };

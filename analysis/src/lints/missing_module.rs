@@ -32,7 +32,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
     if !ctx.facts.indexed {
         return;
     }
-    for (module, span) in &ctx.file.model.requires {
+    for (module, span) in &ctx.file.model().requires {
         if NOT_FILES.contains(&module.as_str()) || ctx.facts.modules.contains(module) {
             continue;
         }

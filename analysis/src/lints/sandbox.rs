@@ -12,7 +12,7 @@ pub const LINT: Lint = Lint {
 };
 
 fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    let model = &ctx.file.model;
+    let model = &ctx.file.model();
     let defined = |name: &str| model.global_writes.iter().any(|(n, _)| n == name);
     let mut push = |span, name: &str, reason: &str| {
         out.push(Diagnostic {

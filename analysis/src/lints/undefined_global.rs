@@ -15,7 +15,7 @@ pub const LINT: Lint = Lint {
 };
 
 fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    let model = &ctx.file.model;
+    let model = &ctx.file.model();
     let api = ctx.api;
     let known: std::collections::HashSet<&str> = api
         .globals

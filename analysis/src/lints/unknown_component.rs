@@ -16,7 +16,7 @@ pub const LINT: Lint = Lint {
 };
 
 fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    let model = &ctx.file.model;
+    let model = &ctx.file.model();
     let defined_here: std::collections::HashSet<&str> = model
         .components
         .iter()

@@ -23,7 +23,7 @@ fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
 /// An engine namespace called like a function (`log("hi")`): the call fails at run time with
 /// "attempt to call a table value". For `log` the fix is `log.info`.
 fn namespace_calls(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    for (ns, span) in &ctx.file.model.namespace_calls {
+    for (ns, span) in &ctx.file.model().namespace_calls {
         let Some(n) = ctx.api.namespace(ns) else {
             continue;
         };
@@ -48,7 +48,7 @@ fn namespace_calls(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
 /// can add fields in ways the index does not follow (`M[name] = f`). Assignments
 /// (`util.extra = 1`) are left alone.
 fn modules(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    for o in &ctx.file.model.occurrences {
+    for o in &ctx.file.model().occurrences {
         let Target::Member {
             base: Ty::Module(m),
             name,
@@ -76,7 +76,7 @@ fn modules(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn engine(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    for u in &ctx.file.model.unknown_members {
+    for u in &ctx.file.model().unknown_members {
         let (what, names): (String, Vec<&str>) = match &u.base {
             Ty::Namespace(ns) => {
                 let Some(n) = ctx.api.namespace(ns) else {

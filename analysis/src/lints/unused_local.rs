@@ -13,7 +13,7 @@ pub const LINT: Lint = Lint {
 };
 
 fn run(ctx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-    for l in &ctx.file.model.locals {
+    for l in &ctx.file.model().locals {
         if !matches!(l.kind, LocalKind::Local | LocalKind::Function) || l.name.starts_with('_') {
             continue;
         }

@@ -1,15 +1,20 @@
 //! The model of one run of top-level statements, kept from one version of a document to the
-//! next so that an edit walks only the runs it touched ([`Model::build_after`]).
+//! next so that an edit walks only the runs it touched ([`Fragments::build`]).
 //!
 //! A run is walked on its own, with spans counted from its start, against placeholders for
 //! what the runs before it left visible: the top-level locals (by their place in the top-level
 //! scope) and the `self` fields assigned so far. What the walk does to those placeholders
 //! (reads, writes, a type learnt from an assignment) is replayed on the real entries when the
 //! fragments are joined. A fragment is reused when its run has the same tree and the same
-//! names and types are visible at its start; joining is a copy, with spans moved to the run's
-//! place and local numbers mapped.
+//! names and types are visible at its start.
+//!
+//! A version costs the runs its edit touched plus a short step per run (what each leaves
+//! visible, [`Entry`]): the whole file's model ([`Fragments::join`]) is made only when a
+//! whole-file feature asks for it, and a request at one place (completion, hover, signature
+//! help) gets the model of its run with what the file declares around it
+//! ([`Fragments::cursor`]).
 
-use super::{Model, Outer, Span, Target, Walker};
+use super::{Local, Model, Outer, SelfField, Span, Target, Walker};
 use crescent_api::Api;
 use full_moon::ast::Ast;
 use std::collections::HashMap;
@@ -32,78 +37,130 @@ pub struct Fragment {
     declared: Vec<usize>,
 }
 
-/// The fragments of one version, in run order.
+/// The fragments of one version, in run order, with where each run starts.
 #[derive(Debug, Clone, Default)]
-pub struct Fragments(Vec<Arc<Fragment>>);
+pub struct Fragments {
+    list: Vec<Arc<Fragment>>,
+    bases: Vec<usize>,
+    /// The text's length (the top-level scope closes there).
+    len: usize,
+    /// What every run leaves visible, once all are walked: the top-level locals (with the
+    /// types later runs gave them) and the first assignment of each `self` field.
+    end: Arc<Entry>,
+    /// How many top-level locals the runs before each run declared.
+    tops: Vec<usize>,
+}
 
 impl Fragments {
     /// How many runs the version has.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.list.len()
     }
 
     /// Whether the version has no run (an empty text).
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.list.is_empty()
     }
 
     /// How many fragments of this version were taken from `prev`.
     pub fn reused(&self, prev: &Fragments) -> usize {
         let old: std::collections::HashSet<*const Fragment> =
-            prev.0.iter().map(Arc::as_ptr).collect();
-        self.0
+            prev.list.iter().map(Arc::as_ptr).collect();
+        self.list
             .iter()
             .filter(|f| old.contains(&Arc::as_ptr(f)))
             .count()
     }
+
+    /// The index of the run holding byte `offset`.
+    fn run_at(&self, offset: usize) -> usize {
+        self.bases
+            .partition_point(|&b| b <= offset)
+            .saturating_sub(1)
+    }
 }
 
-/// The state the runs so far leave to the next: the top-level locals in scope and the
-/// `self` fields assigned, with a digest of how they came to be (the key a fragment is reused
-/// by: the same steps give the same state).
-#[derive(Default)]
-struct State {
-    /// Indices (into the model) of the top-level locals, in declaration order.
+/// What the runs so far leave visible to the next: the top-level locals in scope (their
+/// declarations only, spans in the file) and the first assignment of each `self` field, with
+/// a digest of how they came to be (the key a fragment is reused by: the same steps give the
+/// same state).
+#[derive(Debug, Default)]
+pub(super) struct Entry {
+    /// The top-level locals, in declaration order, without their uses.
+    locals: Vec<Local>,
+    /// `0..locals.len()`: what [`Outer::top`] indexes `locals` with.
     top: Vec<usize>,
-    /// The position in `top` of the last top-level local of each name.
+    /// The position in `locals` of the last top-level local of each name.
     by_name: HashMap<String, usize>,
-    /// The first assignment of each `self` field, by name (index into `model.self_fields`).
+    /// The first assignment of each `self` field.
+    self_fields: Vec<SelfField>,
+    /// The position in `self_fields` of each name.
     first_self: HashMap<String, usize>,
     key: u64,
 }
 
-impl State {
-    /// Folds what joining a fragment changed into the key: the locals it declared and the
-    /// types it gave earlier ones, the `self` fields it assigned.
-    fn advance(&mut self, model: &Model, declared: &[usize], typed: &[usize], fields: usize) {
+impl Entry {
+    /// Moves past the run at `base` whose fragment is `f`: the locals it declared, the types
+    /// it gave earlier ones, the `self` fields it assigned. `digest`: fold them into the key.
+    fn advance(&mut self, f: &Fragment, base: usize, digest: bool) {
+        let model = &f.model;
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.key.hash(&mut h);
-        for &i in declared {
-            let l = &model.locals[i];
-            (0u8, &l.name, &l.ty).hash(&mut h);
+        if digest {
+            self.key.hash(&mut h);
         }
-        for &k in typed {
-            (1u8, k, &model.locals[self.top[k]].ty).hash(&mut h);
+        // Types given to earlier runs' locals, in the order the run's placeholders come.
+        for &(at, k) in &f.placeholders {
+            let (Some(l), Some(real)) = (model.locals.get(at), self.locals.get_mut(k)) else {
+                continue;
+            };
+            if real.ty.is_none() && l.ty.is_some() {
+                real.ty = l.ty.clone();
+                if digest {
+                    (1u8, k, &real.ty).hash(&mut h);
+                }
+            }
         }
-        let new = &model.self_fields[model.self_fields.len() - fields..];
-        for f in new {
-            (2u8, &f.name, &f.ty).hash(&mut h);
+        for &i in &f.declared {
+            let Some(l) = model.locals.get(i) else {
+                continue;
+            };
+            if digest {
+                (0u8, &l.name, &l.ty).hash(&mut h);
+            }
+            self.by_name.insert(l.name.clone(), self.locals.len());
+            self.top.push(self.locals.len());
+            self.locals.push(Local {
+                name: l.name.clone(),
+                decl: shift(l.decl, base),
+                visible: shift(l.visible, base),
+                kind: l.kind,
+                ty: l.ty.clone(),
+                init: l.init.clone(),
+                reads: Vec::new(),
+                writes: Vec::new(),
+                attrib: l.attrib.clone(),
+            });
         }
-        self.key = h.finish();
-        let first = model.self_fields.len() - fields;
-        for (i, f) in new.iter().enumerate() {
-            self.first_self.entry(f.name.clone()).or_insert(first + i);
+        for field in &model.self_fields {
+            if digest {
+                (2u8, &field.name, &field.ty).hash(&mut h);
+            }
+            if !self.first_self.contains_key(&field.name) {
+                self.first_self
+                    .insert(field.name.clone(), self.self_fields.len());
+                let mut field = field.clone();
+                field.span = shift(field.span, base);
+                self.self_fields.push(field);
+            }
         }
-        for &i in declared {
-            self.by_name
-                .insert(model.locals[i].name.clone(), self.top.len());
-            self.top.push(i);
+        if digest {
+            self.key = h.finish();
         }
     }
 }
 
-/// Walks one run (`text` is the run's text) from the state in `model` and `state`.
-fn walk(ast: &Arc<Ast>, text: &str, api: &Api, model: &Model, state: &State) -> Fragment {
+/// Walks one run (`text` is the run's text) from what the runs before it leave visible.
+fn walk(ast: &Arc<Ast>, text: &str, api: &Api, state: &Entry) -> Fragment {
     let mut w = Walker {
         api,
         text,
@@ -112,11 +169,11 @@ fn walk(ast: &Arc<Ast>, text: &str, api: &Api, model: &Model, state: &State) -> 
         depth: 0,
         self_ty: None,
         outer: Outer {
-            locals: &model.locals,
+            locals: &state.locals,
             top: &state.top,
             by_name: &state.by_name,
             placed: HashMap::new(),
-            self_fields: &model.self_fields,
+            self_fields: &state.self_fields,
             first_self: &state.first_self,
         },
     };
@@ -194,17 +251,18 @@ macro_rules! items {
 }
 
 /// Appends `m`, the model of a fragment (with its `placeholders` and `declared` own
-/// top-level locals) of the run at `base`, to `out`, and moves `state` past it.
+/// top-level locals) of the run at `base`, to `out`, whose top-level locals so far are `top`
+/// (indices into `out.locals`, in declaration order); adds the run's own to `top`, and
+/// returns them.
 fn join(
     mut m: Source<'_>,
     placeholders: &[(usize, usize)],
     declared: &[usize],
     base: usize,
     out: &mut Model,
-    state: &mut State,
-) {
+    top: &mut Vec<usize>,
+) -> Vec<usize> {
     let src = &mut m;
-    let mut typed = Vec::new();
     // Where each of the run's locals lands in the joined model.
     let locals = items!(src, locals);
     let mut map = Vec::with_capacity(locals.size_hint().0);
@@ -213,13 +271,15 @@ fn join(
     for (i, l) in locals.enumerate() {
         if let Some(&(_, k)) = holders.next_if(|(at, _)| *at == i) {
             // What the run did to a top-level local of an earlier run.
-            let real_index = state.top[k];
+            let Some(&real_index) = top.get(k) else {
+                map.push(usize::MAX);
+                continue;
+            };
             let real = &mut out.locals[real_index];
             real.reads.extend(shift_all(&l.reads, base));
             real.writes.extend(shift_all(&l.writes, base));
             if real.ty.is_none() && l.ty.is_some() {
                 real.ty = l.ty;
-                typed.push(k);
             }
             map.push(real_index);
             continue;
@@ -288,38 +348,73 @@ fn join(
         .extend(items!(src, function_bodies).map(|s| shift(s, base)));
     out.top_level_bodies
         .extend(items!(src, top_level_bodies).map(|s| shift(s, base)));
-    let before = out.self_fields.len();
     out.self_fields
         .extend(items!(src, self_fields).map(|mut f| {
             f.span = shift(f.span, base);
             f
         }));
-    let fields = out.self_fields.len() - before;
     let declared: Vec<usize> = declared.iter().map(|&i| map(i)).collect();
-    state.advance(out, &declared, &typed, fields);
+    top.extend(&declared);
+    declared
 }
 
-impl Model {
-    /// Builds the model of a parsed file, reusing the fragments of `prev` (the analysis of an
-    /// earlier version against the same API) for every run that has the same tree and starts
-    /// from the same visible names; returns the fragments for the next version.
-    ///
-    /// Without `keep`, no fragment is kept (the text will not be edited: an index, a check)
-    /// and none is copied into the model.
-    pub fn build_after(
+/// The lists of a fragment's model that a request at a place in another run reads: the
+/// globals the file assigns, its `self` fields, its named functions and the components it
+/// names.
+fn join_declarations(m: &Model, base: usize, out: &mut Model) {
+    out.global_writes.extend(
+        m.global_writes
+            .iter()
+            .map(|(n, s)| (n.clone(), shift(*s, base))),
+    );
+    out.self_fields.extend(m.self_fields.iter().map(|f| {
+        let mut f = f.clone();
+        f.span = shift(f.span, base);
+        f
+    }));
+    out.functions.extend(m.functions.iter().map(|d| {
+        let mut d = d.clone();
+        d.name_span = shift(d.name_span, base);
+        d.span = shift(d.span, base);
+        d
+    }));
+    out.components.extend(m.components.iter().map(|c| {
+        let mut c = c.clone();
+        c.span = shift(c.span, base);
+        c
+    }));
+}
+
+/// Closes the top-level scope of `out` at the end of the text.
+fn close_top(out: &mut Model, top: &[usize], len: usize) {
+    for &i in top {
+        if let Some(l) = out.locals.get_mut(i) {
+            l.visible.end = len.max(l.visible.start);
+        }
+    }
+}
+
+impl Fragments {
+    /// The fragments of a parsed file, reusing those of `prev` (an earlier version, analysed
+    /// against the same API) for every run that has the same tree and starts from the same
+    /// visible names: only the other runs are walked.
+    pub fn build(
         parse: &crate::parse::Parse,
         text: &str,
         api: &Api,
         prev: Option<&Fragments>,
-        keep: bool,
-    ) -> (Model, Fragments) {
+    ) -> Fragments {
         let mut known: HashMap<*const Ast, Vec<&Arc<Fragment>>> = HashMap::new();
-        for f in prev.map(|p| &p.0[..]).unwrap_or_default() {
+        for f in prev.map(|p| &p.list[..]).unwrap_or_default() {
             known.entry(Arc::as_ptr(&f.ast)).or_default().push(f);
         }
-        let mut model = Model::default();
-        let mut state = State::default();
-        let mut fragments = Vec::with_capacity(parse.segments.len());
+        let mut entry = Entry::default();
+        let n = parse.segments.len();
+        let (mut list, mut bases, mut tops) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
         for (i, seg) in parse.segments.iter().enumerate() {
             let end = parse
                 .segments
@@ -328,47 +423,122 @@ impl Model {
                 .unwrap_or(text.len());
             let reused = known
                 .get(&Arc::as_ptr(&seg.ast))
-                .and_then(|fs| fs.iter().find(|f| f.key == state.key))
+                .and_then(|fs| fs.iter().find(|f| f.key == entry.key))
                 .map(|f| Arc::clone(f));
-            match reused {
-                Some(f) => {
-                    join(
-                        Source::Kept(&f.model),
-                        &f.placeholders,
-                        &f.declared,
-                        seg.base,
-                        &mut model,
-                        &mut state,
-                    );
-                    fragments.push(f);
-                }
-                None => {
-                    let run = text.get(seg.base..end).unwrap_or("");
-                    let mut f = walk(&seg.ast, run, api, &model, &state);
-                    let part = if keep {
-                        Source::Kept(&f.model)
-                    } else {
-                        Source::Owned(Box::new(std::mem::take(&mut f.model)))
-                    };
-                    join(
-                        part,
-                        &f.placeholders,
-                        &f.declared,
-                        seg.base,
-                        &mut model,
-                        &mut state,
-                    );
-                    if keep {
-                        fragments.push(Arc::new(f));
+            let f = reused.unwrap_or_else(|| {
+                let run = text.get(seg.base..end).unwrap_or("");
+                Arc::new(walk(&seg.ast, run, api, &entry))
+            });
+            tops.push(entry.locals.len());
+            entry.advance(&f, seg.base, true);
+            list.push(f);
+            bases.push(seg.base);
+        }
+        Fragments {
+            list,
+            bases,
+            len: text.len(),
+            end: Arc::new(entry),
+            tops,
+        }
+    }
+
+    /// The model of the whole file: every fragment's, joined.
+    pub fn join(&self) -> Model {
+        let mut model = Model::default();
+        let mut top = Vec::new();
+        for (f, &base) in self.list.iter().zip(&self.bases) {
+            join(
+                Source::Kept(&f.model),
+                &f.placeholders,
+                &f.declared,
+                base,
+                &mut model,
+                &mut top,
+            );
+        }
+        close_top(&mut model, &top, self.len);
+        model
+    }
+
+    /// The model a request at byte `offset` needs, made from its run alone: the top-level
+    /// locals of the runs before (with every type the file gives them), the run's own model,
+    /// and the globals, `self` fields, functions and components of the whole file. What it says about
+    /// `offset` is what [`Fragments::join`]'s model says; what it says elsewhere is partial.
+    pub fn cursor(&self, offset: usize) -> Model {
+        let mut model = Model::default();
+        if self.list.is_empty() {
+            return model;
+        }
+        let r = self.run_at(offset);
+        let before = self.tops.get(r).copied().unwrap_or(0);
+        model.locals = self.end.locals[..before.min(self.end.locals.len())].to_vec();
+        let mut top: Vec<usize> = (0..model.locals.len()).collect();
+        for (i, (f, &base)) in self.list.iter().zip(&self.bases).enumerate() {
+            if i != r {
+                join_declarations(&f.model, base, &mut model);
+                continue;
+            }
+            let declared = join(
+                Source::Kept(&f.model),
+                &f.placeholders,
+                &f.declared,
+                base,
+                &mut model,
+                &mut top,
+            );
+            // A later run may have given the run's own top-level locals their types.
+            for (j, &at) in declared.iter().enumerate() {
+                let later = self.end.locals.get(before + j).and_then(|l| l.ty.clone());
+                if let Some(l) = model.locals.get_mut(at) {
+                    if l.ty.is_none() {
+                        l.ty = later;
                     }
                 }
             }
         }
-        // The top-level scope closes at the end of the file.
-        for &i in &state.top {
-            let l = &mut model.locals[i];
-            l.visible.end = text.len().max(l.visible.start);
+        close_top(&mut model, &top, self.len);
+        model
+    }
+}
+
+impl Model {
+    /// Builds the model of a parsed file, reusing the fragments of `prev` (see
+    /// [`Fragments::build`]); returns the fragments for the next version. Without `keep`, no
+    /// fragment is kept (the text will not be edited: an index, a check).
+    pub fn build_after(
+        parse: &crate::parse::Parse,
+        text: &str,
+        api: &Api,
+        prev: Option<&Fragments>,
+        keep: bool,
+    ) -> (Model, Fragments) {
+        let fragments = Fragments::build(parse, text, api, prev);
+        if keep {
+            return (fragments.join(), fragments);
         }
-        (model, Fragments(fragments))
+        // Nothing is kept: move each fragment's model instead of copying it.
+        let mut model = Model::default();
+        let mut top = Vec::new();
+        let Fragments { list, bases, .. } = fragments;
+        for (f, base) in list.into_iter().zip(bases) {
+            let (source, placeholders, declared) = match Arc::try_unwrap(f) {
+                Ok(f) => (Source::Owned(Box::new(f.model)), f.placeholders, f.declared),
+                Err(f) => {
+                    join(
+                        Source::Kept(&f.model),
+                        &f.placeholders,
+                        &f.declared,
+                        base,
+                        &mut model,
+                        &mut top,
+                    );
+                    continue;
+                }
+            };
+            join(source, &placeholders, &declared, base, &mut model, &mut top);
+        }
+        close_top(&mut model, &top, text.len());
+        (model, Fragments::default())
     }
 }

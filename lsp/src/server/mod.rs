@@ -1113,7 +1113,7 @@ impl LanguageServer for Backend {
             let word = run(move || {
                 let offset = d.offset(params.position, enc);
                 let file = d.analysis();
-                file.model
+                file.model()
                     .occurrence_at(offset)
                     .map(|o| o.span)
                     .or_else(|| analysis::document::word_at(&d.text, offset))
