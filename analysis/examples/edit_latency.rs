@@ -55,7 +55,9 @@ fn main() {
     let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100);
     let api = crescent_api::builtin();
     let text = large_script(kb);
-    let cursor = text.rfind("return math.").map_or(0, |i| i + "return math.".len());
+    let cursor = text
+        .rfind("return math.")
+        .map_or(0, |i| i + "return math.".len());
     let middle = text.len() / 2;
     let at = middle + text[middle..].find("-- helper").unwrap_or(0) + "-- helper".len();
     let facts = crescent_analysis::WorkspaceFacts::default();
@@ -73,7 +75,10 @@ fn main() {
         let s = Instant::now();
         let items = crescent_analysis::completion::completions(&t, cursor, &next, &api, &facts);
         completion.push(s.elapsed().as_secs_f64() * 1e3);
-        assert!(items.items.iter().any(|i| i.label == "floor"), "math. completes");
+        assert!(
+            items.items.iter().any(|i| i.label == "floor"),
+            "math. completes"
+        );
         let s = Instant::now();
         let _ = crescent_analysis::luac::check(&t);
         scratch_check.push(s.elapsed().as_secs_f64() * 1e3);

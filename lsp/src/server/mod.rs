@@ -248,9 +248,19 @@ impl Backend {
         };
         let facts = self.facts();
         let enc = self.encoding();
+        let (state, uri_now, version) = (self.state.clone(), uri.clone(), doc.version);
+        // A newer version makes this one's diagnostics moot: skip the work (on a large file,
+        // milliseconds for every keystroke typed while it ran).
+        let current = move || read(&state.docs).get(&uri_now).map(|d| d.version) == Some(version);
         let snapshot = doc.clone();
         let result = run(move || {
+            if !current() {
+                return None;
+            }
             let file = snapshot.analysis();
+            if !current() {
+                return None;
+            }
             let mut diags =
                 analysis::diagnostics::diagnostics(&snapshot.text, &file, &snapshot.api, &facts);
             // Past the cap, keep the most severe findings.
@@ -271,10 +281,10 @@ impl Backend {
                 &snapshot.line_index,
                 (*snapshot.classes).clone(),
             );
-            (protos, summary)
+            Some((protos, summary))
         })
         .await;
-        let Ok((mut diags, summary)) = result else {
+        let Ok(Some((mut diags, summary))) = result else {
             return;
         };
         let current = read(&self.state.docs).get(&uri).map(|d| d.version);
