@@ -78,7 +78,7 @@ pub fn exports(parse: &Parse, text: &str) -> Option<Vec<RawExport>> {
         .map(|(base, st)| (Src { text, base }, st))
         .collect();
     let functions = local_functions(&stmts);
-    match returned {
+    let found = match returned {
         Expression::TableConstructor(t) => {
             let mut out = Vec::new();
             constructor_fields(t, Src { text, base }, &functions, &mut out);
@@ -89,7 +89,8 @@ pub fn exports(parse: &Parse, text: &str) -> Option<Vec<RawExport>> {
             local_table(&stmts, name, &functions)
         }
         _ => None,
-    }
+    };
+    found.map(settle)
 }
 
 /// A top-level function bound to a name: its parameters, name and doc.
@@ -232,16 +233,34 @@ fn local_table(
     out
 }
 
-/// Adds an export; a function defined later replaces a value of the same name
-/// (`local M = { f = nil }` then `function M.f()`), otherwise the first definition stays.
+/// Adds a definition of an export, in the order the module makes them ([`settle`] keeps one
+/// per name).
 fn add(fields: &mut Vec<RawExport>, export: RawExport) {
-    match fields.iter_mut().find(|f| f.name == export.name) {
-        Some(old) if old.kind == ExportKind::Value && export.kind != ExportKind::Value => {
-            *old = export
+    fields.push(export);
+}
+
+/// One export per name, where it was first defined: a function defined later replaces a value
+/// of the same name (`local M = { f = nil }` then `function M.f()`), otherwise the first
+/// definition stays. One pass (a module of thousands of functions is common in generated
+/// code; a scan per definition made it quadratic).
+fn settle(defined: Vec<RawExport>) -> Vec<RawExport> {
+    let mut at: HashMap<String, usize> = HashMap::with_capacity(defined.len());
+    let mut out: Vec<RawExport> = Vec::with_capacity(defined.len());
+    for export in defined {
+        match at.get(&export.name) {
+            Some(&i) => {
+                let old = &mut out[i];
+                if old.kind == ExportKind::Value && export.kind != ExportKind::Value {
+                    *old = export;
+                }
+            }
+            None => {
+                at.insert(export.name.clone(), out.len());
+                out.push(export);
+            }
         }
-        Some(_) => {}
-        None => fields.push(export),
     }
+    out
 }
 
 fn constructor_fields(
