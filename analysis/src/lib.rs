@@ -24,6 +24,7 @@ pub mod completion;
 pub mod context;
 pub mod diagnostics;
 pub mod document;
+pub mod edit;
 pub mod exports;
 pub mod format;
 pub mod fuzzy;

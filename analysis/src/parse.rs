@@ -273,15 +273,7 @@ impl Run<'_> {
 fn after_edit<'p>(text: &str, prev: &'p Parse, cuts: Cuts) -> Vec<Run<'p>> {
     let old = prev.text.as_bytes();
     let new = text.as_bytes();
-    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
-    let room = old.len().min(new.len()) - prefix;
-    let suffix = old
-        .iter()
-        .rev()
-        .zip(new.iter().rev())
-        .take(room)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let (prefix, suffix) = crate::edit::common_ends(old, new);
     let segs = &prev.segments;
     // Split again from the run before the one holding the byte before the change: the
     // change can extend that byte's token, or turn the keyword its run starts with into

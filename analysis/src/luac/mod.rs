@@ -107,15 +107,7 @@ pub fn check_after(text: &str, prev: Option<(&str, &Resume)>) -> (Vec<Error>, Re
     let mut restart = None;
     if let Some((old_text, old)) = prev {
         let ob = old_text.as_bytes();
-        let prefix = ob.iter().zip(b).take_while(|(x, y)| x == y).count();
-        let room = ob.len().min(b.len()) - prefix;
-        let suffix = ob
-            .iter()
-            .rev()
-            .zip(b.iter().rev())
-            .take(room)
-            .take_while(|(x, y)| x == y)
-            .count();
+        let (prefix, suffix) = crate::edit::common_ends(ob, b);
         // A point whose token ends before the first changed byte lexes the same (the byte
         // after it, which ends it, is unchanged too); the text before it is the same.
         let at = old.points.partition_point(|p| p.end < prefix);
