@@ -100,7 +100,7 @@ pub fn service() -> (LspService<Backend>, ClientSocket) {
 /// How long a document must go unchanged before its diagnostics are made: the keystrokes of a
 /// word come closer together than this, and the completion request an editor sends with a
 /// keystroke arrives well within it.
-const DIAGNOSTICS_SETTLE: std::time::Duration = std::time::Duration::from_millis(5);
+const DIAGNOSTICS_SETTLE: std::time::Duration = std::time::Duration::from_millis(3);
 /// The longest the diagnostics of a version wait for requests at a place to be answered.
 const DIAGNOSTICS_WAIT_MAX: std::time::Duration = std::time::Duration::from_millis(250);
 
