@@ -59,6 +59,9 @@ pub struct ScriptReport {
     pub errors: Vec<ErrorReport>,
     /// Time spent in this instance's callbacks, in milliseconds (sampled: see docs/determinism.md).
     pub time_ms: f64,
+    /// Memory this instance's callbacks asked for, in KiB: every block and growth, whether
+    /// collected since or not (sampled as `time_ms` is; 0 without the runtime's allocator).
+    pub alloc_kib: f64,
 }
 
 /// One error in a [`ScriptReport`]: the fields of [`Event::ScriptError`] that are not the

@@ -193,6 +193,10 @@ pub(crate) fn host_table(
     h.set("frames", c_closure(lua, frames, std::ptr::null_mut())?)?;
     h.set("caller", c_closure(lua, caller, std::ptr::null_mut())?)?;
     h.set("now", c_closure(lua, now, std::ptr::null_mut())?)?;
+    h.set(
+        "allocated",
+        c_closure(lua, crate::memory::allocated, std::ptr::null_mut())?,
+    )?;
 
     let s = shared.clone();
     h.set(

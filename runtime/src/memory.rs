@@ -161,10 +161,28 @@ pub(crate) struct Limiter {
     /// The state's main block, whose free is the last thing `lua_close` does.
     main_block: *mut c_void,
     used: usize,
+    /// Bytes asked for since the state opened (every new block and every growth; frees not
+    /// subtracted): what a script's callbacks allocate is the growth of this across them.
+    allocated: u64,
     limit: usize,
     hard: usize,
     guard: Arc<Guard>,
     pool: Pool,
+}
+
+/// `H.allocated()`: the bytes the state has asked for since it opened (see
+/// [`Limiter::allocated`]), as a number; 0 when the state's allocator is not this module's.
+pub(crate) unsafe extern "C-unwind" fn allocated(l: *mut ffi::lua_State) -> std::ffi::c_int {
+    let mut ud: *mut c_void = std::ptr::null_mut();
+    let f = ffi::lua_getallocf(l, &mut ud);
+    let ours: ffi::lua_Alloc = alloc;
+    let bytes = if f as usize == ours as usize && !ud.is_null() {
+        (*(ud as *const Limiter)).allocated
+    } else {
+        0
+    };
+    ffi::lua_pushnumber(l, bytes as f64);
+    1
 }
 
 unsafe extern "C" fn alloc(
@@ -177,6 +195,7 @@ unsafe extern "C" fn alloc(
     // For a new block, `osize` is a type tag, not a size.
     let old = if ptr.is_null() { 0 } else { osize };
     if nsize > old {
+        lim.allocated = lim.allocated.wrapping_add((nsize - old) as u64);
         let after = lim.used.saturating_add(nsize - old);
         if after > lim.hard {
             return std::ptr::null_mut();
@@ -292,6 +311,7 @@ pub(crate) unsafe fn install(
         // (`LG`), which starts `LUA_EXTRASPACE` (a pointer) before the thread.
         main_block: (l as *mut u8).wrapping_sub(std::mem::size_of::<*mut c_void>()) as *mut c_void,
         used: in_use,
+        allocated: 0,
         limit,
         hard,
         guard,

@@ -492,10 +492,12 @@ local function call_one(inst, phase, fn, ...)
   W[1] = seq
   local key = CALL_KEY[phase]
   inst[key] = inst[key] + 1
+  local a0 = H.allocated()
   local t0 = now()
   local ok, err = xpcall(fn, handler, ...)
   local t1 = now()
   inst.time = inst.time + (t1 - t0)
+  inst.alloc = inst.alloc + (H.allocated() - a0)
   if TRACE.buf then TRACE.add(inst, t0, t1, phase) end
   W[1] = prev_w
   current = prev_cur
@@ -521,20 +523,24 @@ end
 -- resumes with the next one, and the list is rebuilt before it runs again), so one counter of
 -- runs since the last rebuild counts the calls of all of them.
 local function new_hot(name)
-  return { name = name, insts = {}, fns = {}, selves = {}, times = {}, paths = {}, runs = 0 }
+  return { name = name, insts = {}, fns = {}, selves = {}, times = {}, allocs = {}, paths = {},
+    runs = 0 }
 end
 local hot_update, hot_fixed = new_hot("update"), new_hot("fixed_update")
 
 -- Time in the hot loops is sampled: one frame in TIME_SAMPLE runs the timed loop, and its
--- times count TIME_SAMPLE times. Other callbacks are timed exactly.
+-- times (and the bytes its callbacks allocate) count TIME_SAMPLE times. Other callbacks are
+-- timed exactly.
 local TIME_SAMPLE = 16
 local function fold_calls(hot)
-  local insts, times, key, runs = hot.insts, hot.times, CALL_KEY[hot.name], hot.runs
+  local insts, times, allocs = hot.insts, hot.times, hot.allocs
+  local key, runs = CALL_KEY[hot.name], hot.runs
   for i = 1, #insts do
     local inst = insts[i]
     inst[key] = inst[key] + runs
     inst.time = inst.time + times[i] * TIME_SAMPLE
-    times[i] = 0
+    inst.alloc = inst.alloc + allocs[i] * TIME_SAMPLE
+    times[i], allocs[i] = 0, 0
   end
   hot.runs = 0
 end
@@ -542,17 +548,19 @@ S.fold_calls = function() fold_calls(hot_update) fold_calls(hot_fixed) end
 
 local function fill_hot(hot, name)
   fold_calls(hot)
-  local insts, fns, selves, times, paths = {}, {}, {}, {}, {}
+  local insts, fns, selves, times, allocs, paths = {}, {}, {}, {}, {}, {}
   local n = 0
   for i = 1, #instances do
     local inst = instances[i]
     local f = inst.rec[name]
     if f and inst.started and not inst.faulted and not inst.dead then
       n = n + 1
-      insts[n], fns[n], selves[n], times[n], paths[n] = inst, f, inst.self, 0, inst.rec.path
+      insts[n], fns[n], selves[n], times[n], allocs[n], paths[n] =
+        inst, f, inst.self, 0, 0, inst.rec.path
     end
   end
   hot.insts, hot.fns, hot.selves, hot.times, hot.paths = insts, fns, selves, times, paths
+  hot.allocs = allocs
   hot.hooks_version = nil
 end
 
@@ -571,7 +579,7 @@ local function settle_retiring()
       local path = inst.rec.path
       local t = retired_totals[path]
       if t == nil then
-        t = { rec = inst.rec, entity = 0, faulted = false, time = 0 }
+        t = { rec = inst.rec, entity = 0, faulted = false, time = 0, alloc = 0 }
         for _, name in ipairs(CALLBACKS) do t[CALL_KEY[name]] = 0 end
         retired_totals[path] = t
         retired_paths[#retired_paths + 1] = path
@@ -581,6 +589,7 @@ local function settle_retiring()
         t[key] = t[key] + inst[key]
       end
       t.time = t.time + inst.time
+      t.alloc = t.alloc + inst.alloc
       if inst.errors then
         t.errors = t.errors or {}
         for _, e in ipairs(inst.errors) do
@@ -616,13 +625,16 @@ local function hot_loop(fns, selves, start, dt, base)
   end
   W[1] = 0
 end
-local function hot_loop_timed(fns, selves, start, dt, base, times)
+local function hot_loop_timed(fns, selves, start, dt, base, hot)
+  local times, allocs, allocated = hot.times, hot.allocs, H.allocated
   for i = start, #fns do
     last_i = i
     W[1] = base + i
+    local a0 = allocated()
     local t0 = now()
     fns[i](selves[i], dt)
     times[i] = times[i] + (now() - t0)
+    allocs[i] = allocs[i] + (allocated() - a0)
   end
   W[1] = 0
 end
@@ -743,7 +755,7 @@ local function run_list(hot, dt)
   elseif TRACE.buf then
     loop, extra = TRACE.loop, insts
   elseif T.frame % TIME_SAMPLE == 0 then
-    loop = hot_loop_timed
+    loop, extra = hot_loop_timed, hot
   end
   while start <= n do
     last_i = 0
@@ -951,7 +963,7 @@ local function attach(id, path, order, index, overrides)
   next_instance = next_instance + 1
   local inst = {
     n = next_instance, rec = rec, self = self, entity = id, order = order, index = index,
-    faulted = false, started = false, time = 0, overrides = set_here,
+    faulted = false, started = false, time = 0, alloc = 0, overrides = set_here,
     c_init = 0, c_update = 0, c_fixed_update = 0, c_on_event = 0, c_on_reload = 0, c_destroy = 0,
   }
   local list = by_entity[id]
@@ -1586,6 +1598,7 @@ local function report_row(inst, despawned)
       on_event = inst.c_on_event, on_reload = inst.c_on_reload, destroy = inst.c_destroy },
     errors = inst.errors or {},
     time_ms = inst.time * 1000,
+    alloc_kib = inst.alloc / 1024,
   }
 end
 

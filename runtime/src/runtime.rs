@@ -1715,6 +1715,7 @@ impl Runtime {
                     calls,
                     errors,
                     time_ms: t.get("time_ms").unwrap_or(0.0),
+                    alloc_kib: t.get("alloc_kib").unwrap_or(0.0),
                 });
             }
         }

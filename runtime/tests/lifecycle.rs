@@ -356,3 +356,45 @@ fn error_events_carry_position_instance_and_frames() {
     let last = frames.last().map(|f| f.text());
     assert_eq!(last.as_deref(), Some("scripts/deep.lua:2: in update"));
 }
+
+/// The report says how much memory each instance's callbacks asked for: a script that makes a
+/// table every frame, one that makes none, and an `init` that makes a large string.
+#[test]
+fn the_report_attributes_allocations_to_the_scripts_that_make_them() {
+    let (_dir, mut rt) = common::scripts(&[
+        (
+            "scripts/litter.lua",
+            "function update(self)\n  local t = {}\n  for i = 1, 100 do t[i] = { i } end\nend\n",
+        ),
+        (
+            "scripts/tidy.lua",
+            "function update(self)\n  local x = 1 + 2\nend\n",
+        ),
+        (
+            "scripts/big.lua",
+            "function init(self)\n  self.s = string.rep('x', 100000)\nend\n",
+        ),
+    ]);
+    for _ in 0..64 {
+        rt.frame(1.0 / 60.0);
+    }
+    let report = rt.report();
+    let kib = |path: &str| {
+        report
+            .scripts
+            .iter()
+            .find(|s| s.path == path)
+            .map(|s| s.alloc_kib)
+            .expect("in the report")
+    };
+    // 100 tables of one slot a frame (some 80 bytes each), sampled one frame in 16 of 64.
+    assert!(
+        kib("scripts/litter.lua") > 64.0 * 5.0,
+        "{}",
+        kib("scripts/litter.lua")
+    );
+    assert!(kib("scripts/tidy.lua") < 1.0, "{}", kib("scripts/tidy.lua"));
+    // The init is measured exactly: the 100,000-byte string.
+    assert!(kib("scripts/big.lua") >= 97.0, "{}", kib("scripts/big.lua"));
+    assert!(kib("scripts/big.lua") < 200.0, "{}", kib("scripts/big.lua"));
+}

@@ -116,7 +116,15 @@ fn the_report_has_the_documented_shape() {
         let keys: Vec<&String> = s.as_object().expect("object").keys().collect();
         assert_eq!(
             keys,
-            ["path", "entity", "status", "calls", "errors", "time_ms"]
+            [
+                "path",
+                "entity",
+                "status",
+                "calls",
+                "errors",
+                "time_ms",
+                "alloc_kib"
+            ]
         );
         let mut calls: Vec<&String> = s["calls"].as_object().expect("calls").keys().collect();
         calls.sort();
@@ -132,6 +140,7 @@ fn the_report_has_the_documented_shape() {
             ]
         );
         assert!(s["time_ms"].is_number());
+        assert!(s["alloc_kib"].is_number());
     }
     let steady = &list[0];
     assert_eq!(steady["path"], "scripts/steady.lua");

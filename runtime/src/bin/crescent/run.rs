@@ -349,35 +349,38 @@ fn real_time(
     }
 }
 
-/// The profile part of `--report text`: time in callbacks per script, slowest first.
+/// The profile part of `--report text`: time in callbacks per script, slowest first, and
+/// the memory they allocate.
 fn profile_text(out: &mut String, report: &Report, width: usize) {
     use std::fmt::Write as _;
-    let mut by: std::collections::BTreeMap<&str, (usize, u64, f64)> = Default::default();
+    let mut by: std::collections::BTreeMap<&str, (usize, u64, f64, f64)> = Default::default();
     for s in &report.scripts {
         let row = by.entry(s.path.as_str()).or_default();
         row.0 += 1;
         row.1 += s.calls.values().sum::<u64>();
         row.2 += s.time_ms;
+        row.3 += s.alloc_kib;
     }
     let total: f64 = by.values().map(|r| r.2).sum();
     let mut rows: Vec<_> = by.into_iter().collect();
     rows.sort_by(|a, b| b.1 .2.total_cmp(&a.1 .2).then(a.0.cmp(b.0)));
     let _ = writeln!(
         out,
-        "\nprofile (time in callbacks; update and fixed_update are sampled one frame in 16)"
+        "\nprofile (time in callbacks and memory they allocate; update and fixed_update are sampled one frame in 16)"
     );
     let _ = writeln!(
         out,
-        "{:<width$}  {:>9}  {:>9}  {:>10}  {:>9}  {:>6}",
-        "script", "instances", "calls", "total ms", "ms/frame", "share"
+        "{:<width$}  {:>9}  {:>9}  {:>10}  {:>9}  {:>6}  {:>10}",
+        "script", "instances", "calls", "total ms", "ms/frame", "share", "KiB/frame"
     );
     let frames = report.frames.max(1) as f64;
-    for (path, (instances, calls, ms)) in rows {
+    for (path, (instances, calls, ms, kib)) in rows {
         let share = if total > 0.0 { ms / total * 100.0 } else { 0.0 };
         let _ = writeln!(
             out,
-            "{path:<width$}  {instances:>9}  {calls:>9}  {ms:>10.3}  {:>9.4}  {share:>5.1}%",
-            ms / frames
+            "{path:<width$}  {instances:>9}  {calls:>9}  {ms:>10.3}  {:>9.4}  {share:>5.1}%  {:>10.2}",
+            ms / frames,
+            kib / frames
         );
     }
 }
