@@ -3,37 +3,15 @@
 //! whole file's model says: checked at places all over every corpus file, before and after
 //! edits, broken ones included.
 
+mod common;
+
 use crescent_analysis::{
     analyze_after, completion, hover, signature, FileAnalysis, WorkspaceFacts,
 };
-use std::path::{Path, PathBuf};
-
-fn lua_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            lua_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "lua") {
-            out.push(p);
-        }
-    }
-}
+use std::path::PathBuf;
 
 fn corpus() -> Vec<(PathBuf, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut files = Vec::new();
-    for dir in ["lsp/tests/corpus/fixtures", "lua"] {
-        lua_files(&root.join(dir), &mut files);
-    }
-    assert!(files.len() > 30, "the corpus is there");
-    files
-        .into_iter()
-        .filter_map(|p| Some((p.clone(), std::fs::read_to_string(&p).ok()?)))
-        .collect()
+    common::corpus(&["lsp/tests/corpus/fixtures", "lua"], 31)
 }
 
 /// Runs that depend on each other, as in `reparse.rs`.

@@ -2,38 +2,16 @@
 //! model as parsing the whole text at once: checked on every corpus file Lua accepts, and on
 //! random edits (broken ones included) of the demo's scripts and the corpus.
 
-use crescent_analysis::{analyze, analyze_after, parse, Model};
-use std::path::{Path, PathBuf};
+mod common;
 
-fn lua_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            lua_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "lua") {
-            out.push(p);
-        }
-    }
-}
+use crescent_analysis::{analyze, analyze_after, parse, Model};
+use std::path::PathBuf;
 
 fn corpus() -> Vec<(PathBuf, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut files = Vec::new();
-    for dir in ["lsp/tests/corpus/real", "lsp/tests/corpus/fixtures", "lua"] {
-        lua_files(&root.join(dir), &mut files);
-    }
-    assert!(files.len() > 50, "the corpus is there");
-    files
-        .into_iter()
-        .filter_map(|p| {
-            let bytes = std::fs::read(&p).ok()?;
-            Some((p, String::from_utf8(bytes).ok()?))
-        })
-        .collect()
+    common::corpus(
+        &["lsp/tests/corpus/real", "lsp/tests/corpus/fixtures", "lua"],
+        51,
+    )
 }
 
 fn model_text(text: &str, parse: &parse::Parse) -> String {

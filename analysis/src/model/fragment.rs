@@ -358,6 +358,18 @@ fn join(
     declared
 }
 
+/// [`join`] of a kept fragment, read in place.
+fn join_kept(f: &Fragment, base: usize, out: &mut Model, top: &mut Vec<usize>) -> Vec<usize> {
+    join(
+        Source::Kept(&f.model),
+        &f.placeholders,
+        &f.declared,
+        base,
+        out,
+        top,
+    )
+}
+
 /// The lists of a fragment's model that a request at a place in another run reads: the
 /// globals the file assigns, its `self` fields, its named functions and the components it
 /// names.
@@ -448,14 +460,7 @@ impl Fragments {
         let mut model = Model::default();
         let mut top = Vec::new();
         for (f, &base) in self.list.iter().zip(&self.bases) {
-            join(
-                Source::Kept(&f.model),
-                &f.placeholders,
-                &f.declared,
-                base,
-                &mut model,
-                &mut top,
-            );
+            join_kept(f, base, &mut model, &mut top);
         }
         close_top(&mut model, &top, self.len);
         model
@@ -479,14 +484,7 @@ impl Fragments {
                 join_declarations(&f.model, base, &mut model);
                 continue;
             }
-            let declared = join(
-                Source::Kept(&f.model),
-                &f.placeholders,
-                &f.declared,
-                base,
-                &mut model,
-                &mut top,
-            );
+            let declared = join_kept(f, base, &mut model, &mut top);
             // A later run may have given the run's own top-level locals their types.
             for (j, &at) in declared.iter().enumerate() {
                 let later = self.end.locals.get(before + j).and_then(|l| l.ty.clone());
@@ -525,14 +523,7 @@ impl Model {
             let (source, placeholders, declared) = match Arc::try_unwrap(f) {
                 Ok(f) => (Source::Owned(Box::new(f.model)), f.placeholders, f.declared),
                 Err(f) => {
-                    join(
-                        Source::Kept(&f.model),
-                        &f.placeholders,
-                        &f.declared,
-                        base,
-                        &mut model,
-                        &mut top,
-                    );
+                    join_kept(&f, base, &mut model, &mut top);
                     continue;
                 }
             };

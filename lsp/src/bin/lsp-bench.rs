@@ -28,6 +28,9 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+#[path = "../bench_script.rs"]
+mod bench_script;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -730,39 +733,6 @@ const STEADY: usize = 100;
 /// Edits (each followed by a request, or by waiting for diagnostics) per large file.
 const LARGE_EDITS: usize = 30;
 
-/// A script of about `kb` KB: a module of gameplay functions (engine calls, vectors, locals,
-/// loops), ending in a function whose last line is being typed (`return math.`).
-fn large_script(kb: usize) -> String {
-    let mut s = String::from("-- A long generated gameplay module.\nlocal M = {}\n");
-    let mut i = 0;
-    while s.len() < kb * 1000 {
-        let _ = write!(
-            s,
-            r#"
--- helper {i}: moves the entity towards a target
-function M.step_{i}(self, dt, target)
-  local t = self.entity:get("Transform")
-  local offset = vec3(1, {i} % 7, 0) * dt
-  if target ~= nil and t.position.x < {i} then
-    t.position = t.position + offset
-    self.entity:set("Transform", t)
-  end
-  for n = 1, 3 do
-    self.total = (self.total or 0) + math.floor(n * dt * {i})
-  end
-  local spawned = world.spawn({{ Transform = {{ position = t.position }} }})
-  return spawned
-end
-"#
-        );
-        i += 1;
-    }
-    s.push_str(
-        "\nfunction M.probe(self)\n  local v = vec3(1, 2, 3)\n  return math.\nend\n\nreturn M\n",
-    );
-    s
-}
-
 struct LargeResults {
     bytes: usize,
     first_diagnostics: Duration,
@@ -777,7 +747,7 @@ struct LargeResults {
 fn measure_large(server: &Path, dir: &Path, kb: usize) -> Result<LargeResults> {
     std::fs::create_dir_all(dir.join("scripts"))?;
     std::fs::write(dir.join("scene.json"), r#"{"entities": []}"#)?;
-    let text = large_script(kb);
+    let text = bench_script::large_script(kb);
     let path = dir.join("scripts/long.lua");
     std::fs::write(&path, &text)?;
     let root = dir.canonicalize()?;

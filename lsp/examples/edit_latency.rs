@@ -2,7 +2,7 @@
 //! "completion right after an edit" without the protocol, split into its parts.
 //!
 //! ```sh
-//! cargo run --release -p crescent-analysis --example edit_latency -- 400 100
+//! cargo run --release -p crescent-lsp --example edit_latency -- 400 100
 //! ```
 //!
 //! The file is `lsp-bench`'s large script of about KB kilobytes (first argument), ending in a
@@ -10,39 +10,10 @@
 //! new version from the last one and completes at the end. Medians of ROUNDS rounds (second
 //! argument), beside the cost of a syntax check of the whole text from scratch.
 
-use std::fmt::Write;
 use std::time::Instant;
 
-fn large_script(kb: usize) -> String {
-    let mut s = String::from("-- A long generated gameplay module.\nlocal M = {}\n");
-    let mut i = 0;
-    while s.len() < kb * 1000 {
-        let _ = write!(
-            s,
-            r#"
--- helper {i}: moves the entity towards a target
-function M.step_{i}(self, dt, target)
-  local t = self.entity:get("Transform")
-  local offset = vec3(1, {i} % 7, 0) * dt
-  if target ~= nil and t.position.x < {i} then
-    t.position = t.position + offset
-    self.entity:set("Transform", t)
-  end
-  for n = 1, 3 do
-    self.total = (self.total or 0) + math.floor(n * dt * {i})
-  end
-  local spawned = world.spawn({{ Transform = {{ position = t.position }} }})
-  return spawned
-end
-"#
-        );
-        i += 1;
-    }
-    s.push_str(
-        "\nfunction M.probe(self)\n  local v = vec3(1, 2, 3)\n  return math.\nend\n\nreturn M\n",
-    );
-    s
-}
+#[path = "../src/bench_script.rs"]
+mod bench_script;
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -54,14 +25,14 @@ fn main() {
     let kb: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(400);
     let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100);
     let api = crescent_api::builtin();
-    let text = large_script(kb);
+    let text = bench_script::large_script(kb);
     let cursor = text
         .rfind("return math.")
         .map_or(0, |i| i + "return math.".len());
     let middle = text.len() / 2;
     let at = middle + text[middle..].find("-- helper").unwrap_or(0) + "-- helper".len();
-    let facts = crescent_analysis::WorkspaceFacts::default();
-    let mut prev = crescent_analysis::analyze_after(&text, &api, None);
+    let facts = crescent_lsp::analysis::WorkspaceFacts::default();
+    let mut prev = crescent_lsp::analysis::analyze_after(&text, &api, None);
     let (mut analysis, mut completion, mut scratch_check) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..rounds {
         let mut t = text.clone();
@@ -70,17 +41,18 @@ fn main() {
         }
         let cursor = if round % 2 == 0 { cursor + 1 } else { cursor };
         let s = Instant::now();
-        let next = crescent_analysis::analyze_after(&t, &api, Some(&prev));
+        let next = crescent_lsp::analysis::analyze_after(&t, &api, Some(&prev));
         analysis.push(s.elapsed().as_secs_f64() * 1e3);
         let s = Instant::now();
-        let items = crescent_analysis::completion::completions(&t, cursor, &next, &api, &facts);
+        let items =
+            crescent_lsp::analysis::completion::completions(&t, cursor, &next, &api, &facts);
         completion.push(s.elapsed().as_secs_f64() * 1e3);
         assert!(
             items.items.iter().any(|i| i.label == "floor"),
             "math. completes"
         );
         let s = Instant::now();
-        let _ = crescent_analysis::luac::check(&t);
+        let _ = crescent_lsp::analysis::luac::check(&t);
         scratch_check.push(s.elapsed().as_secs_f64() * 1e3);
         prev = next;
     }
