@@ -641,17 +641,25 @@ end
 
 -- The hot loop while tracing, with TRACE.add written out (a call per slice was a third of
 -- the loop's cost); TRACE.n is stored after each slice, so an error leaves the buffer whole.
+-- Every call is timed, so its time goes to the instance as it is (the report's time_ms);
+-- allocations are measured one frame in TIME_SAMPLE, as without tracing.
 function TRACE.loop(fns, selves, start, dt, base, insts)
   local buf, ids = TRACE.buf, TRACE.ids
-  local name = running_hot.name
+  local hot = running_hot
+  local name = hot.name
   local name_id = ids[name] or TRACE.id(name)
+  local allocs = T.frame % TIME_SAMPLE == 0 and hot.allocs or nil
+  local allocated = H.allocated
   for i = start, #fns do
     last_i = i
     W[1] = base + i
+    local a0 = allocs and allocated()
     local t0 = now()
     fns[i](selves[i], dt)
     local t1 = now()
+    if allocs then allocs[i] = allocs[i] + (allocated() - a0) end
     local inst, n = insts[i], TRACE.n
+    inst.time = inst.time + (t1 - t0)
     local path = inst.rec.path
     buf[n + 1] = t0
     buf[n + 2] = t1

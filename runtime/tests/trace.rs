@@ -35,6 +35,13 @@ fn a_traced_frame_ends_with_the_collectors_step() {
     // ~100 KiB of garbage a frame, ~60 MiB in all: only the steps collect it.
     assert!(steps >= 300, "{steps} gc steps in 600 frames");
     assert!(peak < 24 << 20, "memory peaked at {peak} bytes");
+    // The report still has the update loop's time and allocations while tracing.
+    let report = rt.report();
+    let litter = &report.scripts[0];
+    assert!(
+        litter.time_ms > 0.0 && litter.alloc_kib > 1000.0,
+        "{litter:?}"
+    );
     rt.set_tracing(false);
     assert!(rt.lua().gc_is_running(), "the automatic collector is back");
     rt.frame(1.0 / 60.0);

@@ -42,11 +42,21 @@ module.exports = [
     await h.shot('inspector');
   }],
   ['inspector-edit-self', async (h) => {
-    const speed = rows(h, 'speed').first();
-    await speed.hover();
-    await speed.locator('.action-label[aria-label="Edit Value"]').click();
+    // The tree is refreshed live from the game (`steps` changes every poll), and a click that
+    // lands while a row is being rendered again opens nothing: try again, as a user would.
     const input = h.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
+    for (let attempt = 1; ; attempt++) {
+      const speed = rows(h, 'speed').first();
+      await speed.hover();
+      await speed.locator('.action-label[aria-label="Edit Value"]').click();
+      try {
+        await input.waitFor({ state: 'visible', timeout: 5000 });
+        break;
+      } catch (e) {
+        if (attempt >= 4) throw e;
+        h.log(`the edit box did not open (attempt ${attempt}); clicking again`);
+      }
+    }
     await input.fill('7.5');
     await h.page.keyboard.press('Enter');
     // The value shown is the game's, read back by the next poll.
