@@ -366,19 +366,20 @@ fn profile_text(out: &mut String, report: &Report, width: usize) {
     rows.sort_by(|a, b| b.1 .2.total_cmp(&a.1 .2).then(a.0.cmp(b.0)));
     let _ = writeln!(
         out,
-        "\nprofile (time in callbacks and memory they allocate; update and fixed_update are sampled one frame in 16)"
+        // Fits 80 columns, as the table below does for paths of up to 25 characters.
+        "\nprofile (time in callbacks, memory allocated; updates sampled 1 frame in 16)"
     );
     let _ = writeln!(
         out,
-        "{:<width$}  {:>9}  {:>9}  {:>10}  {:>9}  {:>6}  {:>10}",
-        "script", "instances", "calls", "total ms", "ms/frame", "share", "KiB/frame"
+        "{:<width$}  {:>5}  {:>7}  {:>9}  {:>8}  {:>6}  {:>9}",
+        "script", "inst.", "calls", "total ms", "ms/frame", "share", "KiB/frame"
     );
     let frames = report.frames.max(1) as f64;
     for (path, (instances, calls, ms, kib)) in rows {
         let share = if total > 0.0 { ms / total * 100.0 } else { 0.0 };
         let _ = writeln!(
             out,
-            "{path:<width$}  {instances:>9}  {calls:>9}  {ms:>10.3}  {:>9.4}  {share:>5.1}%  {:>10.2}",
+            "{path:<width$}  {instances:>5}  {calls:>7}  {ms:>9.3}  {:>8.4}  {share:>5.1}%  {:>9.2}",
             ms / frames,
             kib / frames
         );
