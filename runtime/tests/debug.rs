@@ -178,9 +178,27 @@ impl Tool {
             .expect("the game ran")
     }
 
-    /// Detaches and lets the game finish; its events.
+    /// Detaches and lets the game finish; its events. A game that already ran its last frame
+    /// has dropped its end of the link, and there is nothing left to detach from.
     fn finish(mut self) -> Vec<Event> {
-        self.ok(DebugRequest::Detach);
+        self.next += 1;
+        let id = self.next;
+        let sent = self.tx.send(DebugIncoming::Request {
+            client: 1,
+            id,
+            request: DebugRequest::Detach,
+        });
+        while sent.is_ok() {
+            match self.rx.recv_timeout(WAIT) {
+                Ok(FromGame::DebugReply { id: got, result }) if got == id => {
+                    assert_eq!(result, DebugResult::Ok, "detach");
+                    break;
+                }
+                Ok(_) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(e) => panic!("a reply to detach: {e}"),
+            }
+        }
         self.game
             .take()
             .expect("game")
