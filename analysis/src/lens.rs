@@ -1,5 +1,5 @@
 //! Code lenses: over each lifecycle callback of a script, what the running game measures for
-//! it (live instances, calls, time per call and per frame), from the dev channel's `stats`
+//! it (live instances, calls, time per call and per frame, memory allocated per frame), from the dev channel's `stats`
 //! samples. The server keeps the samples; this module finds the callbacks and writes the text.
 
 use crate::model::Span;
@@ -56,15 +56,22 @@ pub fn text(callback: &str, now: Sample<'_>, before: Option<Sample<'_>>) -> Stri
         let calls = calls_of(s).checked_sub(calls_of(b.script))?;
         let frames = now.frame.checked_sub(b.frame)?;
         let ms = (s.ms - b.script.ms).max(0.0);
-        (calls > 0 && frames > 0).then_some((ms, calls, frames))
+        let kib = (s.alloc_kib - b.script.alloc_kib).max(0.0);
+        (calls > 0 && frames > 0).then_some((ms, kib, calls, frames))
     });
-    let (ms, all_calls, frames) = window.unwrap_or((s.ms, calls_of(s), now.frame));
+    let (ms, kib, all_calls, frames) =
+        window.unwrap_or((s.ms, s.alloc_kib, calls_of(s), now.frame));
     let mut out = format!("{instances} · {calls} {callback} calls");
     if all_calls > 0 {
         out.push_str(&format!(" · {:.3} ms/call", ms / all_calls as f64));
     }
     if frames > 0 {
         out.push_str(&format!(" · {:.3} ms/frame", ms / frames as f64));
+        // Memory shows only where the script allocates (a hundredth of a KiB a frame or more).
+        let kib = kib / frames as f64;
+        if kib >= 0.005 {
+            out.push_str(&format!(" · {kib:.2} KiB/frame"));
+        }
     }
     out
 }
@@ -75,6 +82,10 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn stats(instances: usize, update: u64, ms: f64) -> ScriptStats {
+        allocating(instances, update, ms, 0.0)
+    }
+
+    fn allocating(instances: usize, update: u64, ms: f64, alloc_kib: f64) -> ScriptStats {
         let mut calls = BTreeMap::new();
         calls.insert("init".to_string(), instances as u64);
         calls.insert("update".to_string(), update);
@@ -83,6 +94,7 @@ mod tests {
             instances,
             calls,
             ms,
+            alloc_kib,
         }
     }
 
@@ -126,5 +138,18 @@ mod tests {
             t,
             "1 instance · 1 init calls · 0.500 ms/call · 0.500 ms/frame"
         );
+        // 25 KiB over 100 frames.
+        let t = text(
+            "update",
+            Sample {
+                script: &allocating(3, 600, 40.0, 30.0),
+                frame: 200,
+            },
+            Some(Sample {
+                script: &allocating(3, 300, 10.0, 5.0),
+                frame: 100,
+            }),
+        );
+        assert!(t.ends_with(" · 0.300 ms/frame · 0.25 KiB/frame"), "{t}");
     }
 }

@@ -134,6 +134,10 @@ pub struct ScriptStats {
     /// Time in their callbacks so far, in milliseconds (the hot loops are sampled one frame in
     /// sixteen; see `docs/profiling.md`).
     pub ms: f64,
+    /// Memory their callbacks allocated so far, in KiB, sampled as `ms` is. Absent (zero) from
+    /// games older than the field.
+    #[serde(default)]
+    pub alloc_kib: f64,
 }
 
 /// What a world inspector asks the game.
@@ -617,6 +621,7 @@ mod tests {
                         .into_iter()
                         .collect(),
                     ms: 35.2,
+                    alloc_kib: 96.5,
                 }],
             }),
             FromGame::TraceRecorded {

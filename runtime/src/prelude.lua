@@ -1661,13 +1661,14 @@ function S.script_stats()
       local path = inst.rec.path
       local row = by[path]
       if row == nil then
-        row = { path = path, instances = 0, time = 0, calls = { init = 0, update = 0,
+        row = { path = path, instances = 0, time = 0, alloc = 0, calls = { init = 0, update = 0,
           fixed_update = 0, on_event = 0, on_reload = 0, destroy = 0 } }
         by[path] = row
         order[#order + 1] = path
       end
       row.instances = row.instances + 1
       row.time = row.time + inst.time
+      row.alloc = row.alloc + inst.alloc
       local calls = row.calls
       for name, key in next, CALL_KEY do calls[name] = calls[name] + inst[key] end
     end

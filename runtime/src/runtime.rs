@@ -1788,6 +1788,7 @@ impl Runtime {
                     instances: t.get("instances").unwrap_or(0),
                     calls,
                     ms: t.get::<f64>("time").unwrap_or(0.0) * 1000.0,
+                    alloc_kib: t.get::<f64>("alloc").unwrap_or(0.0) / 1024.0,
                 });
             }
         }

@@ -35,7 +35,11 @@ fn subscribers_get_bounded_stats_where_the_heavy_script_dominates() {
             "scripts/heavy.lua",
             "function update(self)\n  local x = 0\n  for i = 1, 20000 do x = x + i % 7 end\n  self.x = x\nend\n",
         ),
-        ("scripts/light.lua", "function update(self) self.n = (self.n or 0) + 1 end\n"),
+        // Light in time, but a new table every frame: what the memory column shows.
+        (
+            "scripts/light.lua",
+            "function update(self)\n  self.n = (self.n or 0) + 1\n  self.last = { self.n, tostring(self.n) }\nend\n",
+        ),
         (
             "scene.json",
             r#"{"entities": [{"scripts": ["scripts/heavy.lua"]}, {"scripts": ["scripts/light.lua"]}, {"scripts": ["scripts/light.lua"]}]}"#,
@@ -90,14 +94,15 @@ fn subscribers_get_bounded_stats_where_the_heavy_script_dominates() {
                     x.ms,
                     x.instances,
                     x.calls.get("update").copied().unwrap_or(0),
+                    x.alloc_kib,
                 )
             })
             .unwrap_or_else(|| panic!("no {path} in {s:?}"))
     };
-    let (heavy_a, _, _) = ms(a, "scripts/heavy.lua");
-    let (heavy_b, heavy_n, _) = ms(b, "scripts/heavy.lua");
-    let (light_a, _, calls_a) = ms(a, "scripts/light.lua");
-    let (light_b, light_n, calls_b) = ms(b, "scripts/light.lua");
+    let (heavy_a, _, _, heavy_kib_a) = ms(a, "scripts/heavy.lua");
+    let (heavy_b, heavy_n, _, heavy_kib_b) = ms(b, "scripts/heavy.lua");
+    let (light_a, _, calls_a, light_kib_a) = ms(a, "scripts/light.lua");
+    let (light_b, light_n, calls_b, light_kib_b) = ms(b, "scripts/light.lua");
     assert_eq!((heavy_n, light_n), (1, 2));
     assert!(
         calls_b > calls_a,
@@ -108,6 +113,13 @@ fn subscribers_get_bounded_stats_where_the_heavy_script_dominates() {
         "the heavy script dominates: heavy {:.3} ms, light {:.3} ms",
         heavy_b - heavy_a,
         light_b - light_a
+    );
+    // Memory follows allocation, not time: the light script's tables, the heavy one's none.
+    assert!(
+        light_kib_b - light_kib_a > 0.0 && light_kib_b - light_kib_a > heavy_kib_b - heavy_kib_a,
+        "the allocating script shows: light {:.2} KiB, heavy {:.2} KiB",
+        light_kib_b - light_kib_a,
+        heavy_kib_b - heavy_kib_a
     );
     // The connection that did not subscribe got no stats (only its welcome, then nothing or
     // events).

@@ -68,6 +68,8 @@ export interface ScriptStats {
   instances: number;
   calls: Record<string, number>;
   ms: number;
+  /** Memory the callbacks allocated so far, KiB; 0 from a game older than the field. */
+  alloc_kib: number;
 }
 
 export interface Stats {
@@ -99,7 +101,7 @@ function parseScriptStats(v: unknown): ScriptStats | undefined {
   if (!isObj(v) || typeof v.path !== 'string' || !isNum(v.instances) || !isNum(v.ms) || !isObj(v.calls)) return undefined;
   const calls: Record<string, number> = {};
   for (const [k, n] of Object.entries(v.calls)) if (isNum(n)) calls[k] = n;
-  return { path: v.path, instances: v.instances, calls, ms: v.ms };
+  return { path: v.path, instances: v.instances, calls, ms: v.ms, alloc_kib: isNum(v.alloc_kib) ? v.alloc_kib : 0 };
 }
 
 function parseStats(v: Record<string, unknown>): Stats | undefined {

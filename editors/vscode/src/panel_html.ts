@@ -41,7 +41,7 @@ export function panelHtml(nonce: string, cspSource: string): string {
 </svg>
 <h2>Top scripts <span class="muted">(last ~2 s)</span></h2>
 <table id="scripts">
-  <thead><tr><th>Script</th><th>Instances</th><th>Calls/frame</th><th>ms/frame</th><th>ms/call</th></tr></thead>
+  <thead><tr><th>Script</th><th>Instances</th><th>Calls/frame</th><th>ms/frame</th><th>ms/call</th><th>KiB/frame</th></tr></thead>
   <tbody></tbody>
 </table>
 <h2>Scene <span class="muted">(top-down; click an entity to select it in the World inspector)</span></h2>
@@ -75,7 +75,8 @@ export function panelHtml(nonce: string, cspSource: string): string {
   function drawTable(rows) {
     $('scripts').querySelector('tbody').innerHTML = rows.map((r) =>
       '<tr data-script="' + esc(r.path) + '"><td>' + esc(r.path) + '</td><td>' + r.instances + '</td><td>' + fmt(r.callsPerFrame, 2) +
-      '</td><td>' + fmt(r.msPerFrame, 3) + '</td><td>' + fmt(r.msPerCall, 4) + '</td></tr>').join('');
+      '</td><td>' + fmt(r.msPerFrame, 3) + '</td><td>' + fmt(r.msPerCall, 4) +
+      '</td><td>' + fmt(r.kibPerFrame, 2) + '</td></tr>').join('');
   }
 
   function axes(entities) {

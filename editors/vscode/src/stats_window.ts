@@ -2,7 +2,7 @@
 //! top-scripts table over a window of about two seconds.
 //
 // Pure. A sample's `frames`/`frame_ms`/`frame_ms_max` cover the frames since the previous sample;
-// `scripts[].calls` and `ms` are cumulative, so rates are differences between the window's first
+// `scripts[].calls`, `ms` and `alloc_kib` are cumulative, so rates are differences between the window's first
 // and last samples (ms is sampled one frame in 16 in update loops: a short window is noisy).
 
 import type { Stats } from './dev_protocol';
@@ -20,6 +20,8 @@ export interface ScriptRow {
   msPerFrame: number;
   /** Undefined when the window holds no call. */
   msPerCall: number | undefined;
+  /** Memory the callbacks allocated per frame, KiB. */
+  kibPerFrame: number;
 }
 
 interface Timed {
@@ -69,6 +71,7 @@ export class StatsWindow {
       const b = single ? undefined : before.get(s.path);
       const calls = total(s.calls) - (b === undefined ? (single ? 0 : 0) : total(b.calls));
       const ms = s.ms - (b?.ms ?? 0);
+      const kib = s.alloc_kib - (b?.alloc_kib ?? 0);
       const n = frames > 0 ? frames : 1;
       return {
         path: s.path,
@@ -76,6 +79,7 @@ export class StatsWindow {
         callsPerFrame: single ? 0 : Math.max(0, calls) / n,
         msPerFrame: single ? 0 : Math.max(0, ms) / n,
         msPerCall: !single && calls > 0 ? Math.max(0, ms) / calls : undefined,
+        kibPerFrame: single ? 0 : Math.max(0, kib) / n,
       };
     });
     return rows.sort((a, b) => b.msPerFrame - a.msPerFrame || a.path.localeCompare(b.path));

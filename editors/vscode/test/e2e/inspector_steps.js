@@ -70,6 +70,9 @@ module.exports = [
     const row = page.locator('#scripts tbody tr[data-script="scripts/player.lua"]');
     await row.waitFor({ timeout: 30000 });
     h.log('top scripts:', (await row.innerText()).replace(/\s+/g, ' '));
+    // Script, instances, calls/frame, ms/frame, ms/call, KiB/frame.
+    const cells = await row.locator('td').allInnerTexts();
+    if (cells.length !== 6 || !Number.isFinite(Number(cells[5]))) throw new Error(`a top-scripts row has six columns, the last KiB/frame: ${cells}`);
     // Wait until the graph holds a few samples.
     const deadline = Date.now() + 20000;
     let samples = 0;

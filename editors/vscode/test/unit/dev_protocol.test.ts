@@ -35,7 +35,7 @@ test('stats, inspect replies and trace_recorded samples parse; other types are "
   assert.equal(stats?.type, 'stats');
   if (stats?.type === 'stats') {
     assert.equal(stats.stats.frames, 6);
-    assert.deepEqual(stats.stats.scripts[0], { path: 'scripts/enemy.lua', instances: 8, calls: { init: 8, update: 4800 }, ms: 35.2 });
+    assert.deepEqual(stats.stats.scripts[0], { path: 'scripts/enemy.lua', instances: 8, calls: { init: 8, update: 4800 }, ms: 35.2, alloc_kib: 96.5 });
   }
   const entities = parseFromGame(JSON.stringify(sample('inspect_reply')));
   assert.deepEqual(entities, {
