@@ -4,9 +4,11 @@
 //! `@param name Type` types a function's parameter and `@type Type` (or the `@class`/`@enum`
 //! the table is declared as) the first name of a `local` statement, when `Type` is a type or
 //! component of the API (a trailing `?` or `|nil` is allowed). The types a file declares are
-//! read by `classes.rs` and added to the API before the file is analysed.
+//! read by `classes.rs` and added to the API before the file is analysed. `@return Type` says
+//! what a call of the function gives back, and `@generic T` with `@param x T` and `@return T`
+//! that a call gives back the type of its argument `x`.
 
-use crate::model::Ty;
+use crate::model::{Returns, Ty};
 use crescent_api::Api;
 
 /// The `---@tag rest` lines of the comment block directly above the line holding `offset`,
@@ -70,6 +72,40 @@ pub fn declared(api: &Api, tags: &[(&str, &str)]) -> Option<Ty> {
         }
         _ => None,
     })
+}
+
+/// What `---@return Type` in `tags` says a call gives back: a type the API knows, or, when
+/// the type is a `---@generic` name that a `---@param` of `params` has, that argument's type.
+pub fn returns(api: &Api, tags: &[(&str, &str)], params: &[String]) -> Option<Returns> {
+    let written = tags
+        .iter()
+        .find_map(|(tag, args)| (*tag == "return").then(|| args.split_whitespace().next())?)?;
+    let bare = written
+        .strip_suffix("|nil")
+        .unwrap_or(written)
+        .trim_end_matches('?');
+    let generic = tags.iter().any(|(tag, args)| {
+        *tag == "generic"
+            && args
+                .split(',')
+                .any(|g| g.split(':').next().map(str::trim) == Some(bare))
+    });
+    if generic {
+        return tags.iter().find_map(|(tag, args)| {
+            if *tag != "param" {
+                return None;
+            }
+            let mut words = args.split_whitespace();
+            let name = words.next()?.trim_end_matches('?');
+            let ty = words.next()?;
+            let ty = ty.strip_suffix("|nil").unwrap_or(ty).trim_end_matches('?');
+            (ty == bare)
+                .then(|| params.iter().position(|p| p == name))
+                .flatten()
+                .map(Returns::Arg)
+        });
+    }
+    ty(api, written).map(Returns::Ty)
 }
 
 #[cfg(test)]

@@ -27,6 +27,50 @@ pub struct Class {
     pub alias_of: Option<String>,
 }
 
+/// The name of the type the workspace adds for what the functions of `module` return:
+/// `require("lib.enemies")`, which no annotation can name.
+pub fn module_type(module: &str) -> String {
+    format!("require(\"{module}\")")
+}
+
+/// The type of [`module_type`] for `module`'s exports that have a known return (functions as
+/// statics, `:` functions as methods), so that `enemies.spawn()` in another file is an
+/// `Enemy`; `None` when no export has one.
+pub fn module_class(module: &str, exports: &[crate::summary::Export]) -> Option<Class> {
+    use crate::summary::ExportKind;
+    let mut def = TypeDef {
+        name: module_type(module),
+        doc: format!("what the functions of module `{module}` return"),
+        fields: Vec::new(),
+        methods: Vec::new(),
+        operators: Vec::new(),
+        statics: Vec::new(),
+        script: true,
+    };
+    for e in exports {
+        let Some(ty) = &e.returns else { continue };
+        let f = Function {
+            name: e.name.clone(),
+            doc: String::new(),
+            params: Vec::new(),
+            returns: vec![Return {
+                ty: ty.clone(),
+                doc: String::new(),
+            }],
+        };
+        match e.kind {
+            ExportKind::Method => def.methods.push(f),
+            ExportKind::Function => def.statics.push(f),
+            ExportKind::Value => {}
+        }
+    }
+    (!def.methods.is_empty() || !def.statics.is_empty()).then_some(Class {
+        def,
+        parents: Vec::new(),
+        alias_of: None,
+    })
+}
+
 /// Whether `text` may declare types: a cheap test before [`read`].
 pub fn declares_types(text: &str) -> bool {
     text.contains("---@class") || text.contains("---@enum") || text.contains("---@alias")

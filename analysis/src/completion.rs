@@ -991,6 +991,120 @@ end
         );
     }
 
+    /// A workspace of `(path under /game/scripts, text)` files: its facts and the API with
+    /// the types it declares, as the server makes them.
+    fn workspace(files: &[(&str, &str)]) -> (WorkspaceFacts, Api) {
+        let api = crescent_api::builtin();
+        let mut ws = crate::workspace::Workspace::default();
+        for (path, text) in files {
+            let summary = super::super::summary::summarize_text(text, &api);
+            ws.update(format!("/game/scripts/{path}").into(), summary);
+        }
+        let facts = (*ws.facts).clone();
+        let api = crate::classes::with_classes(&api, &facts.classes);
+        (facts, api)
+    }
+
+    fn check_in(files: &[(&str, &str)], fixture: &str, expect: Expect) {
+        let (facts, api) = workspace(files);
+        let (text, offset) = super::super::Cursor::split(fixture);
+        let file = crate::analyze(&text, &api);
+        let items = completions(&text, offset, &file, &api, &facts).items;
+        expect.assert_eq(&render(&items));
+    }
+
+    const ENEMY_MODULE: &str = "---@class Enemy\n---@field hp number\nlocal Enemy = {}\n\n---@return Enemy\nfunction Enemy.new(hp) end\n\nfunction Enemy:hurt(n) end\n\nreturn Enemy\n";
+    const SPAWNER: &str = "local M = {}\n\n--- A fresh enemy.\n---@return Enemy\nfunction M.spawn() end\n\nfunction M.origin()\n  if M.flat then return nil end\n  return vec3(0, 0, 0)\nend\n\n---@return Enemy?\nfunction M:leader() end\n\n---@return number\nfunction M.count() end\n\nreturn M\n";
+
+    #[test]
+    fn what_a_module_function_returns_carries_into_the_file_that_requires_it() {
+        let files = [
+            ("lib/enemy.lua", ENEMY_MODULE),
+            ("lib/spawner.lua", SPAWNER),
+        ];
+        // Declared with `---@return` (a class another file declares), through a local.
+        check_in(
+            &files,
+            "local spawner = require(\"lib.spawner\")\nlocal e = spawner.spawn()\ne:$0",
+            expect![[r#"
+                me hurt hurt(n: any)
+            "#]],
+        );
+        // Inferred from the function's `return`, straight from the call.
+        check_in(
+            &files,
+            "local spawner = require(\"lib.spawner\")\nlocal d = spawner.origin():len$0",
+            expect![[r#"
+                me length length() -> number
+                me length_squared length_squared() -> number
+            "#]],
+        );
+        // A `:` function, and a return that may be nil.
+        check_in(
+            &files,
+            "local spawner = require(\"lib.spawner\")\nspawner:leader().$0",
+            expect![[r#"
+                fd hp number
+                fn new new(hp: any) -> Enemy
+            "#]],
+        );
+        // The model types the call too: the unknown-member lint and go to definition see it.
+        let (_, api) = workspace(&files);
+        let file = crate::analyze(
+            "local spawner = require(\"lib.spawner\")\nspawner.spawn():hurt(1)\nspawner.spawn():nope()\n",
+            &api,
+        );
+        let unknown: Vec<&str> = file
+            .model()
+            .unknown_members
+            .iter()
+            .map(|u| u.name.as_str())
+            .collect();
+        assert_eq!(unknown, ["nope"]);
+        // A Lua type gives nothing to complete.
+        check_in(
+            &files,
+            "local spawner = require(\"lib.spawner\")\nspawner.count().$0",
+            expect![[""]],
+        );
+    }
+
+    #[test]
+    fn local_functions_and_generics_give_their_return_to_the_call() {
+        check(
+            "local function make()\n  local v = vec3(1, 2, 3)\n  return v\nend\nmake():norm$0",
+            expect![[r#"
+                me normalized normalized() -> vec3
+                me normalize normalize() -> vec3
+            "#]],
+        );
+        check(
+            "---@generic T\n---@param value T\n---@param times integer\n---@return T\nlocal function keep(value, times) return value end\nlocal q = keep(quat.identity(), 2)\nq:inv$0",
+            expect![[r#"
+                me inverse inverse() -> quat
+            "#]],
+        );
+        // A recursive call inside the body does not know yet; a later one does.
+        check(
+            "local function make()\n  make():$0\n  return vec3(0, 0, 0)\nend\n",
+            expect![[r#"
+                me length length() -> number
+                me length_squared length_squared() -> number
+                me normalized normalized() -> vec3
+                me dot dot(other: vec3) -> number
+                me cross cross(other: vec3) -> vec3
+                me set set(other: vec3|number, y?: number, z?: number) -> vec3
+                me add add(other: vec3) -> vec3
+                me sub sub(other: vec3) -> vec3
+                me scale scale(factor: number) -> vec3
+                me add_scaled add_scaled(other: vec3, factor: number) -> vec3
+                me normalize normalize() -> vec3
+                me clone clone() -> vec3
+                me unpack unpack() -> number, number, number
+            "#]],
+        );
+    }
+
     #[test]
     fn module_function_items_carry_docs_and_a_snippet() {
         let text = "local util = require(\"lib.util\")\nutil.";

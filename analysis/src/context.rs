@@ -6,7 +6,9 @@
 //! of a call, an argument list, or a plain name. The receiver chain is then resolved to a type
 //! with the file's [`Model`] (locals, `self` fields) and the [`Api`].
 
-use super::model::{open_type, returns_component, ty_from_api, Callee, Model, Ty};
+use super::model::{
+    export_returns, open_type, returns_component, ty_from_api, Callee, Model, Returns, Ty,
+};
 use crescent_api::Api;
 
 /// How far back the lexer looks.
@@ -555,6 +557,9 @@ pub struct Resolved {
     pub callee: Option<Callee>,
     /// Whether the value is a script's `self`.
     pub is_self: bool,
+    /// What calling the value gives back when it is not an engine function (a local
+    /// function, a module's export).
+    pub returns: Option<Ty>,
 }
 
 /// Resolves a chain at `offset` with the file's model and the API.
@@ -571,16 +576,29 @@ pub fn resolve(segs: &[Seg], model: &Model, api: &Api, offset: usize) -> Resolve
                         ty: model.locals[i].ty.clone(),
                         callee: None,
                         is_self: name == "self",
+                        // A generic's argument is not known from the text before the cursor.
+                        returns: match &model.locals[i].returns {
+                            Some(Returns::Ty(t)) => Some(t.clone()),
+                            _ => None,
+                        },
                     },
                     None => Resolved {
                         ty: api.namespace(name).map(|n| Ty::Namespace(n.name.clone())),
                         callee: api.global(name).map(|f| Callee::Global(f.name.clone())),
                         is_self: false,
+                        returns: None,
                     },
                 }
             }
             Seg::Field(name) => field(&cur, name, model, api),
             Seg::Method(name, first) => {
+                if let Some(Ty::Module(m)) = &cur.ty {
+                    cur = Resolved {
+                        ty: export_returns(api, m, name, true),
+                        ..Resolved::default()
+                    };
+                    continue;
+                }
                 let Some(Ty::Type(t)) = &cur.ty else {
                     return Resolved::default();
                 };
@@ -592,11 +610,16 @@ pub fn resolve(segs: &[Seg], model: &Model, api: &Api, offset: usize) -> Resolve
                     ty,
                     callee: None,
                     is_self: false,
+                    returns: None,
                 }
             }
             Seg::Call(first) => {
                 let Some(callee) = &cur.callee else {
-                    return Resolved::default();
+                    cur = Resolved {
+                        ty: cur.returns.take(),
+                        ..Resolved::default()
+                    };
+                    continue;
                 };
                 let ty = callee
                     .function(api)
@@ -607,6 +630,7 @@ pub fn resolve(segs: &[Seg], model: &Model, api: &Api, offset: usize) -> Resolve
                             ty: Some(Ty::Module(m.clone())),
                             callee: None,
                             is_self: false,
+                            returns: None,
                         };
                     }
                 }
@@ -614,6 +638,7 @@ pub fn resolve(segs: &[Seg], model: &Model, api: &Api, offset: usize) -> Resolve
                     ty,
                     callee: None,
                     is_self: false,
+                    returns: None,
                 }
             }
             Seg::Index => Resolved::default(),
@@ -669,6 +694,7 @@ fn field(cur: &Resolved, name: &str, model: &Model, api: &Api) -> Resolved {
                 .and_then(|c| c.fields.iter().find(|f| f.name == name))
                 .and_then(|f| ty_from_api(api, &f.ty));
         }
+        Some(Ty::Module(m)) => out.returns = export_returns(api, m, name, false),
         _ => {
             if cur.is_self {
                 out.ty = model.self_field(name).and_then(|f| f.ty.clone());

@@ -70,6 +70,17 @@ pub enum Ty {
     Module(String),
 }
 
+/// What calling a function gives back, when the analysis knows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Returns {
+    /// A value of this type: `---@return Enemy`, or the function returns a value of it
+    /// (`return Enemy.new(hp)`, `return vec3(x, 0, z)`).
+    Ty(Ty),
+    /// The type of the argument at this position: `---@generic T` with `---@param x T` and
+    /// `---@return T`.
+    Arg(usize),
+}
+
 /// How a local came to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LocalKind {
@@ -104,6 +115,8 @@ pub struct Local {
     pub writes: Vec<Span>,
     /// Its Lua 5.4 attribute (`const` or `close`), if declared with one.
     pub attrib: Option<String>,
+    /// For a `local function`: what a call of it gives back.
+    pub returns: Option<Returns>,
 }
 
 /// A callable engine item.
@@ -243,6 +256,8 @@ pub struct FunctionDecl {
     pub global: bool,
     /// `local function`.
     pub local: bool,
+    /// What a call of it gives back, from its `---@return` or its `return` statements.
+    pub returns: Option<Returns>,
 }
 
 /// An assignment to `self.name`.
@@ -385,6 +400,16 @@ pub fn ty_from_api(api: &Api, ty: &str) -> Option<Ty> {
     api.type_def(t).map(|d| Ty::Type(d.name.clone()))
 }
 
+/// What a call of the export `name` of `module` gives back, from the module's type the
+/// workspace added to the API (`crate::classes::module_type`): its functions with a declared
+/// or inferred return, as statics, and its `:` functions as methods.
+pub fn export_returns(api: &Api, module: &str, name: &str, method: bool) -> Option<Ty> {
+    let d = api.type_def(&crate::classes::module_type(module))?;
+    let fs = if method { &d.methods } else { &d.statics };
+    let f = fs.iter().find(|f| f.name == name)?;
+    f.returns.first().and_then(|r| ty_from_api(api, &r.ty))
+}
+
 /// Whether a parameter takes a component name.
 pub fn takes_component(p: &crescent_api::Param) -> bool {
     p.kind == ParamKind::ComponentName
@@ -432,6 +457,9 @@ struct Walker<'a> {
     self_ty: Option<Ty>,
     /// What the runs before this one left visible.
     outer: Outer<'a>,
+    /// For each function body being walked, the type of the first `return` whose value's
+    /// type is known.
+    returned: Vec<Option<Ty>>,
 }
 
 /// What the runs before the one being walked left visible: their top-level locals and `self`
@@ -456,6 +484,9 @@ struct Cursor {
     callee: Option<Callee>,
     global: Option<String>,
     is_self: bool,
+    /// What calling the value gives back, when no engine callee says: a local function's
+    /// or a module export's declared or inferred return.
+    returns: Option<Returns>,
 }
 
 impl<'a> Walker<'a> {
@@ -508,6 +539,7 @@ impl<'a> Walker<'a> {
             reads: Vec::new(),
             writes: Vec::new(),
             attrib: real.attrib.clone(),
+            returns: real.returns.clone(),
         });
         self.outer.placed.insert(k, i);
         Some(i)
@@ -537,6 +569,7 @@ impl<'a> Walker<'a> {
             reads: Vec::new(),
             writes: Vec::new(),
             attrib: None,
+            returns: None,
         });
         self.model.occurrences.push(Occurrence {
             span: decl,
@@ -568,8 +601,13 @@ impl<'a> Walker<'a> {
             self.stmt(stmt, end);
         }
         if let Some(LastStmt::Return(ret)) = block.last_stmt() {
-            for e in ret.returns().iter() {
-                self.expr(e);
+            for (k, e) in ret.returns().iter().enumerate() {
+                let ty = self.expr(e);
+                if k == 0 && ty.is_some() {
+                    if let Some(slot @ None) = self.returned.last_mut() {
+                        *slot = ty;
+                    }
+                }
             }
         }
     }
@@ -726,23 +764,36 @@ impl<'a> Walker<'a> {
             Stmt::LocalFunction(lf) => {
                 let from = token_span(lf.name()).start;
                 let idx = self.declare(lf.name(), LocalKind::Function, None, None, from);
-                if let (Some(name), Some(span)) = (ident(lf.name()), node_span(lf.as_ref())) {
-                    self.model.functions.push(FunctionDecl {
-                        name: name.to_string(),
-                        name_span: token_span(lf.name()),
-                        span,
-                        params: params(lf.body()),
-                        method: false,
-                        top_level: self.depth == 0,
-                        global: false,
-                        local: true,
-                    });
-                }
+                let decl = match (ident(lf.name()), node_span(lf.as_ref())) {
+                    (Some(name), Some(span)) => {
+                        self.model.functions.push(FunctionDecl {
+                            name: name.to_string(),
+                            name_span: token_span(lf.name()),
+                            span,
+                            params: params(lf.body()),
+                            method: false,
+                            top_level: self.depth == 0,
+                            global: false,
+                            local: true,
+                            returns: None,
+                        });
+                        Some(self.model.functions.len() - 1)
+                    }
+                    _ => None,
+                };
                 if let Some(i) = idx {
                     self.model.locals[i].init =
                         Some(format!("function{}", self.signature_text(lf.body())));
                 }
-                self.function_body(lf.body(), false, None);
+                let returns = self.function_body(lf.body(), false, None);
+                // Calls after the body (and in later runs) know what it gives back; a
+                // recursive call inside it does not.
+                if let Some(i) = idx {
+                    self.model.locals[i].returns = returns.clone();
+                }
+                if let Some(d) = decl {
+                    self.model.functions[d].returns = returns;
+                }
             }
             _ => {}
         }
@@ -809,7 +860,7 @@ impl<'a> Walker<'a> {
         } else {
             None
         };
-        if let Some(span) = node_span(decl) {
+        let at = node_span(decl).map(|span| {
             self.model.functions.push(FunctionDecl {
                 name: written.join("."),
                 name_span,
@@ -819,8 +870,10 @@ impl<'a> Walker<'a> {
                 top_level: self.depth == 0,
                 global: single && local.is_none(),
                 local: false,
+                returns: None,
             });
-        }
+            self.model.functions.len() - 1
+        });
         // `function Enemy:hurt()` where `Enemy` is a declared class: `self` is an `Enemy`.
         let self_ty = if method {
             match local.and_then(|i| self.model.locals[i].ty.clone()) {
@@ -835,15 +888,19 @@ impl<'a> Walker<'a> {
             None
         };
         self.self_ty = self_ty;
-        self.function_body(decl.body(), method, callback);
+        let returns = self.function_body(decl.body(), method, callback);
+        if let Some(at) = at {
+            self.model.functions[at].returns = returns;
+        }
     }
 
+    /// Walks a function's parameters and body; what a call of it gives back, when known.
     fn function_body(
         &mut self,
         body: &FunctionBody,
         implicit_self: bool,
         callback: Option<&'a Callback>,
-    ) {
+    ) -> Option<Returns> {
         let start = token_span(body.parameters_parentheses().tokens().0).start;
         let end = self.end_of(body.end_token(), self.text.len());
         self.model.function_bodies.push(Span::new(start, end));
@@ -865,6 +922,7 @@ impl<'a> Walker<'a> {
                 reads: vec![Span::new(start, start)],
                 writes: Vec::new(),
                 attrib: None,
+                returns: None,
             });
             if let Some(scope) = self.scopes.last_mut() {
                 scope.push(idx);
@@ -884,9 +942,12 @@ impl<'a> Walker<'a> {
                 self.declare(token, LocalKind::Param, ty, None, start);
             }
         }
+        self.returned.push(None);
         self.block(body.block(), end);
+        let inferred = self.returned.pop().flatten();
         self.close_scope(end);
         self.depth -= 1;
+        crate::annotations::returns(self.api, &tags, &params(body)).or(inferred.map(Returns::Ty))
     }
 
     fn assign_var(&mut self, var: &Var, ty: Option<Ty>) {
@@ -1104,6 +1165,7 @@ impl<'a> Walker<'a> {
             callee: None,
             global: None,
             is_self: false,
+            returns: None,
         };
         let Some(name) = ident(token) else {
             return none;
@@ -1125,6 +1187,7 @@ impl<'a> Walker<'a> {
                 callee: None,
                 global: None,
                 is_self,
+                returns: self.model.locals[i].returns.clone(),
             };
         }
         let _ = suffixes;
@@ -1144,6 +1207,7 @@ impl<'a> Walker<'a> {
                 .map(|f| Callee::Global(f.name.clone())),
             global: Some(name.to_string()),
             is_self: false,
+            returns: None,
         }
     }
 
@@ -1157,6 +1221,7 @@ impl<'a> Walker<'a> {
                 callee: None,
                 global: None,
                 is_self: false,
+                returns: None,
             },
             _ => return None,
         };
@@ -1172,6 +1237,7 @@ impl<'a> Walker<'a> {
                             callee: None,
                             global: None,
                             is_self: false,
+                            returns: None,
                         };
                         continue;
                     };
@@ -1193,6 +1259,7 @@ impl<'a> Walker<'a> {
                         callee: None,
                         global: None,
                         is_self: false,
+                        returns: None,
                     };
                 }
                 Suffix::Call(ast::Call::AnonymousCall(args)) => {
@@ -1207,7 +1274,7 @@ impl<'a> Walker<'a> {
                         let name = Span::new(chain_start, chain_start + ns.len());
                         self.model.namespace_calls.push((ns.clone(), name));
                     }
-                    let ty = self.call(cur.callee.take(), args, span, None);
+                    let ty = self.call(cur.callee.take(), args, span, None, cur.returns.take());
                     if is_require {
                         if let Some(Some((module, mspan))) = string_args(args).into_iter().next() {
                             self.model.requires.push((module.clone(), mspan));
@@ -1220,6 +1287,7 @@ impl<'a> Walker<'a> {
                                 callee: None,
                                 global: None,
                                 is_self: false,
+                                returns: None,
                             };
                             continue;
                         }
@@ -1229,6 +1297,7 @@ impl<'a> Walker<'a> {
                         callee: None,
                         global: None,
                         is_self: false,
+                        returns: None,
                     };
                 }
                 Suffix::Call(ast::Call::MethodCall(mc)) => {
@@ -1284,12 +1353,17 @@ impl<'a> Walker<'a> {
                             },
                         });
                     }
-                    let ty = self.call(callee, mc.args(), span, Some(span_name));
+                    let returns = match (&cur.ty, ident(mc.name())) {
+                        (Some(Ty::Module(module)), Some(m)) => self.export_returns(module, m, true),
+                        _ => None,
+                    };
+                    let ty = self.call(callee, mc.args(), span, Some(span_name), returns);
                     cur = Cursor {
                         ty,
                         callee: None,
                         global: None,
                         is_self: false,
+                        returns: None,
                     };
                 }
                 _ => {
@@ -1298,6 +1372,7 @@ impl<'a> Walker<'a> {
                         callee: None,
                         global: None,
                         is_self: false,
+                        returns: None,
                     };
                 }
             }
@@ -1319,6 +1394,7 @@ impl<'a> Walker<'a> {
             callee: None,
             global: None,
             is_self: false,
+            returns: None,
         };
         let target_member = |base: &Ty| Target::Member {
             base: base.clone(),
@@ -1402,6 +1478,7 @@ impl<'a> Walker<'a> {
             }
             Some(Ty::Module(m)) => {
                 // Whether the module has it is for the workspace facts to say.
+                out.returns = self.export_returns(m, member, false);
                 let b = Ty::Module(m.clone());
                 self.model.occurrences.push(Occurrence {
                     span,
@@ -1423,15 +1500,27 @@ impl<'a> Walker<'a> {
 
     /// Walks the arguments of a call and, for engine functions, records the call, component
     /// names and returns what it gives back.
+    fn export_returns(&self, module: &str, name: &str, method: bool) -> Option<Returns> {
+        export_returns(self.api, module, name, method).map(Returns::Ty)
+    }
+
+    /// `returns` says what the call gives back when `callee` is not an engine function.
     fn call(
         &mut self,
         callee: Option<Callee>,
         args: &FunctionArgs,
         span: Span,
         name_span: Option<Span>,
+        returns: Option<Returns>,
     ) -> Option<Ty> {
-        let (count, open_tail) = self.args(args);
-        let callee = callee?;
+        let generic = matches!(returns, Some(Returns::Arg(_)));
+        let (count, open_tail, mut arg_types) = self.args(args, generic);
+        let Some(callee) = callee else {
+            return match returns? {
+                Returns::Ty(t) => Some(t),
+                Returns::Arg(k) => arg_types.get_mut(k).and_then(Option::take),
+            };
+        };
         let api = self.api;
         let f = callee.function(api)?;
         let args_span = node_span(args).unwrap_or(Span::new(span.end, span.end));
@@ -1504,24 +1593,30 @@ impl<'a> Walker<'a> {
         f.returns.first().and_then(|r| ty_from_api(api, &r.ty))
     }
 
-    fn args(&mut self, args: &FunctionArgs) -> (usize, bool) {
+    /// Walks a call's arguments: how many, whether the last one is open (a call or `...`),
+    /// and, when `types` is asked for (a generic's call), their types.
+    fn args(&mut self, args: &FunctionArgs, types: bool) -> (usize, bool, Vec<Option<Ty>>) {
         match args {
             FunctionArgs::Parentheses { arguments, .. } => {
                 let mut count = 0;
+                let mut found = Vec::new();
                 let mut open = false;
                 for e in arguments.iter() {
-                    self.expr(e);
+                    let ty = self.expr(e);
+                    if types {
+                        found.push(ty);
+                    }
                     count += 1;
                     open = matches!(e, Expression::FunctionCall(_))
                         || matches!(e, Expression::Symbol(t) if t.is_symbol(Symbol::Ellipsis));
                 }
-                (count, open)
+                (count, open, found)
             }
             FunctionArgs::TableConstructor(t) => {
                 self.table(t);
-                (1, false)
+                (1, false, Vec::new())
             }
-            _ => (1, false),
+            _ => (1, false, Vec::new()),
         }
     }
 }

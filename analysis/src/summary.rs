@@ -69,14 +69,19 @@ pub struct Export {
     pub value: String,
     /// Where the name is at the definition.
     pub name_range: NameRange,
+    /// For a function: the type a call gives back, when its `---@return` names one or its
+    /// `return` statements give a value of a known type (`Enemy`, `vec3`).
+    pub returns: Option<String>,
 }
 
 impl Export {
-    /// `name(a, b)` for functions and methods, `name` for values.
+    /// `name(a, b)` for functions and methods (`name(a) -> Enemy` when the return is known),
+    /// `name` for values.
     pub fn signature(&self) -> String {
-        match self.kind {
-            ExportKind::Value => self.name.clone(),
-            _ => format!("{}({})", self.name, self.params.join(", ")),
+        match (self.kind, &self.returns) {
+            (ExportKind::Value, _) => self.name.clone(),
+            (_, Some(r)) => format!("{}({}) -> {r}", self.name, self.params.join(", ")),
+            (_, None) => format!("{}({})", self.name, self.params.join(", ")),
         }
     }
 }
@@ -145,8 +150,16 @@ pub fn summarize(
     requires.sort();
     requires.dedup();
     let exports = super::exports::exports(&file.parse, text).map(|raw| {
+        let functions = &file.model().functions;
         raw.into_iter()
             .map(|e| Export {
+                returns: match e.kind {
+                    ExportKind::Value => None,
+                    _ => functions
+                        .iter()
+                        .find(|f| f.name_span == e.name_span)
+                        .and_then(|f| export_returns(text, f)),
+                },
                 name_range: NameRange::of(text, index, e.name_span),
                 name: e.name,
                 kind: e.kind,
@@ -184,11 +197,44 @@ pub fn summarize(
     }
 }
 
-/// Reads, parses and summarizes a file's text in one step (for indexing threads).
+/// The type name a call of the exported function `f` gives back: the one its `---@return`
+/// writes (kept as written: a class another file declares is resolved where the module is
+/// used, against the workspace's types), or the type of what its `return` gives when the
+/// analysis knows it.
+fn export_returns(text: &str, f: &crate::model::FunctionDecl) -> Option<String> {
+    let tags = crate::annotations::tags_above(text, f.span.start);
+    let written = tags
+        .iter()
+        .find_map(|(tag, args)| (*tag == "return").then(|| args.split_whitespace().next())?);
+    if let Some(w) = written {
+        let bare = w.strip_suffix("|nil").unwrap_or(w).trim_end_matches('?');
+        let generic = tags.iter().any(|(tag, _)| *tag == "generic");
+        let named = bare
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        const LUA: [&str; 9] = [
+            "nil", "any", "boolean", "number", "integer", "string", "table", "function", "thread",
+        ];
+        return (named && !generic && !bare.is_empty() && !LUA.contains(&bare))
+            .then(|| bare.to_string());
+    }
+    match &f.returns {
+        Some(crate::model::Returns::Ty(crate::model::Ty::Type(t))) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+/// Reads, parses and summarizes a file's text in one step (for indexing threads). The types
+/// the file declares are known to its own analysis, as they are to an open document's.
 pub fn summarize_text(text: &str, api: &crescent_api::Api) -> Summary {
-    let file = super::analyze(text, api);
+    let classes = crate::classes::read(text);
+    let file = if classes.is_empty() {
+        super::analyze(text, api)
+    } else {
+        super::analyze(text, &crate::classes::with_classes(api, &classes))
+    };
     let index = LineIndex::new(text);
-    summarize(text, &file, &index, crate::classes::read(text))
+    summarize(text, &file, &index, classes)
 }
 
 #[cfg(test)]

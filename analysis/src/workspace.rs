@@ -195,6 +195,15 @@ pub fn module_name(path: &Path) -> Option<String> {
     Some(parts.join("."))
 }
 
+/// The exports of a module that say what a call returns: what its type in the facts holds.
+fn export_returns(exports: &Option<Arc<[Export]>>) -> Vec<(&str, &str)> {
+    exports
+        .iter()
+        .flat_map(|e| e.iter())
+        .filter_map(|e| Some((e.name.as_str(), e.returns.as_deref()?)))
+        .collect()
+}
+
 impl Workspace {
     /// Records the components the scene at `path` gives (`text` None: the scene is gone).
     /// Returns whether they changed; the facts are refreshed then.
@@ -218,7 +227,7 @@ impl Workspace {
         let mut exports: BTreeMap<String, Arc<ModuleExports>> = BTreeMap::new();
         let mut paths: Vec<&PathBuf> = self.summaries.keys().collect();
         paths.sort();
-        let classes: Vec<crate::classes::Class> = paths
+        let mut classes: Vec<crate::classes::Class> = paths
             .iter()
             .flat_map(|p| self.summaries[*p].classes.iter().cloned())
             .collect();
@@ -240,6 +249,12 @@ impl Workspace {
             }
             modules.insert(m);
         }
+        // What each module's functions return, as a type of its own (`classes::module_type`).
+        classes.extend(
+            exports
+                .iter()
+                .filter_map(|(m, e)| crate::classes::module_class(m, &e.exports)),
+        );
         let scene_components = self.scene_components.values().flatten().cloned().collect();
         let meta_globals = self
             .summaries
@@ -268,7 +283,8 @@ impl Workspace {
                 old.script_components != summary.script_components
                     || old.meta_globals != summary.meta_globals
                     || old.exports.is_some() != summary.exports.is_some()
-                    || old.classes != summary.classes,
+                    || old.classes != summary.classes
+                    || export_returns(&old.exports) != export_returns(&summary.exports),
                 old.exports != summary.exports,
             ),
             None => (true, true),
@@ -441,5 +457,58 @@ mod tests {
         ws.remove(&util);
         assert!(ws.facts.exports.is_empty());
         assert!(ws.facts.script_components.contains("Ammo"));
+    }
+
+    #[test]
+    fn what_module_functions_return_is_a_type_of_the_facts() {
+        let api = crescent_api::builtin();
+        let util = PathBuf::from("/game/scripts/lib/util.lua");
+        let mut ws = Workspace::default();
+        let module_type = |ws: &Workspace| {
+            let name = crate::classes::module_type("lib.util");
+            ws.facts
+                .classes
+                .iter()
+                .find(|c| c.def.name == name)
+                .map(|c| {
+                    let f = |f: &crescent_api::Function| format!("{}:{}", f.name, f.returns[0].ty);
+                    let mut all: Vec<String> = c.def.statics.iter().map(f).collect();
+                    all.extend(c.def.methods.iter().map(|m| format!("method {}", f(m))));
+                    all
+                })
+        };
+        let text = "local M = {}\n---@return Enemy\nfunction M.spawn() end\nfunction M:at() return vec3(1, 2, 3) end\nfunction M.n() return 1 end\nreturn M\n";
+        ws.update(util.clone(), summarize_text(text, &api));
+        assert_eq!(
+            module_type(&ws),
+            Some(vec![
+                "spawn:Enemy".to_string(),
+                "method at:vec3".to_string()
+            ])
+        );
+        // An edit that leaves the returns alone shares the classes; one that changes them
+        // makes new ones (which the server turns into a new API for every open file).
+        let before = ws.facts.clone();
+        ws.update(
+            util.clone(),
+            summarize_text(&text.replace("M.n()", "M.count()"), &api),
+        );
+        assert!(Arc::ptr_eq(&before.classes, &ws.facts.classes));
+        ws.update(
+            util.clone(),
+            summarize_text(&text.replace("Enemy", "Entity"), &api),
+        );
+        assert_eq!(
+            module_type(&ws),
+            Some(vec![
+                "spawn:Entity".to_string(),
+                "method at:vec3".to_string()
+            ])
+        );
+        ws.update(
+            util.clone(),
+            summarize_text("local M = {}\nreturn M\n", &api),
+        );
+        assert_eq!(module_type(&ws), None);
     }
 }

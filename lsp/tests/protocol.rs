@@ -369,6 +369,58 @@ async fn a_required_modules_exports_complete_hover_and_follow_the_file() {
     assert_eq!(labels(&r), ["clamp", "lerp"], "{r}");
 }
 
+/// What a module's function returns (declared with `---@return`, a class another file
+/// declares) types the call in the file that requires it, and follows the module's edits.
+#[tokio::test]
+async fn a_module_functions_return_type_reaches_the_requiring_file_and_follows_edits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("scripts/lib")).expect("mkdir");
+    std::fs::write(
+        root.join("scripts/lib/enemy.lua"),
+        "---@class Enemy\nlocal Enemy = {}\nfunction Enemy:hurt(n) end\nreturn Enemy\n",
+    )
+    .expect("write");
+    let spawner_path = root.join("scripts/lib/spawner.lua");
+    let spawner = "local M = {}\n---@return Enemy\nfunction M.spawn() end\nreturn M\n";
+    std::fs::write(&spawner_path, spawner).expect("write");
+    let mut c = Client::start();
+    c.initialize(Some(root), false).await;
+    c.wait_for(|v| v["method"] == "$/progress" && v["params"]["value"]["kind"] == "end")
+        .await;
+    let uri = format!("file://{}/scripts/player.lua", root.display());
+    c.open(
+        &uri,
+        "local spawner = require(\"lib.spawner\")\nlocal e = spawner.spawn()\ne:\n",
+    )
+    .await;
+    c.wait_for(diagnostics_for(&uri)).await;
+    let at = json!({"textDocument": {"uri": uri}, "position": {"line": 2, "character": 2}});
+    let r = c.request("textDocument/completion", at.clone()).await;
+    assert_eq!(labels(&r), ["hurt"], "{r}");
+
+    // The module, opened and edited, now returns an engine type: the other file follows.
+    let spawner_uri = format!("file://{}", spawner_path.display());
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": spawner_uri, "languageId": "lua", "version": 1,
+            "text": spawner.replace("Enemy", "Entity")}}),
+    )
+    .await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let r = c.request("textDocument/completion", at.clone()).await;
+        if labels(&r).iter().any(|l| l == "despawn") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new return type never reached the file: {r}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// The scene's lints reach the editor as diagnostics on scene.json (never opened by the
 /// client), and follow the files: fixing the scene and saving clears them.
 #[tokio::test]

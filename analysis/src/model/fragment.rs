@@ -125,7 +125,7 @@ impl Entry {
                 continue;
             };
             if digest {
-                (0u8, &l.name, &l.ty).hash(&mut h);
+                (0u8, &l.name, &l.ty, &l.returns).hash(&mut h);
             }
             self.by_name.insert(l.name.clone(), self.locals.len());
             self.top.push(self.locals.len());
@@ -139,6 +139,7 @@ impl Entry {
                 reads: Vec::new(),
                 writes: Vec::new(),
                 attrib: l.attrib.clone(),
+                returns: l.returns.clone(),
             });
         }
         for field in &model.self_fields {
@@ -168,6 +169,7 @@ fn walk(ast: &Arc<Ast>, text: &str, api: &Api, state: &Entry) -> Fragment {
         scopes: vec![Vec::new()],
         depth: 0,
         self_ty: None,
+        returned: Vec::new(),
         outer: Outer {
             locals: &state.locals,
             top: &state.top,
