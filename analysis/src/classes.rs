@@ -33,6 +33,36 @@ pub fn module_type(module: &str) -> String {
     format!("require(\"{module}\")")
 }
 
+/// The module whose [`module_type`] `name` is, if it is one.
+pub fn module_of_type(name: &str) -> Option<&str> {
+    name.strip_prefix("require(\"")?.strip_suffix("\")")
+}
+
+/// When the only difference between two sets of workspace types is in module types: the
+/// modules whose type differs (a file that requires none of them is analysed the same with
+/// either). `None` when a declared class differs too.
+pub fn changed_modules(old: &[Class], new: &[Class]) -> Option<std::collections::BTreeSet<String>> {
+    fn declared(cs: &[Class]) -> impl Iterator<Item = &Class> {
+        cs.iter().filter(|c| module_of_type(&c.def.name).is_none())
+    }
+    fn modules(cs: &[Class]) -> std::collections::BTreeMap<&str, &TypeDef> {
+        cs.iter()
+            .filter_map(|c| Some((module_of_type(&c.def.name)?, &c.def)))
+            .collect()
+    }
+    if !declared(old).eq(declared(new)) {
+        return None;
+    }
+    let (old, new) = (modules(old), modules(new));
+    Some(
+        old.keys()
+            .chain(new.keys())
+            .filter(|m| old.get(*m) != new.get(*m))
+            .map(|m| m.to_string())
+            .collect(),
+    )
+}
+
 /// The type of [`module_type`] for `module`'s exports that have a known return (functions as
 /// statics, `:` functions as methods), so that `enemies.spawn()` in another file is an
 /// `Enemy`; `None` when no export has one.

@@ -433,21 +433,41 @@ impl Backend {
     /// documents against it, with the workspace's declared types added.
     pub(super) fn set_api(&self, project: Arc<crescent_api::Api>) {
         *write(&self.state.project_api) = project;
-        self.use_classes(self.facts().classes.clone());
+        self.use_classes(self.facts().classes.clone(), None);
     }
 
-    /// Re-makes the API analyses use when the types the workspace declares changed; whether
-    /// it did (and republished every open document).
+    /// Re-makes the API analyses use when the types the workspace declares changed. Returns
+    /// whether every open document was re-analysed and republished; when only what some
+    /// modules' functions return changed, only the documents that require one of them are
+    /// (and `false` is returned), so that typing in a module's `return` line does not
+    /// re-analyse every open file, the module itself included, on each keystroke.
     pub(super) fn sync_classes(&self) -> bool {
         let classes = self.facts().classes.clone();
-        if *read(&self.state.api_classes) == classes {
+        let old = read(&self.state.api_classes).clone();
+        if *old == *classes {
             return false;
         }
-        self.use_classes(classes);
-        true
+        match crate::analysis::classes::changed_modules(&old, &classes) {
+            Some(modules) => {
+                self.use_classes(classes, Some(&modules));
+                false
+            }
+            None => {
+                self.use_classes(classes, None);
+                true
+            }
+        }
     }
 
-    fn use_classes(&self, classes: Arc<Vec<crate::analysis::classes::Class>>) {
+    /// Makes the API from the project's and `classes`, and re-analyses the open documents
+    /// against it: all of them, or with `modules`, those whose file requires one of those
+    /// modules (or has no summary yet to say); the others keep the API they have, which
+    /// differs only in types they do not reach.
+    fn use_classes(
+        &self,
+        classes: Arc<Vec<crate::analysis::classes::Class>>,
+        modules: Option<&std::collections::BTreeSet<String>>,
+    ) {
         let project = read(&self.state.project_api).clone();
         let api = if classes.is_empty() {
             project
@@ -456,13 +476,31 @@ impl Backend {
         };
         *write(&self.state.api_classes) = classes;
         *write(&self.state.api) = api.clone();
+        let affected = |uri: &lsp::Url| {
+            let Some(modules) = modules else { return true };
+            let ws = read(&self.state.workspace);
+            path_of(uri)
+                .and_then(|p| ws.summaries.get(&p))
+                .is_none_or(|s| s.requires.iter().any(|m| modules.contains(m)))
+        };
+        let mut remade = Vec::new();
         {
             let mut docs = write(&self.state.docs);
-            for doc in docs.values_mut() {
-                *doc = Arc::new(doc.with_api(api.clone()));
+            for (uri, doc) in docs.iter_mut() {
+                if affected(uri) {
+                    *doc = Arc::new(doc.with_api(api.clone()));
+                    remade.push(uri.clone());
+                }
             }
         }
-        self.republish_all();
+        if modules.is_none() {
+            self.republish_all();
+        } else {
+            for uri in remade {
+                let this = self.clone_handle();
+                tokio::spawn(async move { this.publish(uri).await });
+            }
+        }
     }
 }
 
