@@ -312,8 +312,7 @@ fn component_names(model: &Model, api: &Api, facts: &WorkspaceFacts) -> BTreeSet
         .chain(facts.scene_components.iter().cloned())
         .chain(
             model
-                .components
-                .iter()
+                .all_components()
                 .filter(|c| c.defines)
                 .map(|c| c.name.clone()),
         )
@@ -440,7 +439,7 @@ fn member_items(
 
 fn self_field_items(model: &Model, items: &mut Vec<CompletionItem>) {
     let mut seen = BTreeSet::new();
-    for f in &model.self_fields {
+    for f in model.all_self_fields() {
         if seen.insert(f.name.clone()) {
             let mut it = item(f.name.clone(), ItemKind::Field);
             it.detail = Some(if f.property { "property" } else { "self field" }.into());
@@ -470,7 +469,7 @@ fn name_items(
             items.push(it);
         }
     }
-    for (name, _) in &model.global_writes {
+    for (name, _) in model.all_global_writes() {
         if seen.insert(name.clone()) {
             let mut it = item(name.clone(), ItemKind::Variable);
             it.detail = Some("global of this file".into());
@@ -497,8 +496,7 @@ fn name_items(
     if statement_start && !model.in_function(offset) {
         for cb in &api.callbacks {
             if model
-                .functions
-                .iter()
+                .all_functions()
                 .any(|f| f.name == cb.name && f.top_level)
             {
                 continue;

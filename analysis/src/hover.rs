@@ -81,10 +81,7 @@ pub fn hover(
             }
             None if facts.script_components.contains(name)
                 || facts.scene_components.contains(name)
-                || model
-                    .components
-                    .iter()
-                    .any(|c| c.defines && &c.name == name) =>
+                || model.all_components().any(|c| c.defines && &c.name == name) =>
             {
                 format!(
                     "{}\n\nScript component: plain Lua data set by a script",
@@ -154,7 +151,7 @@ fn global_doc(name: &str, model: &crate::Model, api: &Api) -> Option<String> {
             cb.doc
         ));
     }
-    if let Some(f) = model.functions.iter().find(|f| f.name == name) {
+    if let Some(f) = model.all_functions().find(|f| f.name == name) {
         return Some(code(&format!(
             "function {}({})",
             f.name,

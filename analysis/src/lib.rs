@@ -95,7 +95,13 @@ pub fn analyze(text: &str, api: &Api) -> FileAnalysis {
 /// API: the runs of statements it has in common with that version are neither parsed nor
 /// walked again.
 pub fn analyze_after(text: &str, api: &Api, prev: Option<&FileAnalysis>) -> FileAnalysis {
-    let parse = parse::reparse(text, prev.map(|p| &p.parse));
+    analyze_shared(&Arc::from(text), api, prev)
+}
+
+/// [`analyze_after`] of a text the caller holds shared already (an editor's document): the
+/// analysis keeps it without a copy.
+pub fn analyze_shared(text: &Arc<str>, api: &Api, prev: Option<&FileAnalysis>) -> FileAnalysis {
+    let parse = parse::reparse_shared(text, prev.map(|p| &p.parse));
     let fragments = model::Fragments::build(&parse, text, api, prev.map(|p| &p.fragments));
     FileAnalysis::new(parse, None, fragments)
 }
@@ -221,6 +227,7 @@ pub fn repaired(
     patched.push_str(&text[..start]);
     patched.extend(std::iter::repeat_n(' ', end - start));
     patched.push_str(&text[end..]);
+    let patched: Arc<str> = patched.into();
     // Only the runs the blanked line touched are parsed again, and no syntax check runs: the
     // trees say whether the run now parses.
     let parse = parse::reparse_trees(&patched, &file.parse);

@@ -305,6 +305,10 @@ pub struct Model {
     pub self_fields: Vec<SelfField>,
     /// `require("name")` calls with a literal name (the span is inside the quotes).
     pub requires: Vec<(String, Span)>,
+    /// In the model of one place ([`Fragments::cursor`]): the file's other runs, whose
+    /// declarations (global writes, `self` fields, functions, components) it shares instead
+    /// of copying. The `all_` methods read them with this model's own, in file order.
+    pub shared: fragment::Shared,
 }
 
 impl Model {
@@ -352,7 +356,42 @@ impl Model {
 
     /// The first assignment of each `self` field, in source order.
     pub fn self_field(&self, name: &str) -> Option<&SelfField> {
-        self.self_fields.iter().find(|f| f.name == name)
+        self.all_self_fields().find(|f| f.name == name)
+    }
+
+    /// This model's and the shared runs' entries of one list, in file order. Spans of the
+    /// shared runs' entries count from the start of their run: read names, types and flags.
+    fn all<'a, T>(
+        &'a self,
+        own: &'a [T],
+        part: fn(&Model) -> &[T],
+    ) -> impl Iterator<Item = &'a T> + 'a {
+        let (before, after) = self.shared.split();
+        before
+            .iter()
+            .flat_map(move |m| part(m).iter())
+            .chain(own.iter())
+            .chain(after.iter().flat_map(move |m| part(m).iter()))
+    }
+
+    /// Every `self` field assignment, own and shared, in source order.
+    pub fn all_self_fields(&self) -> impl Iterator<Item = &SelfField> {
+        self.all(&self.self_fields, |m| &m.self_fields)
+    }
+
+    /// Every named function declaration, own and shared.
+    pub fn all_functions(&self) -> impl Iterator<Item = &FunctionDecl> {
+        self.all(&self.functions, |m| &m.functions)
+    }
+
+    /// Every global assignment, own and shared.
+    pub fn all_global_writes(&self) -> impl Iterator<Item = &(String, Span)> {
+        self.all(&self.global_writes, |m| &m.global_writes)
+    }
+
+    /// Every component name use, own and shared.
+    pub fn all_components(&self) -> impl Iterator<Item = &ComponentUse> {
+        self.all(&self.components, |m| &m.components)
     }
 }
 

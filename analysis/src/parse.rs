@@ -165,6 +165,12 @@ pub fn parse(text: &str) -> Parse {
 /// earlier version) already parsed: an edit costs the runs it touches, plus a scan of the
 /// text that is linear and cheap (the checker's lexer and parser).
 pub fn reparse(text: &str, prev: Option<&Parse>) -> Parse {
+    reparse_shared(&Arc::from(text), prev)
+}
+
+/// [`reparse`] of a text the caller holds shared already (an editor's document), which the
+/// parse keeps without a copy.
+pub fn reparse_shared(text: &Arc<str>, prev: Option<&Parse>) -> Parse {
     parse_cut(
         text,
         prev,
@@ -177,19 +183,25 @@ pub fn reparse(text: &str, prev: Option<&Parse>) -> Parse {
 /// for completion, [`crate::repaired`]), reparsed in `prev`'s runs without the syntax checker:
 /// what it costs is the runs the change touched, not the whole text. Its errors are the trees'
 /// own, which say whether a run parses but not what luac would report.
-pub fn reparse_trees(text: &str, prev: &Parse) -> Parse {
+pub fn reparse_trees(text: &Arc<str>, prev: &Parse) -> Parse {
     parse_cut(text, Some(prev), &[prev.cuts], false)
 }
 
 /// Parses `text` in one run, as one tree: what the runs of [`parse`] must agree with on any
 /// text Lua accepts.
 pub fn parse_whole(text: &str) -> Parse {
-    parse_cut(text, None, &[None], true)
+    parse_cut(&Arc::from(text), None, &[None], true)
 }
 
 /// Parses with the first of `tries` whose runs all parse (or the last); `None` is one run.
 /// Without `check`, the errors are the trees' own instead of the syntax checker's.
-fn parse_cut(text: &str, prev: Option<&Parse>, tries: &[Option<Cuts>], check: bool) -> Parse {
+fn parse_cut(
+    shared: &Arc<str>,
+    prev: Option<&Parse>,
+    tries: &[Option<Cuts>],
+    check: bool,
+) -> Parse {
+    let text: &str = shared;
     let (checked, resume) = if check {
         let earlier = prev.and_then(|p| Some((&*p.text, &**p.check.as_ref()?)));
         let (errors, resume) = luac::check_after(text, earlier);
@@ -200,7 +212,7 @@ fn parse_cut(text: &str, prev: Option<&Parse>, tries: &[Option<Cuts>], check: bo
     let no_tree = |errors| Parse {
         segments: Vec::new(),
         errors,
-        text: text.into(),
+        text: shared.clone(),
         cuts: None,
         check: resume.clone(),
     };
@@ -214,7 +226,7 @@ fn parse_cut(text: &str, prev: Option<&Parse>, tries: &[Option<Cuts>], check: bo
             (None, _) => vec![Run::New(0)],
         };
         let Some(parsed) = parse_runs(text, &runs) else {
-            return parser_failed(text, &checked, resume);
+            return parser_failed(shared, &checked, resume);
         };
         let Some(parsed) = parsed else {
             // Nested too deep for the parser: no tree, but the errors are still the
@@ -245,7 +257,7 @@ fn parse_cut(text: &str, prev: Option<&Parse>, tries: &[Option<Cuts>], check: bo
     Parse {
         segments,
         errors,
-        text: text.into(),
+        text: shared.clone(),
         cuts,
         check: resume,
     }
@@ -380,7 +392,12 @@ fn parse_piece(piece: &str) -> Option<(Ast, Vec<SyntaxError>)> {
 
 /// The parser failed: the checker's errors, or an error of the whole file, and no tree; the
 /// server stays up.
-fn parser_failed(text: &str, checked: &[luac::Error], check: Option<Arc<luac::Resume>>) -> Parse {
+fn parser_failed(
+    shared: &Arc<str>,
+    checked: &[luac::Error],
+    check: Option<Arc<luac::Resume>>,
+) -> Parse {
+    let text: &str = shared;
     let mut errors = combine(text, checked, std::iter::empty());
     if errors.is_empty() {
         errors.push(SyntaxError {
@@ -392,7 +409,7 @@ fn parser_failed(text: &str, checked: &[luac::Error], check: Option<Arc<luac::Re
     Parse {
         segments: Vec::new(),
         errors,
-        text: text.into(),
+        text: shared.clone(),
         cuts: None,
         check,
     }

@@ -37,6 +37,33 @@ pub struct Fragment {
     declared: Vec<usize>,
 }
 
+/// The runs of a file a place's model shares (see `Model::shared`): the fragments before its
+/// own run and those after it.
+#[derive(Debug, Clone, Default)]
+pub struct Shared {
+    runs: Vec<Arc<Fragment>>,
+    /// How many of `runs` come before the model's own run.
+    before: usize,
+}
+
+/// The models of a slice of shared runs.
+pub struct Runs<'a>(&'a [Arc<Fragment>]);
+
+impl<'a> Runs<'a> {
+    /// Their models, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a Model> + 'a {
+        self.0.iter().map(|f| &f.model)
+    }
+}
+
+impl Shared {
+    /// The shared runs before the model's own run and after it.
+    pub fn split(&self) -> (Runs<'_>, Runs<'_>) {
+        let (a, b) = self.runs.split_at(self.before.min(self.runs.len()));
+        (Runs(a), Runs(b))
+    }
+}
+
 /// The fragments of one version, in run order, with where each run starts.
 #[derive(Debug, Clone, Default)]
 pub struct Fragments {
@@ -372,33 +399,6 @@ fn join_kept(f: &Fragment, base: usize, out: &mut Model, top: &mut Vec<usize>) -
     )
 }
 
-/// The lists of a fragment's model that a request at a place in another run reads: the
-/// globals the file assigns, its `self` fields, its named functions and the components it
-/// names.
-fn join_declarations(m: &Model, base: usize, out: &mut Model) {
-    out.global_writes.extend(
-        m.global_writes
-            .iter()
-            .map(|(n, s)| (n.clone(), shift(*s, base))),
-    );
-    out.self_fields.extend(m.self_fields.iter().map(|f| {
-        let mut f = f.clone();
-        f.span = shift(f.span, base);
-        f
-    }));
-    out.functions.extend(m.functions.iter().map(|d| {
-        let mut d = d.clone();
-        d.name_span = shift(d.name_span, base);
-        d.span = shift(d.span, base);
-        d
-    }));
-    out.components.extend(m.components.iter().map(|c| {
-        let mut c = c.clone();
-        c.span = shift(c.span, base);
-        c
-    }));
-}
-
 /// Closes the top-level scope of `out` at the end of the text.
 fn close_top(out: &mut Model, top: &[usize], len: usize) {
     for &i in top {
@@ -418,12 +418,22 @@ impl Fragments {
         api: &Api,
         prev: Option<&Fragments>,
     ) -> Fragments {
+        // The runs an edit left alone are the same trees at the two ends of the list; only
+        // the middle is looked up by tree (a run can move there: a change before it that
+        // splits one run into two).
+        let old = prev.map(|p| &p.list[..]).unwrap_or_default();
+        let n = parse.segments.len();
+        let same = |(f, s): &(&Arc<Fragment>, &crate::parse::Segment)| Arc::ptr_eq(&f.ast, &s.ast);
+        let prefix = old.iter().zip(&parse.segments).take_while(same).count();
+        let suffix = (old.iter().rev().zip(parse.segments.iter().rev()))
+            .take(old.len().min(n) - prefix)
+            .take_while(same)
+            .count();
         let mut known: HashMap<*const Ast, Vec<&Arc<Fragment>>> = HashMap::new();
-        for f in prev.map(|p| &p.list[..]).unwrap_or_default() {
+        for f in &old[prefix..old.len() - suffix] {
             known.entry(Arc::as_ptr(&f.ast)).or_default().push(f);
         }
         let mut entry = Entry::default();
-        let n = parse.segments.len();
         let (mut list, mut bases, mut tops) = (
             Vec::with_capacity(n),
             Vec::with_capacity(n),
@@ -435,10 +445,18 @@ impl Fragments {
                 .get(i + 1)
                 .map(|s| s.base)
                 .unwrap_or(text.len());
-            let reused = known
-                .get(&Arc::as_ptr(&seg.ast))
-                .and_then(|fs| fs.iter().find(|f| f.key == entry.key))
-                .map(|f| Arc::clone(f));
+            let reused = if i < prefix {
+                old.get(i).filter(|f| f.key == entry.key).cloned()
+            } else if i >= n - suffix {
+                (old.get(i + old.len() - n))
+                    .filter(|f| f.key == entry.key)
+                    .cloned()
+            } else {
+                known
+                    .get(&Arc::as_ptr(&seg.ast))
+                    .and_then(|fs| fs.iter().find(|f| f.key == entry.key))
+                    .map(|f| Arc::clone(f))
+            };
             let f = reused.unwrap_or_else(|| {
                 let run = text.get(seg.base..end).unwrap_or("");
                 Arc::new(walk(&seg.ast, run, api, &entry))
@@ -470,7 +488,8 @@ impl Fragments {
 
     /// The model a request at byte `offset` needs, made from its run alone: the top-level
     /// locals of the runs before (with every type the file gives them), the run's own model,
-    /// and the globals, `self` fields, functions and components of the whole file. What it says about
+    /// and, shared with the other runs rather than copied (`Model::shared`), the globals,
+    /// `self` fields, functions and components of the whole file. What it says about
     /// `offset` is what [`Fragments::join`]'s model says; what it says elsewhere is partial.
     pub fn cursor(&self, offset: usize) -> Model {
         let mut model = Model::default();
@@ -481,11 +500,16 @@ impl Fragments {
         let before = self.tops.get(r).copied().unwrap_or(0);
         model.locals = self.end.locals[..before.min(self.end.locals.len())].to_vec();
         let mut top: Vec<usize> = (0..model.locals.len()).collect();
-        for (i, (f, &base)) in self.list.iter().zip(&self.bases).enumerate() {
-            if i != r {
-                join_declarations(&f.model, base, &mut model);
-                continue;
-            }
+        // The other runs' declarations are shared, not copied: a request pays for its run,
+        // not for the file.
+        model.shared = Shared {
+            runs: (self.list.iter().enumerate())
+                .filter(|&(i, _)| i != r)
+                .map(|(_, f)| f.clone())
+                .collect(),
+            before: r,
+        };
+        if let (Some(f), Some(&base)) = (self.list.get(r), self.bases.get(r)) {
             let declared = join_kept(f, base, &mut model, &mut top);
             // A later run may have given the run's own top-level locals their types.
             for (j, &at) in declared.iter().enumerate() {

@@ -1,7 +1,7 @@
 //! Open documents: text, line index and a lazily computed analysis per version.
 
 use crate::analysis::classes::{self, Class};
-use crate::analysis::{analyze_after, Encoding, FileAnalysis, LineCol, LineIndex};
+use crate::analysis::{analyze_shared, Encoding, FileAnalysis, LineCol, LineIndex};
 use crescent_api::Api;
 use std::sync::{Arc, Mutex, OnceLock};
 use tower_lsp::lsp_types::{Position, Range, TextDocumentContentChangeEvent};
@@ -111,7 +111,7 @@ impl Document {
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .take();
-                let now = Arc::new(analyze_after(&self.text, &self.api, earlier.as_deref()));
+                let now = Arc::new(analyze_shared(&self.text, &self.api, earlier.as_deref()));
                 drop_later(earlier);
                 now
             })
