@@ -435,35 +435,59 @@ fn combine(
         })
         .collect();
     if let Some(hard) = checked.iter().find(|e| e.fatal) {
-        // Every error's line, from one pass over the text.
-        let newlines: Vec<usize> = text
-            .bytes()
-            .enumerate()
-            .filter_map(|(i, b)| (b == b'\n').then_some(i))
-            .collect();
-        let line_at = |offset: usize| newlines.partition_point(|&n| n < offset);
-        let hard_line = line_at(hard.start);
-        let mut last_line = errors.iter().map(|e| line_at(e.end)).max();
+        let mut lines = Lines::new(text);
+        let hard_line = lines.at(hard.start);
+        let mut last_line = errors.iter().map(|e| e.end).max().map(|end| lines.at(end));
         let mut later: Vec<SyntaxError> = full_moon
             .filter(|e| {
-                line_at(e.start) >= hard_line + 2
-                    && !e.message.contains("to close")
-                    && !e.message.contains("needs to be a statement")
+                !e.message.contains("to close") && !e.message.contains("needs to be a statement")
             })
             .collect();
         later.sort_by_key(|e| e.start);
         for e in later {
-            let line = line_at(e.start);
+            let line = lines.at(e.start);
+            if line < hard_line + 2 {
+                continue;
+            }
             // A cascade sits on the same line as the previous error or the next one.
             if last_line.is_some_and(|prev| line <= prev + 1) {
                 continue;
             }
-            last_line = Some(line_at(e.end));
+            last_line = Some(lines.at(e.end));
             errors.push(e);
         }
     }
     errors.sort_by_key(|e| e.start);
     errors
+}
+
+/// The 0-based lines of offsets asked for mostly in increasing order: newlines are counted
+/// from the previous offset (from the start again when one goes back), so a pass over the
+/// text costs as far as the last offset, and a file without late errors pays nothing more.
+struct Lines<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Lines<'a> {
+        Lines {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 0,
+        }
+    }
+
+    fn at(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            (self.offset, self.line) = (0, 0);
+        }
+        self.line += memchr::memchr_iter(b'\n', &self.text[self.offset..offset]).count();
+        self.offset = offset;
+        self.line
+    }
 }
 
 #[cfg(test)]
