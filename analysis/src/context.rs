@@ -6,9 +6,8 @@
 //! of a call, an argument list, or a plain name. The receiver chain is then resolved to a type
 //! with the file's [`Model`] (locals, `self` fields) and the [`Api`].
 
-use super::model::{
-    export_returns, open_type, returns_component, ty_from_api, Callee, Model, Returns, Ty,
-};
+use super::members::Member;
+use super::model::{returns_component, ty_from_api, Callee, Model, Returns, Ty};
 use crescent_api::Api;
 
 /// How far back the lexer looks.
@@ -592,25 +591,16 @@ pub fn resolve(segs: &[Seg], model: &Model, api: &Api, offset: usize) -> Resolve
             }
             Seg::Field(name) => field(&cur, name, model, api),
             Seg::Method(name, first) => {
-                if let Some(Ty::Module(m)) = &cur.ty {
-                    cur = Resolved {
-                        ty: export_returns(api, m, name, true),
-                        ..Resolved::default()
-                    };
-                    continue;
-                }
-                let Some(Ty::Type(t)) = &cur.ty else {
-                    return Resolved::default();
+                let ty = match crate::members::method(api, cur.ty.as_ref(), name) {
+                    Member::Method(callee) => callee
+                        .function(api)
+                        .and_then(|f| call_result(f, first.as_deref(), api)),
+                    Member::Export { returns } => returns,
+                    _ => return Resolved::default(),
                 };
-                let callee = Callee::Method(t.clone(), name.clone());
-                let ty = callee
-                    .function(api)
-                    .and_then(|f| call_result(f, first.as_deref(), api));
                 Resolved {
                     ty,
-                    callee: None,
-                    is_self: false,
-                    returns: None,
+                    ..Resolved::default()
                 }
             }
             Seg::Call(first) => {
@@ -650,10 +640,13 @@ pub fn resolve(segs: &[Seg], model: &Model, api: &Api, offset: usize) -> Resolve
 /// The resolution of a method name segment without calling it: `Method` as a callee.
 pub fn resolve_callee(segs: &[Seg], model: &Model, api: &Api, offset: usize) -> Option<Callee> {
     match segs.split_last()? {
-        (Seg::Method(name, _), rest) => match resolve(rest, model, api, offset).ty {
-            Some(Ty::Type(t)) => Some(Callee::Method(t, name.clone())),
-            _ => None,
-        },
+        (Seg::Method(name, _), rest) => {
+            let base = resolve(rest, model, api, offset).ty;
+            match crate::members::method(api, base.as_ref(), name) {
+                Member::Method(callee) => Some(callee),
+                _ => None,
+            }
+        }
         _ => resolve(segs, model, api, offset).callee,
     }
 }
@@ -667,39 +660,12 @@ fn call_result(f: &crescent_api::Function, first: Option<&str>, api: &Api) -> Op
 
 fn field(cur: &Resolved, name: &str, model: &Model, api: &Api) -> Resolved {
     let mut out = Resolved::default();
-    match &cur.ty {
-        Some(Ty::Namespace(ns)) => {
-            if let Some(n) = api.namespace(ns) {
-                if n.functions.iter().any(|f| f.name == name) {
-                    out.callee = Some(Callee::Namespace(ns.clone(), name.to_string()));
-                } else if let Some(f) = n.fields.iter().find(|f| f.name == name) {
-                    out.ty = ty_from_api(api, &f.ty);
-                }
-            }
-        }
-        Some(Ty::Type(t)) => {
-            if let Some(d) = api.type_def(t) {
-                if let Some(f) = d.fields.iter().find(|f| f.name == name) {
-                    out.ty = ty_from_api(api, &f.ty);
-                } else if d.statics.iter().any(|f| f.name == name) {
-                    out.callee = Some(Callee::Static(t.clone(), name.to_string()));
-                } else if open_type(api) == Some(t.as_str()) {
-                    out.ty = model.self_field(name).and_then(|f| f.ty.clone());
-                }
-            }
-        }
-        Some(Ty::Component(c)) => {
-            out.ty = api
-                .component(c)
-                .and_then(|c| c.fields.iter().find(|f| f.name == name))
-                .and_then(|f| ty_from_api(api, &f.ty));
-        }
-        Some(Ty::Module(m)) => out.returns = export_returns(api, m, name, false),
-        _ => {
-            if cur.is_self {
-                out.ty = model.self_field(name).and_then(|f| f.ty.clone());
-            }
-        }
+    match crate::members::field(api, cur.ty.as_ref(), name, cur.is_self) {
+        Member::Field(ty) => out.ty = ty,
+        Member::Function(callee) => out.callee = Some(callee),
+        Member::SelfField => out.ty = model.self_field(name).and_then(|f| f.ty.clone()),
+        Member::Export { returns } => out.returns = returns,
+        Member::Method(_) | Member::Unknown | Member::Unresolved => {}
     }
     out
 }

@@ -35,6 +35,7 @@ pub mod lens;
 pub mod line_index;
 pub mod lints;
 pub mod luac;
+pub mod members;
 pub mod model;
 pub mod navigation;
 pub mod parse;

@@ -13,6 +13,7 @@
 //! - the type of a lifecycle callback's first parameter (`Self`) is open: scripts add fields.
 
 use super::parse::Parse;
+use crate::members::Member;
 
 mod fragment;
 use crescent_api::{Api, Callback, Function, ParamKind};
@@ -1345,29 +1346,39 @@ impl<'a> Walker<'a> {
                         chain_start,
                         node_span(mc.args()).map(|s| s.end).unwrap_or(span_name.end),
                     );
-                    let mut callee = None;
-                    if let (Some(Ty::Type(t)), Some(m)) = (&cur.ty, ident(mc.name())) {
-                        let base = Ty::Type(t.clone());
-                        let known = self
-                            .api
-                            .type_def(t)
-                            .is_some_and(|d| d.methods.iter().any(|f| f.name == m));
-                        if known {
-                            callee = Some(Callee::Method(t.clone(), m.to_string()));
-                            self.model.occurrences.push(Occurrence {
-                                span: span_name,
-                                target: Target::Member {
-                                    base,
+                    let (mut callee, mut returns) = (None, None);
+                    if let Some(m) = ident(mc.name()) {
+                        let target = |base: &Ty| Target::Member {
+                            base: base.clone(),
+                            name: m.to_string(),
+                        };
+                        match (
+                            crate::members::method(self.api, cur.ty.as_ref(), m),
+                            &cur.ty,
+                        ) {
+                            (Member::Method(c), Some(base)) => {
+                                callee = Some(c);
+                                self.model.occurrences.push(Occurrence {
+                                    span: span_name,
+                                    target: target(base),
+                                });
+                            }
+                            (Member::Export { returns: r }, Some(base)) => {
+                                returns = r.map(Returns::Ty);
+                                self.model.occurrences.push(Occurrence {
+                                    span: span_name,
+                                    target: target(base),
+                                });
+                            }
+                            (Member::Unknown, Some(base)) if !phantom(mc.name()) => {
+                                self.model.unknown_members.push(UnknownMember {
+                                    base: base.clone(),
                                     name: m.to_string(),
-                                },
-                            });
-                        } else if !phantom(mc.name()) {
-                            self.model.unknown_members.push(UnknownMember {
-                                base,
-                                name: m.to_string(),
-                                span: span_name,
-                                method: true,
-                            });
+                                    span: span_name,
+                                    method: true,
+                                });
+                            }
+                            _ => {}
                         }
                     }
                     // A receiver of no known type (a helper's parameter): `e:set("Ammo", 3)`
@@ -1383,19 +1394,6 @@ impl<'a> Walker<'a> {
                             });
                         }
                     }
-                    if let (Some(Ty::Module(module)), Some(m)) = (&cur.ty, ident(mc.name())) {
-                        self.model.occurrences.push(Occurrence {
-                            span: span_name,
-                            target: Target::Member {
-                                base: Ty::Module(module.clone()),
-                                name: m.to_string(),
-                            },
-                        });
-                    }
-                    let returns = match (&cur.ty, ident(mc.name())) {
-                        (Some(Ty::Module(module)), Some(m)) => self.export_returns(module, m, true),
-                        _ => None,
-                    };
                     let ty = self.call(callee, mc.args(), span, Some(span_name), returns);
                     cur = Cursor {
                         ty,
@@ -1427,7 +1425,6 @@ impl<'a> Walker<'a> {
         write: bool,
         on_self: bool,
     ) -> Cursor {
-        let api = self.api;
         let mut out = Cursor {
             ty: None,
             callee: None,
@@ -1435,115 +1432,53 @@ impl<'a> Walker<'a> {
             is_self: false,
             returns: None,
         };
-        let target_member = |base: &Ty| Target::Member {
-            base: base.clone(),
-            name: member.to_string(),
-        };
-        match &base {
-            Some(Ty::Namespace(ns)) => {
-                let Some(n) = api.namespace(ns) else {
-                    return out;
-                };
-                if n.functions.iter().any(|f| f.name == member) {
-                    out.callee = Some(Callee::Namespace(ns.clone(), member.to_string()));
-                } else if let Some(f) = n.fields.iter().find(|f| f.name == member) {
-                    out.ty = ty_from_api(api, &f.ty);
-                } else {
-                    if !write {
-                        self.model.unknown_members.push(UnknownMember {
-                            base: Ty::Namespace(ns.clone()),
-                            name: member.to_string(),
-                            span,
-                            method: false,
-                        });
-                    }
-                    return out;
-                }
-                let b = Ty::Namespace(ns.clone());
-                self.model.occurrences.push(Occurrence {
-                    span,
-                    target: target_member(&b),
-                });
+        let found = crate::members::field(self.api, base.as_ref(), member, on_self);
+        let target = match found {
+            Member::Field(ty) => {
+                out.ty = ty;
+                None
             }
-            Some(Ty::Type(t)) => {
-                let Some(d) = api.type_def(t) else { return out };
-                if let Some(f) = d.fields.iter().find(|f| f.name == member) {
-                    out.ty = ty_from_api(api, &f.ty);
-                    let b = Ty::Type(t.clone());
-                    self.model.occurrences.push(Occurrence {
-                        span,
-                        target: target_member(&b),
-                    });
-                } else if d.methods.iter().any(|f| f.name == member) {
-                    let b = Ty::Type(t.clone());
-                    self.model.occurrences.push(Occurrence {
-                        span,
-                        target: target_member(&b),
-                    });
-                } else if d.statics.iter().any(|f| f.name == member) {
-                    out.callee = Some(Callee::Static(t.clone(), member.to_string()));
-                    let b = Ty::Type(t.clone());
-                    self.model.occurrences.push(Occurrence {
-                        span,
-                        target: target_member(&b),
-                    });
-                } else if open_type(api) == Some(t.as_str()) || on_self {
-                    self.model.occurrences.push(Occurrence {
-                        span,
-                        target: Target::SelfField(member.to_string()),
-                    });
-                    out.ty = self.self_field(member).and_then(|f| f.ty.clone());
-                } else if !write {
+            Member::Function(callee) => {
+                out.callee = Some(callee);
+                None
+            }
+            Member::Method(_) => None,
+            Member::Export { returns } => {
+                out.returns = returns.map(Returns::Ty);
+                None
+            }
+            Member::SelfField => {
+                out.ty = self.self_field(member).and_then(|f| f.ty.clone());
+                Some(Target::SelfField(member.to_string()))
+            }
+            Member::Unknown => {
+                if let (false, Some(base)) = (write, base) {
                     self.model.unknown_members.push(UnknownMember {
-                        base: Ty::Type(t.clone()),
+                        base,
                         name: member.to_string(),
                         span,
                         method: false,
                     });
                 }
+                return out;
             }
-            Some(Ty::Component(c)) => {
-                if let Some(f) = api
-                    .component(c)
-                    .and_then(|c| c.fields.iter().find(|f| f.name == member))
-                {
-                    out.ty = ty_from_api(api, &f.ty);
-                    let b = Ty::Component(c.clone());
-                    self.model.occurrences.push(Occurrence {
-                        span,
-                        target: target_member(&b),
-                    });
-                }
-            }
-            Some(Ty::Module(m)) => {
-                // Whether the module has it is for the workspace facts to say.
-                out.returns = self.export_returns(m, member, false);
-                let b = Ty::Module(m.clone());
-                self.model.occurrences.push(Occurrence {
-                    span,
-                    target: target_member(&b),
-                });
-            }
-            _ => {
-                if on_self {
-                    self.model.occurrences.push(Occurrence {
-                        span,
-                        target: Target::SelfField(member.to_string()),
-                    });
-                    out.ty = self.self_field(member).and_then(|f| f.ty.clone());
-                }
-            }
+            Member::Unresolved => return out,
+        };
+        let target = target.or_else(|| {
+            Some(Target::Member {
+                base: base?,
+                name: member.to_string(),
+            })
+        });
+        if let Some(target) = target {
+            self.model.occurrences.push(Occurrence { span, target });
         }
         out
     }
 
     /// Walks the arguments of a call and, for engine functions, records the call, component
-    /// names and returns what it gives back.
-    fn export_returns(&self, module: &str, name: &str, method: bool) -> Option<Returns> {
-        export_returns(self.api, module, name, method).map(Returns::Ty)
-    }
-
-    /// `returns` says what the call gives back when `callee` is not an engine function.
+    /// names and returns what it gives back; `returns` says what the call gives back when
+    /// `callee` is not an engine function.
     fn call(
         &mut self,
         callee: Option<Callee>,
