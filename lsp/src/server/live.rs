@@ -371,7 +371,7 @@ impl Backend {
 
     /// Asks the client to ask for code lenses again, when it can be asked.
     async fn refresh_lenses(&self) {
-        if *read(&self.state.lens_refresh_supported) {
+        if self.caps().lens_refresh {
             let _ = self.client.code_lens_refresh().await;
         }
     }
@@ -432,7 +432,7 @@ impl Backend {
     /// Replaces the project's API (the engine's and the host's) and re-analyzes the open
     /// documents against it, with the workspace's declared types added.
     pub(super) fn set_api(&self, project: Arc<crescent_api::Api>) {
-        *write(&self.state.project_api) = project;
+        write(&self.state.apis).project = project;
         self.use_classes(self.facts().classes.clone(), None);
     }
 
@@ -443,7 +443,7 @@ impl Backend {
     /// re-analyse every open file, the module itself included, on each keystroke.
     pub(super) fn sync_classes(&self) -> bool {
         let classes = self.facts().classes.clone();
-        let old = read(&self.state.api_classes).clone();
+        let old = read(&self.state.apis).classes.clone();
         if *old == *classes {
             return false;
         }
@@ -468,26 +468,37 @@ impl Backend {
         classes: Arc<Vec<crate::analysis::classes::Class>>,
         modules: Option<&std::collections::BTreeSet<String>>,
     ) {
-        let project = read(&self.state.project_api).clone();
+        let project = read(&self.state.apis).project.clone();
         let api = if classes.is_empty() {
             project
         } else {
             Arc::new(crate::analysis::classes::with_classes(&project, &classes))
         };
-        *write(&self.state.api_classes) = classes;
-        *write(&self.state.api) = api.clone();
-        let affected = |uri: &lsp::Url| {
-            let Some(modules) = modules else { return true };
-            let ws = read(&self.state.workspace);
-            path_of(uri)
-                .and_then(|p| ws.summaries.get(&p))
-                .is_none_or(|s| s.requires.iter().any(|m| modules.contains(m)))
+        {
+            let mut apis = write(&self.state.apis);
+            apis.classes = classes;
+            apis.analysis = api.clone();
+        }
+        // The workspace is read before the documents are written (the lock order).
+        let unaffected: std::collections::HashSet<lsp::Url> = match modules {
+            None => Default::default(),
+            Some(modules) => {
+                let uris: Vec<lsp::Url> = read(&self.state.docs).keys().cloned().collect();
+                let ws = read(&self.state.workspace);
+                uris.into_iter()
+                    .filter(|uri| {
+                        path_of(uri)
+                            .and_then(|p| ws.summaries.get(&p))
+                            .is_some_and(|s| !s.requires.iter().any(|m| modules.contains(m)))
+                    })
+                    .collect()
+            }
         };
         let mut remade = Vec::new();
         {
             let mut docs = write(&self.state.docs);
             for (uri, doc) in docs.iter_mut() {
-                if affected(uri) {
+                if !unaffected.contains(uri) {
                     *doc = Arc::new(doc.with_api(api.clone()));
                     remade.push(uri.clone());
                 }
