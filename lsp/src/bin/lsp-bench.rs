@@ -17,10 +17,16 @@
 //!
 //! ```text
 //! cargo build --release -p crescent-lsp --bins
-//! target/release/lsp-bench [--server PATH] [--files N]... [--keep]
+//! target/release/lsp-bench [--server PATH] [--peer] [--files N]... [--file-kb KB]... [--keep]
 //! ```
 //!
 //! Defaults: the `crescent-lsp` next to this binary, `--files 2000 --files 10000`.
+//!
+//! `--peer` measures another Lua language server on the same cases (`--server` is then that
+//! server; it is started with `--stdio`, so a server that refuses the argument is given as a
+//! script that drops it, `exec emmylua_ls`): edit to diagnostics breaks the syntax of the edited
+//! line instead of misspelling an engine member (which only Crescent knows), and waits for
+//! a syntax diagnostic on that line. Run Crescent with `--peer` too for the side-by-side numbers.
 
 // Code users reach must never panic on a value: errors are returned or reported.
 #![cfg_attr(
@@ -62,6 +68,8 @@ struct Options {
     /// Sizes of the one-file cases, in KB.
     file_kb: Vec<usize>,
     keep: bool,
+    /// Measure a server that knows no engine API (see the module documentation).
+    peer: bool,
 }
 
 fn parse_args() -> Result<Options> {
@@ -69,6 +77,7 @@ fn parse_args() -> Result<Options> {
     let mut sizes = Vec::new();
     let mut file_kb = Vec::new();
     let mut keep = false;
+    let mut peer = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -78,9 +87,10 @@ fn parse_args() -> Result<Options> {
             "--files" => sizes.push(args.next().context("--files needs a number")?.parse()?),
             "--file-kb" => file_kb.push(args.next().context("--file-kb needs a number")?.parse()?),
             "--keep" => keep = true,
+            "--peer" => peer = true,
             "-h" | "--help" => {
                 println!(
-                    "usage: lsp-bench [--server PATH] [--files N]... [--file-kb KB]... [--keep]"
+                    "usage: lsp-bench [--server PATH] [--peer] [--files N]... [--file-kb KB]... [--keep]"
                 );
                 std::process::exit(0);
             }
@@ -109,6 +119,7 @@ fn parse_args() -> Result<Options> {
         sizes,
         file_kb,
         keep,
+        peer,
     })
 }
 
@@ -126,7 +137,7 @@ fn run() -> Result<()> {
             generated.bytes as f64 / 1e6,
             dir.display()
         );
-        let result = measure(&options.server, &dir, files);
+        let result = measure(&options.server, &dir, files, options.peer);
         if !options.keep {
             let _ = std::fs::remove_dir_all(&dir);
         }
@@ -138,7 +149,7 @@ fn run() -> Result<()> {
         let dir =
             std::env::temp_dir().join(format!("crescent-lsp-bench-{}-{kb}kb", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let result = measure_large(&options.server, &dir, kb);
+        let result = measure_large(&options.server, &dir, kb, options.peer);
         if !options.keep {
             let _ = std::fs::remove_dir_all(&dir);
         }
@@ -362,6 +373,10 @@ struct Connection {
     next_id: i64,
     /// Notifications seen while waiting for something else, in order.
     backlog: Vec<(Instant, Value)>,
+    /// Whether the server takes only whole texts in `didChange` (`textDocumentSync` 1).
+    full_sync: bool,
+    /// The open documents' texts, kept to send whole to such a server.
+    texts: BTreeMap<String, String>,
 }
 
 impl Connection {
@@ -402,6 +417,8 @@ impl Connection {
             messages,
             next_id: 1,
             backlog: Vec::new(),
+            full_sync: false,
+            texts: BTreeMap::new(),
         })
     }
 
@@ -412,8 +429,51 @@ impl Connection {
         Ok(())
     }
 
-    fn notify(&mut self, method: &str, params: Value) -> Result<()> {
+    fn notify(&mut self, method: &str, mut params: Value) -> Result<()> {
+        if method == "textDocument/didChange" && self.full_sync {
+            params = self.whole_text(params)?;
+        }
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}))
+    }
+
+    /// A `didChange` of ranges (positions in ASCII text) turned into one of the whole new
+    /// text, for a server that syncs whole documents.
+    fn whole_text(&mut self, mut params: Value) -> Result<Value> {
+        let uri = params["textDocument"]["uri"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        let text = self
+            .texts
+            .get_mut(&uri)
+            .context("a change to a document not open")?;
+        for change in params["contentChanges"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
+            let new = change["text"].as_str().unwrap_or("");
+            if change["range"].is_null() {
+                *text = new.to_string();
+                continue;
+            }
+            let offset = |p: &Value| -> Option<usize> {
+                let line = usize::try_from(p["line"].as_u64()?).ok()?;
+                let col = usize::try_from(p["character"].as_u64()?).ok()?;
+                let start = if line == 0 {
+                    0
+                } else {
+                    text.match_indices('\n').nth(line - 1)?.0 + 1
+                };
+                Some((start + col).min(text.len()))
+            };
+            let (a, b) = offset(&change["range"]["start"])
+                .zip(offset(&change["range"]["end"]))
+                .context("a change outside the text")?;
+            text.replace_range(a..b.max(a), new);
+        }
+        params["contentChanges"] = json!([{ "text": text.clone() }]);
+        Ok(params)
     }
 
     /// Sends a request and waits for its reply (result or error), with the round-trip time.
@@ -435,11 +495,9 @@ impl Connection {
         Ok((reply["result"].clone(), took))
     }
 
-    /// Sends a request the server does not know and waits for its "method not found" answer:
-    /// the protocol's own round trip, with no analysis in it.
     /// `initialize` with an editor's capabilities, then `initialized`; the request's time.
     fn initialize(&mut self, root: &Path) -> Result<Duration> {
-        let (_, took) = self.request(
+        let (result, took) = self.request(
             "initialize",
             json!({
                 "processId": std::process::id(),
@@ -456,6 +514,9 @@ impl Connection {
                 }
             }),
         )?;
+        // `textDocumentSync` is a kind, or options holding one.
+        let sync = &result["capabilities"]["textDocumentSync"];
+        self.full_sync = sync == 1 || sync["change"] == 1;
         self.notify("initialized", json!({}))?;
         Ok(took)
     }
@@ -463,6 +524,7 @@ impl Connection {
     /// Opens `text` as `uri` (version 1), as an editor does; the time to its first
     /// diagnostics.
     fn open(&mut self, uri: &str, text: &str) -> Result<Duration> {
+        self.texts.insert(uri.to_string(), text.to_string());
         let opened = Instant::now();
         self.notify(
             "textDocument/didOpen",
@@ -474,6 +536,8 @@ impl Connection {
         Ok(at.saturating_duration_since(opened))
     }
 
+    /// Sends a request the server does not know and waits for its "method not found" answer:
+    /// the protocol's own round trip, with no analysis in it.
     fn ping(&mut self) -> Result<Duration> {
         let (reply, took) = self.call("crescent/benchPing", Value::Null)?;
         if reply["error"]["code"] != -32601 {
@@ -634,7 +698,7 @@ fn has_code(message: &Value, code: &str) -> bool {
         .is_some_and(|ds| ds.iter().any(|d| d["code"] == code))
 }
 
-fn measure(server: &Path, root: &Path, files: usize) -> Result<Results> {
+fn measure(server: &Path, root: &Path, files: usize, peer: bool) -> Result<Results> {
     let root = root.canonicalize()?;
     let started = Instant::now();
     let mut conn = Connection::start(server, &root)?;
@@ -704,6 +768,7 @@ fn measure(server: &Path, root: &Path, files: usize) -> Result<Results> {
         &mut version,
         EDITS,
         EDIT_TIMEOUT,
+        peer,
     )?;
     let (rss_end_kb, hwm_end_kb) = conn.memory();
     let exit_code = conn.close()?;
@@ -744,7 +809,7 @@ struct LargeResults {
     edit_to_diagnostics: Stats,
 }
 
-fn measure_large(server: &Path, dir: &Path, kb: usize) -> Result<LargeResults> {
+fn measure_large(server: &Path, dir: &Path, kb: usize, peer: bool) -> Result<LargeResults> {
     std::fs::create_dir_all(dir.join("scripts"))?;
     std::fs::write(dir.join("scene.json"), r#"{"entities": []}"#)?;
     let text = bench_script::large_script(kb);
@@ -813,8 +878,15 @@ fn measure_large(server: &Path, dir: &Path, kb: usize) -> Result<LargeResults> {
     // Edit to diagnostics: misspell a `world.spawn` in the middle, then fix it.
     let spawn_at = middle + text[middle..].find("world.spa").context("no world.spawn")?;
     let at = line_col(&text, spawn_at + "world.".len());
-    let edit_to_diagnostics =
-        edit_to_diagnostics(&mut conn, &uri, at, &mut version, LARGE_EDITS, TIMEOUT)?;
+    let edit_to_diagnostics = edit_to_diagnostics(
+        &mut conn,
+        &uri,
+        at,
+        &mut version,
+        LARGE_EDITS,
+        TIMEOUT,
+        peer,
+    )?;
     conn.close()?;
     Ok(LargeResults {
         bytes: text.len(),
@@ -839,6 +911,7 @@ fn edit_to_diagnostics(
     version: &mut i64,
     rounds: usize,
     limit: Duration,
+    peer: bool,
 ) -> Result<Stats> {
     let replace = |version: i64, new_text: &str| {
         json!({
@@ -850,12 +923,27 @@ fn edit_to_diagnostics(
             }]
         })
     };
+    // With `peer`, `spa` becomes `s)(`, a syntax error any Lua server reports on the line
+    // (with a code that says so: `syntax`, `syntax-error`).
+    let broken = if peer { "s)(" } else { "spw" };
+    let error_on_line = |m: &Value| {
+        m["params"]["diagnostics"].as_array().is_some_and(|ds| {
+            ds.iter().any(|d| {
+                d["range"]["start"]["line"] == line
+                    && d["code"].as_str().is_some_and(|c| c.contains("syntax"))
+            })
+        })
+    };
     // A publish for `version` (when the server sends versions) whose content fits.
     let published = |m: &Value, version: i64, with_error: bool| {
         m["method"] == "textDocument/publishDiagnostics"
             && m["params"]["uri"] == uri
             && m["params"]["version"].as_i64().is_none_or(|v| v == version)
-            && has_code(m, "unknown-member") == with_error
+            && if peer {
+                error_on_line(m) == with_error
+            } else {
+                has_code(m, "unknown-member") == with_error
+            }
     };
     conn.backlog.clear();
     let mut samples = Vec::with_capacity(rounds);
@@ -863,10 +951,10 @@ fn edit_to_diagnostics(
         *version += 1;
         let v = *version;
         let sent = Instant::now();
-        conn.notify("textDocument/didChange", replace(v, "spw"))?;
+        conn.notify("textDocument/didChange", replace(v, broken))?;
         let (at, _) = conn
             .wait_within(limit, |m| published(m, v, true))
-            .context("waiting for the unknown-member diagnostic after an edit")?;
+            .context("waiting for the diagnostic of the broken text after an edit")?;
         samples.push(at.saturating_duration_since(sent));
         *version += 1;
         let v = *version;
