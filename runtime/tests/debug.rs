@@ -14,7 +14,8 @@ use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
 
-/// The tool's end of the link; the game runs `frames` frames on a thread of its own.
+/// The tool's end of the link; the game runs `frames` frames on a thread of its own, a
+/// millisecond apart.
 struct Tool {
     tx: Sender<DebugIncoming>,
     rx: Receiver<FromGame>,
@@ -57,9 +58,12 @@ impl Tool {
             rt.load_scene(&Scene::load(&root).expect("scene"))
                 .expect("load");
             let mut events = Vec::new();
+            // Paced as a game is (if far faster than 60 Hz): a tool's request sent while the
+            // game runs finds it still running, however fast its frames are.
             for _ in 0..frames {
                 rt.frame(1.0 / 60.0);
                 events.extend(rt.drain_events());
+                std::thread::sleep(Duration::from_millis(1));
             }
             events
         });
