@@ -352,7 +352,14 @@ impl Backend {
     /// Reloads `.crescent/api.json` of every root and re-analyzes the open documents.
     pub(super) async fn reload_api(&self) {
         let roots = read(&self.state.workspace).roots.clone();
-        let (api, errors) = workspace::load_api(&roots);
+        let api = self.load_api(&roots).await;
+        self.set_api(Arc::new(api));
+    }
+
+    /// The project API of `roots` (`.crescent/api.json`), with what could not be read logged
+    /// to the client.
+    pub(super) async fn load_api(&self, roots: &[PathBuf]) -> Api {
+        let (api, errors) = workspace::load_api(roots);
         for e in errors {
             self.client
                 .log_message(
@@ -361,7 +368,7 @@ impl Backend {
                 )
                 .await;
         }
-        self.set_api(Arc::new(api));
+        api
     }
 
     /// Indexes the workspace folders, reporting `$/progress`.

@@ -56,15 +56,7 @@ impl Backend {
                 roots.push(p);
             }
         }
-        let (api, errors) = workspace::load_api(&roots);
-        for e in errors {
-            self.client
-                .log_message(
-                    lsp::MessageType::WARNING,
-                    format!("ignoring the workspace API description: {e}"),
-                )
-                .await;
-        }
+        let api = self.load_api(&roots).await;
         {
             let api = Arc::new(api);
             let mut apis = write(&self.state.apis);
