@@ -52,6 +52,45 @@ impl LineIndex {
         }
     }
 
+    /// The index of `text`, which is the indexed text with bytes `start..end` replaced by
+    /// `inserted`: the line starts before the edit are kept, those after it moved, and only
+    /// the edited lines scanned, instead of the whole text.
+    pub fn after_edit(&self, text: &str, start: usize, end: usize, inserted: &str) -> LineIndex {
+        let end = end.min(self.len).max(start.min(self.len));
+        let start = start.min(end);
+        if text.len() + (end - start) != self.len + inserted.len() {
+            // Not the text this edit makes: index it whole.
+            return LineIndex::new(text);
+        }
+        let bytes = text.as_bytes();
+        // From the start of the line before the edited one (a `\r\n` may be split or joined at
+        // the edit's ends), to one byte past the edit's end.
+        let line = self.line_of(start);
+        let from = self.starts[line.saturating_sub(1)];
+        let new_end = start + inserted.len();
+        let to = (new_end + 1).min(bytes.len());
+        let kept = self.starts.partition_point(|&s| s <= from);
+        let mut starts = Vec::with_capacity(self.starts.len() + 8);
+        starts.extend_from_slice(&self.starts[..kept]);
+        for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[from..to]) {
+            let i = from + i;
+            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+                starts.push(i + 1);
+            }
+        }
+        let moved = self.starts.partition_point(|&s| s <= end + 1);
+        starts.extend(
+            self.starts[moved..]
+                .iter()
+                .map(|&s| s + inserted.len() - (end - start)),
+        );
+        LineIndex {
+            starts,
+            len: text.len(),
+            ascii: self.ascii && inserted.is_ascii(),
+        }
+    }
+
     /// Number of lines (a text ending in a newline has an empty last line).
     pub fn line_count(&self) -> usize {
         self.starts.len()
@@ -130,6 +169,39 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_edited_index_is_the_index_of_the_edited_text() {
+        let texts = [
+            "a\nb\r\nc\rd\n\ne",
+            "",
+            "\r",
+            "\n\n\r\r\n",
+            "héllo\nwörld\r\n",
+        ];
+        let inserts = ["", "x", "\n", "\r", "\r\n", "a\nb", "\n\r", "é"];
+        for text in texts {
+            let index = LineIndex::new(text);
+            for start in 0..=text.len() {
+                for end in start..=text.len() {
+                    if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+                        continue;
+                    }
+                    for inserted in inserts {
+                        let mut edited = text.to_string();
+                        edited.replace_range(start..end, inserted);
+                        let after = index.after_edit(&edited, start, end, inserted);
+                        let fresh = LineIndex::new(&edited);
+                        assert_eq!(
+                            (after.starts, after.len),
+                            (fresh.starts, fresh.len),
+                            "{text:?} with {start}..{end} -> {inserted:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn every_line_terminator_the_protocol_knows() {

@@ -148,15 +148,25 @@ impl Document {
         changes: &[TextDocumentContentChangeEvent],
         enc: Encoding,
     ) -> Document {
-        let mut text = self.text.to_string();
-        let mut index = (*self.line_index).clone();
+        // Each change is made on the text and line starts the one before it left; the first
+        // reads this version's own, and no change copies the text more than once or scans
+        // more than the lines it edits.
+        let mut current: Option<(String, LineIndex)> = None;
         for change in changes {
-            match change.range {
-                None => text = change.text.clone(),
+            let (text, index): (&str, &LineIndex) = match &current {
+                Some((t, i)) => (t, i),
+                None => (&self.text, &self.line_index),
+            };
+            let next = match change.range {
+                None => {
+                    let t = change.text.clone();
+                    let i = LineIndex::new(&t);
+                    (t, i)
+                }
                 Some(range) => {
                     let at = |p: Position| {
                         index.offset(
-                            &text,
+                            text,
                             LineCol {
                                 line: p.line,
                                 col: p.character,
@@ -166,11 +176,21 @@ impl Document {
                     };
                     let start = at(range.start);
                     let end = at(range.end).max(start);
-                    text.replace_range(start..end, &change.text);
+                    let mut t =
+                        String::with_capacity(text.len() - (end - start) + change.text.len());
+                    t.push_str(&text[..start]);
+                    t.push_str(&change.text);
+                    t.push_str(&text[end..]);
+                    let i = index.after_edit(&t, start, end, &change.text);
+                    (t, i)
                 }
-            }
-            index = LineIndex::new(&text);
+            };
+            current = Some(next);
         }
+        let (text, index) = match current {
+            Some(c) => c,
+            None => (self.text.to_string(), (*self.line_index).clone()),
+        };
         let classes = classes::read(&text);
         if classes == *self.classes {
             return Document {
@@ -227,6 +247,27 @@ mod tests {
         // Out-of-range positions clamp instead of panicking.
         let far = doc.apply(3, &[change(99, 0, 120, 5, "-- end")], Encoding::Utf16);
         assert!(far.text.ends_with("-- end"));
+        // Line breaks added and removed by several changes: the line starts the version
+        // carries are those of its text.
+        let lines = doc.apply(
+            4,
+            &[
+                change(0, 2, 0, 2, "\n\r\n"),
+                change(3, 0, 3, 5, "loc\nal"),
+                change(1, 0, 2, 0, ""),
+            ],
+            Encoding::Utf16,
+        );
+        let fresh = LineIndex::new(&lines.text);
+        assert_eq!(lines.line_index.line_count(), fresh.line_count());
+        for l in 0..fresh.line_count() {
+            assert_eq!(
+                lines.line_index.line_start(l),
+                fresh.line_start(l),
+                "{:?}",
+                lines.text
+            );
+        }
     }
 
     #[test]
