@@ -39,10 +39,32 @@ pub fn tags_above(text: &str, offset: usize) -> Vec<(&str, &str)> {
     out
 }
 
+/// A written type without what makes it optional (`Enemy?`, `Enemy|nil`: `Enemy`).
+pub fn bare(written: &str) -> &str {
+    let t = written.trim();
+    t.strip_suffix("|nil").unwrap_or(t).trim_end_matches('?')
+}
+
+/// The type the first `---@return` of `tags` writes, bare.
+pub fn written_return<'a>(tags: &[(&'a str, &'a str)]) -> Option<&'a str> {
+    tags.iter()
+        .find_map(|(tag, args)| (*tag == "return").then(|| args.split_whitespace().next())?)
+        .map(bare)
+}
+
+/// Whether `name` is one of the `---@generic` names of `tags` (`---@generic T, K : Base`).
+pub fn is_generic(tags: &[(&str, &str)], name: &str) -> bool {
+    tags.iter().any(|(tag, args)| {
+        *tag == "generic"
+            && args
+                .split(',')
+                .any(|g| g.split(':').next().map(str::trim) == Some(name))
+    })
+}
+
 /// The type an annotation names, when the API knows it.
 pub fn ty(api: &Api, written: &str) -> Option<Ty> {
-    let t = written.trim();
-    let t = t.strip_suffix("|nil").unwrap_or(t).trim_end_matches('?');
+    let t = bare(written);
     if let Some(d) = api.type_def(t) {
         return Some(Ty::Type(d.name.clone()));
     }
@@ -77,29 +99,15 @@ pub fn declared(api: &Api, tags: &[(&str, &str)]) -> Option<Ty> {
 /// What `---@return Type` in `tags` says a call gives back: a type the API knows, or, when
 /// the type is a `---@generic` name that a `---@param` of `params` has, that argument's type.
 pub fn returns(api: &Api, tags: &[(&str, &str)], params: &[String]) -> Option<Returns> {
-    let written = tags
-        .iter()
-        .find_map(|(tag, args)| (*tag == "return").then(|| args.split_whitespace().next())?)?;
-    let bare = written
-        .strip_suffix("|nil")
-        .unwrap_or(written)
-        .trim_end_matches('?');
-    let generic = tags.iter().any(|(tag, args)| {
-        *tag == "generic"
-            && args
-                .split(',')
-                .any(|g| g.split(':').next().map(str::trim) == Some(bare))
-    });
-    if generic {
+    let written = written_return(tags)?;
+    if is_generic(tags, written) {
         return tags.iter().find_map(|(tag, args)| {
             if *tag != "param" {
                 return None;
             }
             let mut words = args.split_whitespace();
             let name = words.next()?.trim_end_matches('?');
-            let ty = words.next()?;
-            let ty = ty.strip_suffix("|nil").unwrap_or(ty).trim_end_matches('?');
-            (ty == bare)
+            (bare(words.next()?) == written)
                 .then(|| params.iter().position(|p| p == name))
                 .flatten()
                 .map(Returns::Arg)

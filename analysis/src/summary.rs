@@ -8,6 +8,7 @@ pub use super::exports::ExportKind;
 use super::line_index::{Encoding, LineCol, LineIndex};
 use super::symbols::{document_symbols, SymbolKind};
 use super::{FileAnalysis, Span};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Start and end of a name in a summarized file, in both encodings: the file's text is gone,
@@ -150,14 +151,19 @@ pub fn summarize(
     requires.sort();
     requires.dedup();
     let exports = super::exports::exports(&file.parse, text).map(|raw| {
-        let functions = &file.model().functions;
+        // The declarations by where their names are, for the exports to find theirs.
+        let functions: HashMap<usize, &crate::model::FunctionDecl> = file
+            .model()
+            .functions
+            .iter()
+            .map(|f| (f.name_span.start, f))
+            .collect();
         raw.into_iter()
             .map(|e| Export {
                 returns: match e.kind {
                     ExportKind::Value => None,
                     _ => functions
-                        .iter()
-                        .find(|f| f.name_span == e.name_span)
+                        .get(&e.name_span.start)
                         .and_then(|f| export_returns(text, f)),
                 },
                 name_range: NameRange::of(text, index, e.name_span),
@@ -203,20 +209,18 @@ pub fn summarize(
 /// analysis knows it.
 fn export_returns(text: &str, f: &crate::model::FunctionDecl) -> Option<String> {
     let tags = crate::annotations::tags_above(text, f.span.start);
-    let written = tags
-        .iter()
-        .find_map(|(tag, args)| (*tag == "return").then(|| args.split_whitespace().next())?);
-    if let Some(w) = written {
-        let bare = w.strip_suffix("|nil").unwrap_or(w).trim_end_matches('?');
-        let generic = tags.iter().any(|(tag, _)| *tag == "generic");
-        let named = bare
+    if let Some(written) = crate::annotations::written_return(&tags) {
+        let named = written
             .chars()
             .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
         const LUA: [&str; 9] = [
             "nil", "any", "boolean", "number", "integer", "string", "table", "function", "thread",
         ];
-        return (named && !generic && !bare.is_empty() && !LUA.contains(&bare))
-            .then(|| bare.to_string());
+        let kept = named
+            && !written.is_empty()
+            && !LUA.contains(&written)
+            && !crate::annotations::is_generic(&tags, written);
+        return kept.then(|| written.to_string());
     }
     match &f.returns {
         Some(crate::model::Returns::Ty(crate::model::Ty::Type(t))) => Some(t.clone()),
